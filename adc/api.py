@@ -1,0 +1,194 @@
+"""The public API: grad, value_and_grad, source.
+
+A `Derivative` wraps a user function and the derivative asked of it. At
+each call it looks up the specialization for the argument types (as Numba
+does), building it on first use: parse, fence, lower, type, differentiate,
+generate source, compile. The generated source of the last specialization
+is `df.source`.
+"""
+import functools
+import inspect
+
+import numpy as np
+
+from . import cache, codegen, passes
+from .backends import BACKENDS
+from .errors import AdcError, AdcTypeError
+from .frontend import parse_function
+from .passes.infer import type_of
+
+
+def grad(f=None, wrt=0, *, backend="numba", debug=False):
+    """The gradient of scalar-valued `f` with respect to the parameters `wrt`.
+
+    Use as `adc.grad(f)`, `@adc.grad` or `@adc.grad(wrt=(0, "theta"))`.
+    `wrt` takes positions or names; a tuple gives a tuple of gradients.
+    """
+    if f is None:
+        return lambda g: grad(g, wrt, backend=backend, debug=debug)
+    return Derivative(f, "grad", wrt, backend, debug)
+
+
+def value_and_grad(f=None, wrt=0, *, backend="numba", debug=False):
+    """Like `grad`, returning (f(*args), gradient)."""
+    if f is None:
+        return lambda g: value_and_grad(g, wrt, backend=backend, debug=debug)
+    return Derivative(f, "value_and_grad", wrt, backend, debug)
+
+
+def source(df, *args):
+    """The source adc generated for derivative `df` (compiled for `args` when given)."""
+    if not isinstance(df, Derivative):
+        raise AdcError(f"adc.source takes a function made by adc.grad and friends; got {df!r}")
+    if args:
+        df.specialize(args)
+    return df.source
+
+
+class Derivative:
+    def __init__(self, f, kind, wrt, backend, debug):
+        if backend not in BACKENDS:
+            raise AdcError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        self.f, self.kind, self.backend, self.debug = f, kind, backend, debug
+        self._parsed = None
+        self._names = list(inspect.signature(f).parameters)
+        self.wrt = _normalize_wrt(wrt, self._names, f)
+        self._wrt_spec = wrt
+        self._specs = {}
+        self._last = None
+        functools.update_wrapper(self, f)
+
+    def __repr__(self):
+        return f"<adc.{self.kind} of {self.f.__qualname__} wrt {self.wrt}, backend={self.backend}>"
+
+    @property
+    def parsed(self):
+        if self._parsed is None:
+            self._parsed = parse_function(self.f)
+        return self._parsed
+
+    @property
+    def source(self):
+        if self._last is None:
+            raise AdcError(f"{self!r} has not been built yet: call it once, or use adc.source(df, *example_args)")
+        return self._last.source
+
+    def __call__(self, *args):
+        if len(args) != len(self._names):
+            raise AdcTypeError(f"{self.f.__qualname__} takes {len(self._names)} arguments "
+                               f"({', '.join(self._names)}); got {len(args)}")
+        spec, captured = self.specialize(args)
+        out = spec.call(*args, *captured)
+        return self._shape_output(out)
+
+    def _shape_output(self, out):
+        value, grads = out[0], out[1:]
+        grads = grads[0] if len(grads) == 1 and not isinstance(self.wrt_spec, tuple) else tuple(grads)
+        return (value, grads) if self.kind == "value_and_grad" else grads
+
+    @property
+    def wrt_spec(self):
+        return self._wrt_spec
+
+    def specialize(self, args):
+        """The compiled specialization for `args`, and the captured values to pass."""
+        captured = self._captured_values()
+        types = tuple(type_of(a, f"argument {n!r}") for a, n in zip(args, self._names))
+        ctypes = tuple(type_of(v, f"captured {n!r}") for n, v in captured)
+        key = (types, ctypes)
+        if key not in self._specs:
+            self._specs[key] = self._build(types, ctypes)
+        self._last = self._specs[key]
+        return self._last, [v for _, v in captured]
+
+    def _captured_values(self):
+        names = getattr(self, "_capture_names", None)
+        if names is None:
+            return []
+        return [(n, _capture(p, n)) for p, n in names]
+
+    def _build(self, types, ctypes):
+        request = cache.request_key([self.f.__code__.co_filename], self.f.__qualname__, self.kind,
+                                    self.wrt, self.backend, self.debug, types, ctypes)
+        entry = cache.lookup(request)
+        if entry is None:
+            entry = self._compile(types)
+            cache.store(request, entry)
+        self._capture_names = [(self._resolver(q), n) for q, n in entry["captured"]]
+        module = cache.import_module(entry["path"])
+        fn = getattr(module, entry["name"])
+        return _Spec(BACKENDS[self.backend](fn), module.__adc_source__ if hasattr(module, "__adc_source__") else _read(entry["path"]))
+
+    def _compile(self, types):
+        fn = passes.front(self.parsed)
+        for p, t in zip(fn.params, types):
+            p.type = t
+        resolvers = {}
+        for v, (parsed, name) in fn.captured:
+            v.type = type_of(_capture(parsed, name), f"captured {name!r}")
+            resolvers[(parsed.fn.__module__, parsed.fn.__qualname__)] = parsed
+        fn = passes.run(fn, passes.PRIMAL)
+        fn = passes.run(fn, passes.GRAD, wrt=self.wrt, debug=self.debug)
+        source = codegen.generate(fn)
+        path = cache.write_module(fn.name, source)
+        files = sorted({parsed.file for parsed in resolvers.values()} | {self.parsed.file})
+        self._resolvers = resolvers
+        return {"path": path, "name": fn.name, "deps": [[f, cache.file_digest(f)] for f in files],
+                "captured": [[[parsed.fn.__module__, parsed.fn.__qualname__], name] for _, (parsed, name) in fn.captured]}
+
+    def _resolver(self, qual):
+        qual = tuple(qual)
+        known = getattr(self, "_resolvers", {})
+        if qual in known:
+            return known[qual]
+        if qual == (self.f.__module__, self.f.__qualname__):
+            return _FnResolver(self.f)
+        import sys
+        obj = sys.modules.get(qual[0])
+        for part in qual[1].split("."):
+            obj = getattr(obj, part, None)
+        if obj is None:
+            return self.parsed
+        return _FnResolver(getattr(obj, "py_func", obj))
+
+
+class _FnResolver:
+    """Finds a captured name the way the function itself would, without parsing it."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def resolve(self, name):
+        code = self.fn.__code__
+        if name in code.co_freevars and self.fn.__closure__:
+            return self.fn.__closure__[code.co_freevars.index(name)].cell_contents
+        return self.fn.__globals__[name]
+
+
+def _capture(parsed, name):
+    value = parsed.resolve(name)
+    return np.asarray(value) if isinstance(value, np.ndarray) else value
+
+
+class _Spec:
+    def __init__(self, call, source):
+        self.call, self.source = call, source
+
+
+def _read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def _normalize_wrt(wrt, names, f):
+    items = wrt if isinstance(wrt, tuple) else (wrt,)
+    out = []
+    for w in items:
+        if isinstance(w, str):
+            if w not in names:
+                raise AdcError(f"wrt={w!r}: {f.__qualname__} has no parameter {w!r} (it has {', '.join(names)})")
+            w = names.index(w)
+        if not isinstance(w, int) or not -len(names) <= w < len(names):
+            raise AdcError(f"wrt={w!r} is out of range for {f.__qualname__}({', '.join(names)})")
+        out.append(w % len(names))
+    return tuple(out)

@@ -1,0 +1,469 @@
+"""codegen: structured SSA IR -> readable Python source.
+
+Contract: takes a typed `Function`; returns the source of one Python
+function (plus its imports) that NumPy, `math` and `adc_runtime` suffice
+to run, and that Numba can compile. Each value becomes a variable named
+after the user's variable; a value read once, right where it is made,
+is folded into the expression that reads it; constants are written in
+place; loop-carried values share one name where that is safe. Adjoint code
+is grouped under `# grad of: <line>` comments.
+"""
+import keyword
+import re
+
+from .ir import walk
+
+HEADER = "import math\nimport numpy as np\nimport adc_runtime as rt\n"
+_STACK = ("_fstack", "_fsp", "_istack", "_isp")
+
+_BIN = {"add": ("+", 11), "sub": ("-", 11), "mul": ("*", 12), "div": ("/", 12), "floordiv": ("//", 12),
+        "mod": ("%", 12), "pow": ("**", 14)}
+_CMP = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
+_ATOM = 20
+_BARRIERS = {"setitem", "iadd", "iadd_item", "for", "while", "if", "push", "pop", "reserve", "comment", "stack_check"}
+_PURE = {"binop", "unop", "cmp", "logic", "call", "getitem", "shape", "len", "size", "tuple", "cast"}
+
+
+def generate(fn):
+    """The Python source text of `fn`."""
+    return _Gen(fn).source()
+
+
+class _Gen:
+    def __init__(self, fn):
+        self.fn = fn
+        self.defs = {r.id: op for op in walk(fn.body) for r in op.results}
+        self.consts = {op.result.id: op.attrs["value"] for op in walk(fn.body) if op.opname == "const"}
+        self.folded = _foldable(fn, self.consts)
+        self.names = _Names(fn, self.folded, self.consts).assign()
+        self.lines = []
+        self.uses_stack = any(op.opname in ("push", "pop") for op in walk(fn.body))
+
+    # ------------------------------------------------------------ text of values
+
+    def name(self, v):
+        return self.names[v.id]
+
+    def ref(self, v, prec=0):
+        """How an operand is written where it is read, parenthesised above `prec`."""
+        if v.id in self.consts:
+            text, p = _literal(self.consts[v.id])
+        elif v.id in self.folded:
+            text, p = self.expr(self.defs[v.id])
+        else:
+            return self.name(v)
+        return f"({text})" if p < prec else text
+
+    def expr(self, op):
+        """(text, precedence) of a pure op."""
+        a = op.args
+        kind = op.opname
+        if kind == "binop":
+            sym, p = _BIN[op.attrs["op"]]
+            if sym == "**":
+                return f"{self.ref(a[0], p + 1)} ** {self.ref(a[1], p)}", p
+            return f"{self.ref(a[0], p)} {sym} {self.ref(a[1], p + 1)}", p
+        if kind == "unop":
+            if op.attrs["op"] == "not":
+                return f"not {self.ref(a[0], 5)}", 5
+            return f"-{self.ref(a[0], 13)}", 13
+        if kind == "cmp":
+            return f"{self.ref(a[0], 8)} {_CMP[op.attrs['op']]} {self.ref(a[1], 8)}", 7
+        if kind == "logic":
+            p = 4 if op.attrs["op"] == "and" else 3
+            return f"{self.ref(a[0], p)} {op.attrs['op']} {self.ref(a[1], p + 1)}", p
+        if kind == "call":
+            return f"{op.attrs['fn']}({', '.join(self.ref(x) for x in a)})", _ATOM
+        if kind == "getitem":
+            return f"{self.ref(a[0], _ATOM)}[{', '.join(self.ref(x) for x in a[1:])}]", _ATOM
+        if kind == "shape":
+            return f"{self.ref(a[0], _ATOM)}.shape", _ATOM
+        if kind == "size":
+            return f"{self.ref(a[0], _ATOM)}.size", _ATOM
+        if kind == "len":
+            return f"len({self.ref(a[0])})", _ATOM
+        if kind == "tuple":
+            inner = ", ".join(self.ref(x) for x in a)
+            return f"({inner},)" if len(a) == 1 else f"({inner})", _ATOM
+        if kind == "cast":
+            return f"{'float' if op.attrs['dtype'] == 'float64' else 'int'}({self.ref(a[0])})", _ATOM
+        if kind == "zeros_like":
+            return f"np.zeros_like({self.ref(a[0])})", _ATOM
+        if kind == "undef":
+            return _placeholder(op.result.type), _ATOM
+        raise AssertionError(f"codegen: no expression for {kind}")
+
+    # ------------------------------------------------------------ statements
+
+    def source(self):
+        fn = self.fn
+        params = [self.name(p) for p in fn.params] + [self.name(v) for v, _ in fn.captured]
+        self.emit(0, f"def {fn.name}({', '.join(params)}):")
+        if self.uses_stack:
+            self.emit(1, "_fstack, _istack = rt.new_stack(1024)")
+            self.emit(1, "_fsp = 0")
+            self.emit(1, "_isp = 0")
+        self.region(fn.body, 1)
+        outs = [self.ref(v) for v in fn.body.yields]
+        self.emit(1, "return " + (outs[0] if len(outs) == 1 else ", ".join(outs)))
+        return HEADER + "\n\n" + "\n".join(self.lines) + "\n"
+
+    def emit(self, depth, text):
+        self.lines.append("    " * depth + text)
+
+    def region(self, region, depth):
+        start = len(self.lines)
+        last_line = [None]
+        ops = region.ops
+        k = 0
+        while k < len(ops):
+            op = ops[k]
+            if op.opname in ("push", "pop"):
+                run = _run(ops, k)
+                getattr(self, "stack_" + op.opname)(run, depth)
+                k += len(run)
+                continue
+            self.comment(op, depth, last_line)
+            self.statement(op, depth)
+            k += 1
+        if len(self.lines) == start:
+            self.emit(depth, "pass")
+
+    def comment(self, op, depth, last_line):
+        if op.opname == "comment":
+            self.emit(depth, f"# {op.attrs['text']}")
+            last_line[0] = None
+        elif op.adjoint and op.loc is not None and op.loc.line != last_line[0] and op.opname not in ("const",):
+            if not (op.results and op.result.id in self.folded):
+                self.emit(depth, f"# grad of: {op.loc.text.strip()}")
+                last_line[0] = op.loc.line
+
+    def statement(self, op, depth):
+        kind = op.opname
+        if kind in ("const", "comment") or (op.results and op.result.id in self.folded):
+            return
+        handler = getattr(self, "st_" + kind, None)
+        if handler is not None:
+            return handler(op, depth)
+        self.emit(depth, f"{self.name(op.result)} = {self.expr(op)[0]}")
+
+    def st_setitem(self, op, depth):
+        a = op.args
+        self.emit(depth, f"{self.ref(a[0], _ATOM)}[{', '.join(self.ref(x) for x in a[1:-1])}] = {self.ref(a[-1])}")
+
+    def st_iadd(self, op, depth):
+        self.emit(depth, f"{self.ref(op.args[0])} += {self.ref(op.args[1])}")
+
+    def st_iadd_item(self, op, depth):
+        a = op.args
+        self.emit(depth, f"{self.ref(a[0], _ATOM)}[{', '.join(self.ref(x) for x in a[1:-1])}] += {self.ref(a[-1])}")
+
+    def st_reserve(self, op, depth):
+        for stack, top, key in (("_fstack", "_fsp", "nf"), ("_istack", "_isp", "ni")):
+            if op.attrs[key]:
+                n = str(op.attrs[key])
+                count = f"{n} * {self.ref(op.args[0], 12)}" if op.args else n
+                count = self.ref(op.args[0]) if op.args and n == "1" else count
+                self.emit(depth, f"{stack} = rt.reserve({stack}, {top}, {count})")
+
+    def st_stack_check(self, op, depth):
+        self.emit(depth, "rt.check_empty(_fsp, _isp)")
+
+    def stack_push(self, run, depth):
+        for kind, group in _by_stack(run, lambda op: op.args[0]):
+            if kind == "array":
+                for op in group:
+                    self.emit(depth, f"_fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, {self.ref(op.args[0])})")
+                continue
+            stack, top = ("_fstack", "_fsp") if kind == "f" else ("_istack", "_isp")
+            for j, op in enumerate(group):
+                self.emit(depth, f"{stack}[{top}{_plus(j)}] = {self.ref(op.args[0])}")
+            self.emit(depth, f"{top} += {len(group)}")
+
+    def stack_pop(self, run, depth):
+        for kind, group in _by_stack(run, lambda op: op.result):
+            if kind == "array":
+                for op in group:
+                    v = op.result
+                    self.emit(depth, f"{self.name(v)}, _fsp, _isp = rt.pop_array{v.type.ndim}(_fstack, _fsp, _istack, _isp)")
+                continue
+            stack, top = ("_fstack", "_fsp") if kind == "f" else ("_istack", "_isp")
+            self.emit(depth, f"{top} -= {len(group)}")
+            for j, op in enumerate(group):
+                self.emit(depth, f"{self.name(op.result)} = {stack}[{top}{_plus(len(group) - 1 - j)}]")
+
+    def carry(self, depth, targets, values):
+        """Assign `values` to the names of `targets`, skipping names that already hold them."""
+        pairs = [(self.name(t), self.ref(v)) for t, v in zip(targets, values)]
+        pairs = [(t, v) for t, v in pairs if t != v]
+        if len(pairs) == 1:
+            self.emit(depth, f"{pairs[0][0]} = {pairs[0][1]}")
+        elif pairs:
+            self.emit(depth, f"{', '.join(t for t, _ in pairs)} = {', '.join(v for _, v in pairs)}")
+
+    def st_for(self, op, depth):
+        body = op.regions[0]
+        start, stop, step = op.args[:3]
+        self.carry(depth, body.params[1:], op.args[3:])
+        bounds = [self.ref(stop)]
+        if self.consts.get(step.id) != 1:
+            bounds = [self.ref(start), self.ref(stop), self.ref(step)]
+        elif self.consts.get(start.id) != 0:
+            bounds = [self.ref(start), self.ref(stop)]
+        self.emit(depth, f"for {self.name(body.params[0])} in range({', '.join(bounds)}):")
+        self.region(body, depth + 1)
+        self.carry(depth + 1, body.params[1:], body.yields)
+        self.carry(depth, op.results, body.params[1:])
+
+    def st_while(self, op, depth):
+        cond, body = op.regions
+        self.carry(depth, cond.params, op.args)
+        test = cond.yields[0]
+        simple = all(o.opname == "const" or (o.results and o.result.id in self.folded) for o in cond.ops)
+        if simple:
+            self.emit(depth, f"while {self.ref(test)}:")
+        else:
+            self.emit(depth, "while True:")
+            self.region(cond, depth + 1)
+            self.emit(depth + 1, f"if not {self.ref(test, 5)}:")
+            self.emit(depth + 2, "break")
+        self.carry(depth + 1, body.params, cond.params)
+        self.region(body, depth + 1)
+        self.carry(depth + 1, cond.params, body.yields)
+        self.carry(depth, op.results, cond.params)
+
+    def st_if(self, op, depth):
+        then, orelse = op.regions
+        self.emit(depth, f"if {self.ref(op.args[0])}:")
+        self.region(then, depth + 1)
+        self.carry(depth + 1, op.results, then.yields)
+        if orelse.ops or any(self.name(r) != self.ref(y) for r, y in zip(op.results, orelse.yields)):
+            self.emit(depth, "else:")
+            self.region(orelse, depth + 1)
+            self.carry(depth + 1, op.results, orelse.yields)
+        self._drop_pass(depth)
+
+    def _drop_pass(self, depth):
+        pass
+
+
+def _plus(j):
+    return f" + {j}" if j else ""
+
+
+def _run(ops, k):
+    run = [ops[k]]
+    while k + len(run) < len(ops) and ops[k + len(run)].opname == ops[k].opname:
+        run.append(ops[k + len(run)])
+    return run
+
+
+def _stack_kind(v):
+    if v.type.is_array:
+        return "array"
+    return "f" if v.type.dtype == "float64" else "i"
+
+
+def _by_stack(run, value_of):
+    """Group consecutive pushes/pops by the stack they use, keeping order."""
+    groups = []
+    for op in run:
+        kind = _stack_kind(value_of(op))
+        if groups and groups[-1][0] == kind and kind != "array":
+            groups[-1][1].append(op)
+        else:
+            groups.append((kind, [op]))
+    return groups
+
+
+def _literal(value):
+    if isinstance(value, bool):
+        return repr(value), _ATOM
+    if isinstance(value, complex):
+        return f"complex({value.real!r}, {value.imag!r})", _ATOM
+    text = repr(value)
+    return text, (13 if text.startswith("-") else _ATOM)
+
+
+def _placeholder(t):
+    if t.ndim:
+        return f"np.empty(({', '.join(['0'] * t.ndim)},), np.{t.dtype})" if t.ndim == 1 else \
+            f"np.empty(({', '.join(['0'] * t.ndim)}), np.{t.dtype})"
+    return {"float64": "0.0", "int64": "0", "bool": "False", "complex128": "0j"}[t.dtype]
+
+
+# ---------------------------------------------------------------- folding
+
+def _foldable(fn, consts):
+    """Ids of values written into the one expression that reads them."""
+    folded = set()
+    use_count = {}
+    for op in walk(fn.body):
+        for a in op.args:
+            use_count[a.id] = use_count.get(a.id, 0) + 1
+        for r in op.regions:
+            for y in r.yields:
+                use_count[y.id] = use_count.get(y.id, 0) + 99  # yields are assignments: never fold
+    for y in fn.body.yields:
+        use_count[y.id] = use_count.get(y.id, 0) + 1
+    _fold_region(fn.body, use_count, folded, consts, top_yields={y.id for y in fn.body.yields})
+    for op in walk(fn.body):
+        for r in op.regions:
+            _fold_region(r, use_count, folded, consts, set())
+    return folded
+
+
+def _fold_region(region, use_count, folded, consts, top_yields):
+    ops = region.ops
+    where = {}
+    for k, op in enumerate(ops):
+        for a in op.args:
+            where.setdefault(a.id, k)
+    for v in top_yields:
+        where.setdefault(v, len(ops))
+    for k, op in enumerate(ops):
+        if op.opname not in _PURE or len(op.results) != 1:
+            continue
+        v = op.result
+        if use_count.get(v.id) != 1 or v.id not in where or where[v.id] <= k:
+            continue
+        if any(ops[j].opname in _BARRIERS for j in range(k + 1, where[v.id])):
+            continue  # a write, a jump or a new name in between: evaluate it where it stands
+        folded.add(v.id)
+
+
+# ---------------------------------------------------------------- naming
+
+class _Names:
+    """Python names for values: the user's names, unique, shared along safe phi edges."""
+
+    def __init__(self, fn, folded, consts):
+        self.fn, self.folded, self.consts = fn, folded, consts
+        self.parent = {}
+        self.uses = {}
+        for op in walk(fn.body):
+            for a in op.args:
+                self.uses.setdefault(a.id, []).append(op)
+            for r in op.regions:
+                for y in r.yields:
+                    self.uses.setdefault(y.id, []).append((r, op))
+        self.defined_by = {r.id: op for op in walk(fn.body) for r in op.results}
+        self.pos = {}
+        self._number(fn.body)
+
+    def _number(self, region):
+        for op in region.ops:
+            self.pos[id(op)] = len(self.pos)
+            for r in op.regions:
+                self._number(r)
+
+    def find(self, v):
+        while self.parent.get(v, v) != v:
+            v = self.parent[v]
+        return v
+
+    def union(self, a, b):
+        self.parent[self.find(a.id)] = self.find(b.id)
+
+    def assign(self):
+        for op in walk(self.fn.body):
+            self._coalesce(op)
+        values = list(self.fn.params) + [v for v, _ in self.fn.captured]
+        for op in walk(self.fn.body):
+            for r in op.regions:
+                values.extend(r.params)
+            values.extend(op.results)
+        taken, names = set(_STACK) | {"np", "math", "rt"}, {}
+        group_name = {}
+        for v in values:
+            if v.twin is not None:
+                continue
+            root = self.find(v.id)
+            if root not in group_name:
+                group_name[root] = _unique(_clean(v.name), taken)
+            names[v.id] = group_name[root]
+        for v in values:
+            if v.twin is not None:
+                names[v.id] = names.get(v.twin.id) or _unique(_clean(v.name), taken)
+        return names
+
+    def _single_use(self, v, user):
+        uses = self.uses.get(v.id, [])
+        return len(uses) == 1 and (uses[0] is user or isinstance(uses[0], tuple) and uses[0][0] is user)
+
+    def _coalesce(self, op):
+        if op.opname == "for":
+            body = op.regions[0]
+            self._loop(op, body, body.params[1:], op.args[3:])
+        elif op.opname == "while":
+            cond, body = op.regions
+            for c, b in zip(cond.params, body.params):
+                self.union(b, c)
+            self._loop(op, body, cond.params, op.args)
+        elif op.opname == "if":
+            for arm in op.regions:
+                for y, r in zip(arm.yields, op.results):
+                    if self._own(y, arm) and self._single_use(y, arm) and not self._merged(y):
+                        self.union(y, r)
+
+    def _loop(self, op, body, params, inits):
+        for p, r in zip(params, op.results):
+            self.union(r, p)
+        for x, p in zip(inits, params):
+            if x.id not in self.consts and self._single_use(x, op) and x.id in self.defined_by and not self._merged(x):
+                self.union(x, p)
+        for y, p in zip(body.yields, params):
+            if self._own(y, body) and self._single_use(y, body) and not self._merged(y) and self._dead_after(p, y, body):
+                self.union(y, p)
+
+    def _merged(self, v):
+        return self.find(v.id) != v.id or any(self.find(k) == v.id for k in list(self.parent))
+
+    def _own(self, y, region):
+        op = self.defined_by.get(y.id)
+        return op is not None and op in region.ops and y.id not in self.folded
+
+    def _dead_after(self, p, y, body):
+        """No read of `p` (through any of its names) happens after `y` is made."""
+        made = self.pos[id(self.defined_by[y.id])]
+        group = self.find(p.id)
+        for vid, users in self.uses.items():
+            if self.find(vid) != group:
+                continue
+            for u in users:
+                if isinstance(u, tuple):  # read by a region's yield: when that region ends
+                    region, owner = u
+                    if region is body or not _inside(owner, body):
+                        continue
+                    u = owner
+                if self._effective_pos(u) > made:
+                    return False
+        return True
+
+    def _effective_pos(self, op):
+        """Where `op` is evaluated: at its reader when it is folded into one."""
+        while hasattr(op, "results") and op.results and op.result.id in self.folded:
+            readers = self.uses.get(op.result.id, [])
+            if not readers or not hasattr(readers[0], "opname"):
+                break
+            op = readers[0]
+        return self.pos.get(id(op), 1 << 30)
+
+
+def _inside(op, region):
+    return any(op is o for o in walk(region))
+
+
+def _clean(name):
+    name = re.sub(r"\W", "_", name) or "t"
+    if name[0].isdigit() or keyword.iskeyword(name):
+        name = "v_" + name
+    return name
+
+
+def _unique(base, taken):
+    name, k = base, 1
+    while name in taken:
+        name, k = f"{base}_{k}", k + 1
+    taken.add(name)
+    return name

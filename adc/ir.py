@@ -1,0 +1,232 @@
+"""adc's intermediate representation: structured SSA.
+
+A `Function` has parameters and one body `Region`. A region has parameters
+(its block arguments), a list of `Op`s and the values it `yields`. Every
+`Value` is defined once: as a function or region parameter, or as the
+result of one op. Control flow stays structured:
+
+    for    args [start, stop, step, *inits]   body(i, *carried) -> yields
+    while  args [*inits]    cond(*carried) -> [bool]   body(*carried) -> yields
+    if     args [pred]      then() -> yields           else() -> yields
+
+The results of `for`/`while`/`if` and the carried parameters are the phi
+nodes. Arrays are memory: `setitem` and `iadd` change an array value in
+place and have no results. The function's body yields its return values.
+"""
+from dataclasses import dataclass, field
+import itertools
+
+from .errors import AdcError
+
+
+# ---------------------------------------------------------------- types
+
+@dataclass(frozen=True)
+class T:
+    """A scalar (ndim 0) or an array of `dtype`."""
+
+    dtype: str  # 'float64' | 'int64' | 'bool' | 'complex128'
+    ndim: int = 0
+
+    def __str__(self):
+        return self.dtype if self.ndim == 0 else f"{self.dtype}[{','.join(':' * self.ndim)}]"
+
+    @property
+    def is_array(self):
+        return self.ndim > 0
+
+    @property
+    def is_float(self):
+        return self.dtype in ("float64", "complex128")
+
+    def scalar(self):
+        return T(self.dtype)
+
+    def with_ndim(self, ndim):
+        return T(self.dtype, ndim)
+
+
+@dataclass(frozen=True)
+class TupleT:
+    """A tuple of types."""
+
+    elems: tuple
+
+    def __str__(self):
+        return "(" + ", ".join(map(str, self.elems)) + ")"
+
+    is_array = False
+    is_float = False
+    ndim = 0
+
+
+F64, I64, BOOL, C128 = T("float64"), T("int64"), T("bool"), T("complex128")
+_RANK = {"bool": 0, "int64": 1, "float64": 2, "complex128": 3}
+
+
+def promote(*types):
+    """The dtype of arithmetic between `types` (NumPy's rules, bool -> int)."""
+    best = max((t.dtype for t in types), key=_RANK.__getitem__)
+    return "int64" if best == "bool" else best
+
+
+def unify(a, b):
+    """The type a phi node takes from incoming `a` and `b`, or None."""
+    if a is None or b is None:
+        return a or b
+    if isinstance(a, TupleT) or isinstance(b, TupleT):
+        return a if a == b else None
+    if a.ndim != b.ndim:
+        return None
+    return T(max(a.dtype, b.dtype, key=_RANK.__getitem__), a.ndim)
+
+
+# ---------------------------------------------------------------- values and ops
+
+_ids = itertools.count()
+
+
+@dataclass(eq=False)
+class Value:
+    """An SSA value. `name` is a hint for printing; `type` is set by type inference."""
+
+    name: str
+    type: object = None
+    id: int = field(default_factory=lambda: next(_ids))
+    twin: object = None  # printed under the same name as this value (a popped copy, a reversed index)
+
+    def __repr__(self):
+        return f"%{self.name}.{self.id}"
+
+
+@dataclass(eq=False)
+class Region:
+    params: list = field(default_factory=list)
+    ops: list = field(default_factory=list)
+    yields: list = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Op:
+    opname: str
+    args: list = field(default_factory=list)
+    results: list = field(default_factory=list)
+    attrs: dict = field(default_factory=dict)
+    regions: list = field(default_factory=list)
+    loc: object = None
+    adjoint: bool = False  # emitted by the reverse pass: printed under `# grad of: <line>`
+
+    @property
+    def result(self):
+        return self.results[0]
+
+
+@dataclass(eq=False)
+class Function:
+    name: str
+    params: list
+    body: Region
+    loc: object = None
+    captured: list = field(default_factory=list)  # (Value, python name) read from closure/globals
+
+
+# ---------------------------------------------------------------- walking
+
+def walk(region):
+    """Every op in `region` and its nested regions, outer op before inner ones."""
+    for op in region.ops:
+        yield op
+        for r in op.regions:
+            yield from walk(r)
+
+
+def uses(region):
+    """Map value id -> number of times it is read (args and yields) under `region`."""
+    count = {}
+    def bump(vals):
+        for v in vals:
+            count[v.id] = count.get(v.id, 0) + 1
+    bump(region.yields)
+    for op in walk(region):
+        bump(op.args)
+        for r in op.regions:
+            bump(r.yields)
+    return count
+
+
+# ---------------------------------------------------------------- printing
+
+def _fmt_attrs(attrs):
+    return "{" + ", ".join(f"{k}={v!r}" for k, v in attrs.items()) + "}" if attrs else ""
+
+
+def _fmt_vals(vals):
+    return ", ".join(f"{v!r}" for v in vals)
+
+
+def _print_region(region, indent, out):
+    pad = "  " * indent
+    if region.params:
+        out.append(f"{pad}^({', '.join(f'{p!r}: {p.type}' for p in region.params)})")
+    for op in region.ops:
+        if op.opname == "comment":
+            continue
+        res = f"{_fmt_vals(op.results)} = " if op.results else ""
+        types = f" : {', '.join(str(r.type) for r in op.results)}" if op.results else ""
+        out.append(f"{pad}{res}{op.opname}{_fmt_attrs(op.attrs)}({_fmt_vals(op.args)}){types}")
+        for r in op.regions:
+            out.append(f"{pad}  {{")
+            _print_region(r, indent + 2, out)
+            out.append(f"{pad}  }}")
+    out.append(f"{pad}yield {_fmt_vals(region.yields)}")
+
+
+def format_function(fn):
+    """The IR of `fn` as text, one op a line."""
+    out = [f"func {fn.name}({', '.join(f'{p!r}: {p.type}' for p in fn.params)})"]
+    _print_region(fn.body, 1, out)
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- verification
+
+class VerifyError(AdcError):
+    """The IR broke one of its own invariants: a bug in adc, never in user code."""
+
+
+_REGIONS = {"for": 1, "while": 2, "if": 2}
+
+
+def verify(fn, typed=False):
+    """Check SSA (one definition, defined before use, scoping) and region shapes."""
+    defined = set()
+    _verify_region(fn.body, list(fn.params) + [v for v, _ in fn.captured], defined, [], typed)
+
+
+def _define(v, defined, typed):
+    if v.id in defined:
+        raise VerifyError(f"{v!r} defined twice")
+    if typed and v.type is None:
+        raise VerifyError(f"{v!r} has no type")
+    defined.add(v.id)
+
+
+def _verify_region(region, params, defined, scope, typed):
+    visible = set(scope)
+    for p in params:
+        _define(p, defined, typed)
+        visible.add(p.id)
+    def check(vals, what):
+        for v in vals:
+            if v.id not in visible:
+                raise VerifyError(f"{v!r} used by {what} before definition or out of scope")
+    for op in region.ops:
+        check(op.args, op.opname)
+        if len(op.regions) != _REGIONS.get(op.opname, 0):
+            raise VerifyError(f"{op.opname} has {len(op.regions)} regions")
+        for r in op.regions:
+            _verify_region(r, r.params, defined, visible, typed)
+        for v in op.results:
+            _define(v, defined, typed)
+            visible.add(v.id)
+    check(region.yields, "yield")

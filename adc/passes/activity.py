@@ -1,0 +1,85 @@
+"""activity: which values carry derivatives.
+
+Contract: takes a typed function, the parameters to differentiate and the
+output; returns the set of ids of active values: float or complex values
+that depend on a `wrt` parameter (varied) and that the output depends on
+(useful). Arrays are memory: writing a varied value into an array makes
+the array varied, and an array is useful when any read of it is. Integer
+and boolean values are never active.
+"""
+from .. import rules
+from ..ir import walk
+
+_NONDIFF_OPS = {"const", "shape", "len", "size", "cmp", "logic", "undef", "tuple", "zeros_like"}
+
+
+def activity(fn, wrt_params, output):
+    varied = _fixpoint(fn, {p.id for p in wrt_params}, _forward)
+    useful = _fixpoint(fn, {output.id}, _backward)
+    return {i for i in varied & useful}
+
+
+def _fixpoint(fn, seed, step):
+    marked = set(seed)
+    ops = list(walk(fn.body))
+    while True:
+        before = len(marked)
+        for op in ops:
+            step(op, marked)
+        if len(marked) == before:
+            return marked
+
+
+def differentiable(op):
+    """Whether derivatives flow through `op` at all."""
+    if op.opname in _NONDIFF_OPS:
+        return False
+    if op.opname == "call":
+        return not rules.RULES[op.attrs["fn"]].nondiff
+    if op.opname == "binop":
+        return not rules.RULES[op.attrs["op"]].nondiff
+    if op.opname == "unop":
+        return op.attrs["op"] == "neg"
+    if op.opname == "cast":
+        return op.attrs["dtype"] in ("float64", "complex128")
+    return True
+
+
+def _floaty(v):
+    return getattr(v.type, "is_float", False)
+
+
+def _edges(op):
+    """(source, destination) pairs along which derivatives flow through `op`."""
+    if op.opname == "setitem":
+        return [(op.args[-1], op.args[0])]
+    if op.opname in ("for", "while", "if"):
+        return _phi_edges(op)
+    if not differentiable(op):
+        return []
+    if op.opname == "getitem":
+        return [(op.args[0], r) for r in op.results]
+    return [(a, r) for a in op.args for r in op.results]
+
+
+def _phi_edges(op):
+    from .infer import _phi_edges as edges
+    out = edges(op)
+    if op.opname in ("for", "while"):
+        params = op.regions[-1].params[(1 if op.opname == "for" else 0):]
+        out += list(zip(params, op.results))
+        if op.opname == "while":
+            out += list(zip(op.regions[0].params, op.regions[1].params)) + list(zip(op.args, op.regions[0].params))
+    return out
+
+
+def _forward(op, marked):
+    for src, dst in _edges(op):
+        if src.id in marked and _floaty(dst):
+            marked.add(dst.id)
+
+
+def _backward(op, marked):
+    for src, dst in _edges(op):
+        if dst.id in marked and _floaty(src):
+            marked.add(src.id)

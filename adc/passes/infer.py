@@ -1,0 +1,195 @@
+"""infer: give every value a type, from the types of the actual arguments.
+
+Contract: takes an `ir.Function` whose parameters (and captured values)
+carry types; returns it with every value typed. Loop-carried values and
+`if` results take the unified type of what flows into them (int and float
+unify to float); arrays of different rank never unify. Values that already
+carry a type (pops created by the reverse pass) keep it.
+"""
+import numpy as np
+
+from .. import rules
+from ..errors import AdcTypeError, fail
+from ..ir import BOOL, C128, F64, I64, T, TupleT, unify, walk
+
+_DTYPES = {np.dtype(np.float64): "float64", np.dtype(np.int64): "int64", np.dtype(np.bool_): "bool",
+           np.dtype(np.complex128): "complex128", np.dtype(np.int32): "int64"}
+
+
+def type_of(x, what="argument"):
+    """The adc type of a Python argument value."""
+    if isinstance(x, (bool, np.bool_)):
+        return BOOL
+    if isinstance(x, (int, np.integer)):
+        return I64
+    if isinstance(x, (float, np.floating)):
+        return F64
+    if isinstance(x, (complex, np.complexfloating)):
+        return C128
+    if isinstance(x, np.ndarray) and x.dtype in _DTYPES and x.ndim > 0:
+        return T(_DTYPES[x.dtype], x.ndim)
+    if isinstance(x, np.ndarray):
+        raise AdcTypeError(f"adc takes float64, int64, bool and complex128 arrays; {what} is an array of "
+                           f"{x.dtype} with {x.ndim} dimensions. hint: x.astype(np.float64)")
+    if isinstance(x, tuple):
+        return TupleT(tuple(type_of(e, what) for e in x))
+    raise AdcTypeError(f"adc takes numbers and NumPy arrays; {what} is a {type(x).__name__}")
+
+
+def infer(fn):
+    """Type every value of `fn` (parameters must be typed)."""
+    for _ in range(20):
+        if not (_region(fn.body) | _type_placeholders(fn)):
+            return fn
+    raise AdcTypeError("adc could not settle the types of loop-carried values")
+
+
+def _type_placeholders(fn):
+    """An `undef` takes the type of the phi node it flows into."""
+    undefs = {op.result.id: op.result for op in walk(fn.body) if op.opname == "undef"}
+    changed = False
+    for op in walk(fn.body):
+        for incoming, phi in _phi_edges(op):
+            if incoming.id in undefs and phi.type is not None and incoming.type is None:
+                incoming.type, changed = phi.type, True
+    return changed
+
+
+def _phi_edges(op):
+    """(incoming value, phi value) pairs of a structured op."""
+    if op.opname == "for":
+        params = op.regions[0].params[1:]
+        return list(zip(op.args[3:], params)) + list(zip(op.regions[0].yields, params))
+    if op.opname == "while":
+        params = op.regions[1].params
+        return list(zip(op.args, params)) + list(zip(op.regions[1].yields, params))
+    if op.opname == "if":
+        return [(y, r) for arm in op.regions for y, r in zip(arm.yields, op.results)]
+    return []
+
+
+def _set(v, t, op):
+    """Give `v` type `t`; report whether it changed."""
+    if t is None or v.type == t:
+        return False
+    new = unify(v.type, t)
+    if new is None:
+        fail(f"a value that is both {v.type} and {t}", op.loc if op else None,
+             "keep each variable one kind: a scalar, or an array of one rank")
+    changed = new != v.type
+    v.type = new
+    return changed
+
+
+def _region(region):
+    changed = False
+    for op in region.ops:
+        changed |= _op(op)
+    return changed
+
+
+def _op(op):
+    if op.opname in _STRUCTURED:
+        return _STRUCTURED[op.opname](op)
+    if not op.results:
+        _check_effect(op)
+        return False
+    if op.results[0].type is not None and op.opname in ("pop", "undef"):
+        return False
+    types = [a.type for a in op.args]
+    if any(t is None for t in types):
+        return False  # an operand typed on a later sweep
+    return _set(op.result, _TYPERS[op.opname](op, types), op)
+
+
+def _rule_type(key, op, types):
+    try:
+        return rules.RULES[key].typer(*types)
+    except AdcTypeError as exc:
+        fail(f"{key} on {', '.join(map(str, types))}", op.loc, str(exc))
+    except (TypeError, AttributeError):
+        fail(f"{key} on arguments of types {', '.join(map(str, types))}", op.loc,
+             "check the number and kind of the arguments")
+
+
+def _const(op, types):
+    v = op.attrs["value"]
+    return BOOL if isinstance(v, bool) else I64 if isinstance(v, int) else C128 if isinstance(v, complex) else F64
+
+
+def _getitem(op, types):
+    base, idx = types[0], types[1:]
+    if isinstance(base, TupleT):
+        return base.elems[0] if len(set(base.elems)) == 1 else fail(
+            "indexing a tuple of mixed types", op.loc, "unpack it: a, b = t")
+    if any(isinstance(t, TupleT) or t.ndim or t.dtype not in ("int64", "bool") for t in idx):
+        fail("indexing with a non-integer", op.loc, "index arrays with integers: x[i], A[i, j]")
+    if base.ndim < len(idx):
+        fail(f"{len(idx)} indices into an array of {base.ndim} dimensions", op.loc, "use one index per dimension")
+    return T(base.dtype, base.ndim - len(idx))
+
+
+def _check_effect(op):
+    if op.opname == "setitem":
+        base, idx = op.args[0].type, op.args[1:-1]
+        if base is None:
+            return
+        if isinstance(base, TupleT) or len(idx) != base.ndim:
+            fail("this element write", op.loc, "write one element with one index per dimension: A[i, j] = v")
+        val = op.args[-1].type
+        if val is not None and val.ndim:
+            fail("writing an array into an array element", op.loc, "write a scalar: x[i] = v")
+
+
+_TYPERS = {
+    "const": _const,
+    "binop": lambda op, t: _rule_type(op.attrs["op"], op, t),
+    "unop": lambda op, t: BOOL if op.attrs["op"] == "not" else t[0],
+    "cmp": lambda op, t: T("bool", max(x.ndim for x in t)),
+    "logic": lambda op, t: BOOL,
+    "call": lambda op, t: _rule_type(op.attrs["fn"], op, t),
+    "shape": lambda op, t: TupleT((I64,) * t[0].ndim),
+    "len": lambda op, t: I64,
+    "size": lambda op, t: I64,
+    "tuple": lambda op, t: TupleT(tuple(t)),
+    "getitem": _getitem,
+    "cast": lambda op, t: T(op.attrs["dtype"]),
+    "zeros_like": lambda op, t: t[0],
+    "pop": lambda op, t: op.result.type,
+    "undef": lambda op, t: op.result.type,
+}
+
+
+def _for(op):
+    body = op.regions[0]
+    changed = _set(body.params[0], I64, op)
+    return _loop(op, op.args[3:], body.params[1:], op.regions, body) | changed
+
+
+def _while(op):
+    cond, body = op.regions
+    changed = False
+    for a, b in zip(cond.params, body.params):
+        changed |= _set(a, b.type, op) | _set(b, a.type, op)
+    return _loop(op, op.args, cond.params, op.regions, body, body.params) | changed
+
+
+def _loop(op, inits, params, regions, body, more_params=()):
+    changed = False
+    for init, p, q in zip(inits, params, more_params or params):
+        changed |= _set(p, init.type, op) | _set(q, init.type, op)
+    for r in regions:
+        changed |= _region(r)
+    for y, p, q, res in zip(body.yields, params, more_params or params, op.results):
+        changed |= _set(p, y.type, op) | _set(q, y.type, op) | _set(res, p.type, op)
+    return changed
+
+
+def _if(op):
+    changed = _region(op.regions[0]) | _region(op.regions[1])
+    for a, b, res in zip(op.regions[0].yields, op.regions[1].yields, op.results):
+        changed |= _set(res, a.type, op) | _set(res, b.type, op)
+    return changed
+
+
+_STRUCTURED = {"for": _for, "while": _while, "if": _if}

@@ -1,0 +1,703 @@
+"""lower: gast -> structured SSA IR.
+
+Contract: takes a fenced `Parsed` function; returns an untyped `ir.Function`
+in SSA form. Names are resolved here: locals to SSA values, globals and
+closure cells holding numbers or arrays to captured parameters, modules and
+functions to static objects. Calls to user functions, nested defs and
+lambdas are inlined from their own source. `break`, `continue` and `return`
+inside loops or branches become boolean flags: the statements after them run
+under `if not flag`, and a loop that can break becomes a `while`.
+"""
+import inspect
+import math
+import types
+
+import gast
+import numpy as np
+
+from .. import rules
+from ..errors import AdcSyntaxError, fail
+from ..frontend import missing, parse_function
+from ..ir import Function, Value
+from .builder import Builder
+from .fence import fence
+
+_BINOPS = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
+           gast.FloorDiv: "floordiv", gast.Mod: "mod", gast.Pow: "pow"}
+_CMPOPS = {gast.Lt: "lt", gast.LtE: "le", gast.Gt: "gt", gast.GtE: "ge", gast.Eq: "eq", gast.NotEq: "ne"}
+_METHODS = {"copy": np.copy, "sum": np.sum, "dot": np.dot}
+_RET, _RETVAL, _BRK, _CONT = ".ret", ".retval", ".brk", ".cont"
+
+
+class Static:
+    """A compile-time object: a module, a function, a tuple of values."""
+
+    def __init__(self, obj):
+        self.obj = obj
+
+
+class LocalFn:
+    """A nested def or lambda, inlined where it is called."""
+
+    def __init__(self, node, parsed):
+        self.node, self.parsed = node, parsed
+
+
+def lower(parsed):
+    """The IR of the parsed function `parsed`."""
+    builder = Builder()
+    lw = Lowerer(parsed, builder, Captures(), [parsed.fn])
+    params = [Value(name) for name in parsed.arg_names]
+    result = lw.lower_callable(parsed.node, params)
+    builder.region.yields = [result]
+    return Function(parsed.name, params, builder.region, parsed.loc(parsed.node), lw.captures.values)
+
+
+class Captures:
+    """Numbers and arrays the function reads from globals or closure cells."""
+
+    def __init__(self):
+        self.values, self.by_key = [], {}
+
+    def get(self, parsed, name):
+        key = (id(parsed.fn), name)
+        if key not in self.by_key:
+            v = Value(name)
+            self.by_key[key] = v
+            self.values.append((v, (parsed, name)))
+        return self.by_key[key]
+
+
+def _is_value(obj):
+    return isinstance(obj, (bool, int, float, complex, np.ndarray, np.number, np.bool_))
+
+
+class Lowerer:
+    """Lowers one function body (or inlined callee) into the builder's region."""
+
+    def __init__(self, parsed, builder, captures, callers, env=None, track_loc=True):
+        self.parsed, self.b, self.captures, self.callers = parsed, builder, captures, callers
+        self.track_loc = track_loc
+        self.env = dict(env or {})
+        self.tuples = {}  # value id -> element values of a tuple built in the source
+
+    # ------------------------------------------------------------ helpers
+
+    def loc(self, node):
+        return self.parsed.loc(node)
+
+    def fail(self, node, what, hint):
+        fail(what, self.loc(node), hint)
+
+    def at(self, node):
+        if self.track_loc:
+            self.b.loc = self.loc(node) or self.b.loc
+
+    # ------------------------------------------------------------ functions
+
+    def lower_callable(self, node, args):
+        """Bind `args` to the parameters of def/lambda `node`; lower its body; return the result."""
+        for name, value in zip((a.id for a in node.args.args), args):
+            self.env[name] = value
+        if isinstance(node, gast.Lambda):
+            return self.expr(node.body)
+        body = [s for s in node.body if not _is_docstring(s)]
+        if _simple_return(body):
+            self.block(body[:-1])
+            return self.expr(body[-1].value) if body[-1].value is not None else self._no_value(body[-1])
+        if not _always_returns(body):
+            self.fail(node, "a function that can end without returning a value",
+                      "end every path through the function with a return statement")
+        self.env[_RET] = self.b.const(False, "returned")
+        self.env[_RETVAL] = self.b.emit("undef", name="result")
+        self.block(body)
+        return self.env[_RETVAL]
+
+    def _no_value(self, node):
+        self.fail(node, "a return without a value", "return the number or array to differentiate")
+
+    # ------------------------------------------------------------ statements
+
+    def block(self, stmts):
+        """Lower a statement list; after a statement that may jump, guard the rest."""
+        for k, stmt in enumerate(stmts):
+            if _is_docstring(stmt):
+                continue
+            self.stmt(stmt)
+            if isinstance(stmt, (gast.Return, gast.Break, gast.Continue)):
+                return
+            rest = stmts[k + 1:]
+            if rest and _may_jump(stmt):
+                self.guarded(rest)
+                return
+
+    def guarded(self, stmts):
+        """Lower `stmts` under `if not (returned or broke or continued)`."""
+        flags = [self.env[f] for f in (_RET, _BRK, _CONT) if f in self.env]
+        live = flags[0]
+        for f in flags[1:]:
+            live = self.b.emit("logic", [live, f], attrs={"op": "or"}, name="jumped")
+        self.branch(live, [], stmts)
+
+    def stmt(self, s):
+        self.at(s)
+        method = getattr(self, "stmt_" + type(s).__name__, None)
+        if method is None:
+            self.fail(s, f"the statement {type(s).__name__}", "rewrite it with assignments, loops and if/else")
+        method(s)
+
+    def stmt_Expr(self, s):
+        self.expr(s.value)
+
+    def stmt_Pass(self, s):
+        pass
+
+    def stmt_Assert(self, s):
+        pass  # assertions are checks of the primal, not part of its value
+
+    def stmt_FunctionDef(self, s):
+        self.env[s.name] = LocalFn(s, self.parsed)
+
+    def stmt_Assign(self, s):
+        value = self.expr(s.value)
+        for target in s.targets:
+            self.assign(target, value)
+
+    def stmt_AnnAssign(self, s):
+        if s.value is not None:
+            self.assign(s.target, self.expr(s.value))
+
+    def stmt_AugAssign(self, s):
+        op = _BINOPS.get(type(s.op))
+        if op is None:
+            self.fail(s, f"the operator {type(s.op).__name__}=", "use + - * / // % **")
+        if isinstance(s.target, gast.Name):
+            self.assign(s.target, self.binop(op, self.name(s.target), self.expr(s.value)))
+        elif isinstance(s.target, gast.Subscript):
+            arr, idx = self.value(s.target.value), self.indices(s.target.slice)
+            old = self.b.emit("getitem", [arr] + idx, name=_hint(s.target.value))
+            self.b.emit("setitem", [arr] + idx + [self.binop(op, old, self.expr(s.value))], nresults=0)
+        else:
+            self.fail(s.target, "this assignment target", "assign to a name or an array element")
+
+    def assign(self, target, value):
+        if isinstance(target, gast.Name):
+            if isinstance(value, Value) and value.name in ("t", "c"):
+                value.name = target.id
+            self.env[target.id] = value
+        elif isinstance(target, gast.Tuple):
+            parts = self.unpack(target, value, len(target.elts))
+            for t, v in zip(target.elts, parts):
+                self.assign(t, v)
+        elif isinstance(target, gast.Subscript):
+            arr = self.value(target.value)
+            idx = self.indices(target.slice)
+            self.b.emit("setitem", [arr] + idx + [self.as_value(value, target)], nresults=0)
+        else:
+            self.fail(target, "assignment to an attribute", "assign to a name or an array element")
+
+    def unpack(self, node, value, n):
+        if isinstance(value, Value) and value.id in self.tuples:
+            parts = self.tuples[value.id]
+        elif isinstance(value, Value):
+            parts = [self.b.emit("getitem", [value, self.b.const(k)], name="t") for k in range(n)]
+        else:
+            self.fail(node, "unpacking of this value", "unpack a tuple or an array's shape")
+        if len(parts) != n:
+            self.fail(node, f"unpacking {len(parts)} values into {n} names", "match the number of names")
+        return parts
+
+    def stmt_Return(self, s):
+        if _RET not in self.env:
+            self.fail(s, "this return", "adc handles return statements at the end of paths")
+        if s.value is None:
+            self._no_value(s)
+        self.env[_RETVAL] = self.as_value(self.expr(s.value), s)
+        self.env[_RET] = self.b.const(True, "returned")
+
+    def stmt_Break(self, s):
+        self.env[_BRK] = self.b.const(True, "broke")
+
+    def stmt_Continue(self, s):
+        self.env[_CONT] = self.b.const(True, "skipped")
+
+    # ------------------------------------------------------------ branches
+
+    def stmt_If(self, s):
+        self.branch(self.expr(s.test), s.body, s.orelse, negate=False)
+
+    def branch(self, pred, then_stmts, else_stmts, negate=False):
+        """An `if` whose arms lower statement lists; names they rebind become results."""
+        before = dict(self.env)
+        arms = []
+        for stmts in (then_stmts, else_stmts):
+            self.env = dict(before)
+            with self.b.open() as region:
+                self.block(stmts)
+            arms.append((region, self.env))
+        self.env = before
+        self._merge_if(pred, arms)
+
+    def _merge_if(self, pred, arms):
+        (r1, e1), (r2, e2) = arms
+        names = [n for n in e1 if n in e2 and isinstance(e1[n], Value) and e1[n] is not e2[n]]
+        r1.yields = [e1[n] for n in names]
+        r2.yields = [e2[n] for n in names]
+        results = self.b.emit("if", [pred], nresults=len(names), regions=[r1, r2])
+        results = [results] if len(names) == 1 else results
+        for n, v in zip(names, results):
+            v.name = _pretty(n)
+            self.env[n] = v
+        for n in set(e1) | set(e2):  # names bound in one arm only are gone after the if
+            if n not in self.env:
+                self.env[n] = _Undefined(n, "inside an if branch")
+
+    # ------------------------------------------------------------ loops
+
+    def stmt_For(self, s):
+        if s.orelse:
+            self.fail(s, "for ... else", "set a flag in the loop and test it after the loop")
+        start, stop, step = self.range_args(s)
+        if not isinstance(s.target, gast.Name):
+            self.fail(s.target, "this loop target", "loop over range(...) with a single name")
+        if _has_break(s.body) or _has_return(s.body):
+            return self.for_as_while(s, start, stop, step)
+        saved = self.save_flags()
+        carried = self.carried(s.body)
+        i = Value(s.target.id)
+        params = [Value(_pretty(n)) for n in carried]
+        results = self.loop_body("for", [start, stop, step], carried, [i] + params, s.body, {s.target.id: i})
+        self._rebind(carried, results)
+        self.restore_flags(saved)
+
+    def range_args(self, s):
+        it = s.iter
+        if not (isinstance(it, gast.Call) and isinstance(self.static(it.func), Static) and self.static(it.func).obj is range):
+            self.fail(it, "a for loop over something other than range(...)",
+                      "loop over indices: for i in range(len(x)): ... x[i] ...")
+        args = [self.as_value(self.expr(a), a) for a in it.args]
+        if len(args) == 1:
+            return self.b.const(0), args[0], self.b.const(1)
+        if len(args) == 2:
+            return args[0], args[1], self.b.const(1)
+        return tuple(args)
+
+    def carried(self, body, extra=()):
+        """Names the loop body rebinds that exist before the loop, flags included."""
+        assigned = (_assigned_names(body) - {_CONT}) | set(extra)
+        if _has_return(body):
+            assigned |= {_RET, _RETVAL}
+        return [n for n in self.env if n in assigned and isinstance(self.env[n], Value)]
+
+    def loop_body(self, opname, args, carried, params, stmts, bind, cond=None, after=None):
+        before = dict(self.env)
+        self.env.update(dict(zip(carried, params[len(params) - len(carried):])))
+        self.env.update(bind)
+        regions = []
+        if cond is not None:
+            with self.b.open(params) as cond_region:
+                cond_region.yields = [cond()]
+            regions.append(cond_region)
+            params = [Value(p.name) for p in params]
+            self.env.update(dict(zip(carried, params)))
+        with self.b.open(params) as body:
+            if _has_continue(stmts):
+                self.env[_CONT] = self.b.const(False, "skipped")
+            self.block(stmts)
+            if after:
+                after()
+            body.yields = [self.env[n] for n in carried]
+        regions.append(body)
+        self.env = before
+        results = self.b.emit(opname, args + [before[n] for n in carried], nresults=len(carried), regions=regions)
+        return [results] if len(carried) == 1 else results
+
+    def _rebind(self, carried, results):
+        for n, v in zip(carried, results):
+            v.name = _pretty(n)
+            self.env[n] = v
+
+    def for_as_while(self, s, start, stop, step):
+        """`for i in range(...)` with break or return: a while loop over an explicit counter."""
+        if not self.b.const_int(step):
+            self.fail(s.iter, "a loop with break or return over a range with a computed step",
+                      "use a constant step, or rewrite as a while loop")
+        name = s.target.id
+        self.env[name] = start
+        saved = self.save_flags()
+        self.env[_BRK] = self.b.const(False, "broke")
+        carried = self.carried(s.body, extra=[name, _BRK])
+        up = self.b.const_int(step) > 0
+
+        def cond():
+            i = self.env[name]
+            test = self.b.emit("cmp", [i, stop], attrs={"op": "lt" if up else "gt"}, name="more")
+            return self.not_jumped(test)
+
+        def advance():
+            self.env[name] = self.binop("add", self.env[name], step)
+
+        params = [Value(_pretty(n)) for n in carried]
+        results = self.loop_body("while", [], carried, params, s.body, {}, cond=cond, after=advance)
+        self._rebind(carried, results)
+        self.restore_flags(saved)
+
+    def save_flags(self):
+        saved = {f: self.env.pop(f) for f in (_BRK, _CONT) if f in self.env}
+        return saved
+
+    def restore_flags(self, saved):
+        for f in (_BRK, _CONT):
+            self.env.pop(f, None)
+        self.env.update(saved)
+
+    def not_jumped(self, test):
+        for flag in (_BRK, _RET):
+            if flag in self.env:
+                live = self.b.emit("unop", [self.env[flag]], attrs={"op": "not"}, name="go")
+                test = self.b.emit("logic", [test, live], attrs={"op": "and"}, name="go")
+        return test
+
+    def stmt_While(self, s):
+        if s.orelse:
+            self.fail(s, "while ... else", "set a flag in the loop and test it after the loop")
+        saved = self.save_flags()
+        if _has_break(s.body):
+            self.env[_BRK] = self.b.const(False, "broke")
+        carried = self.carried(s.body)
+        params = [Value(_pretty(n)) for n in carried]
+        cond = lambda: self.not_jumped(self.as_value(self.expr(s.test), s.test))
+        results = self.loop_body("while", [], carried, params, s.body, {}, cond=cond)
+        self._rebind(carried, results)
+        self.restore_flags(saved)
+
+    # ------------------------------------------------------------ expressions
+
+    def value(self, node):
+        return self.as_value(self.expr(node), node)
+
+    def as_value(self, v, node):
+        if isinstance(v, Value):
+            return v
+        if isinstance(v, _Undefined):
+            self.fail(node, f"the name '{v.name}', which is only bound {v.where}",
+                      f"assign {v.name} before the loop or branch so it is defined on every path")
+        if isinstance(v, Static) and _is_value(v.obj) and not isinstance(v.obj, np.ndarray):
+            return self.b.const(v.obj.item() if hasattr(v.obj, "item") else v.obj)
+        what = getattr(getattr(v, "obj", v), "__name__", type(getattr(v, "obj", v)).__name__)
+        self.fail(node, f"'{what}' used as a number or array", "pass numbers and arrays only")
+
+    def expr(self, node):
+        self.at(node)
+        method = getattr(self, "expr_" + type(node).__name__, None)
+        if method is None:
+            self.fail(node, f"the expression {type(node).__name__}", "use arithmetic, calls and indexing")
+        return method(node)
+
+    def expr_Constant(self, node):
+        if isinstance(node.value, (bool, int, float, complex)):
+            return self.b.const(node.value)
+        self.fail(node, f"the constant {node.value!r}", "use numbers only")
+
+    def expr_Name(self, node):
+        return self.name(node)
+
+    def name(self, node):
+        if node.id in self.env:
+            v = self.env[node.id]
+            if isinstance(v, _Undefined):
+                self.as_value(v, node)
+            return v
+        obj = self.parsed.resolve(node.id)
+        if missing(obj):
+            self.fail(node, f"the name '{node.id}', which is not defined", "define it before this line")
+        if _is_value(obj):
+            return self.captures.get(self.parsed, node.id)
+        return Static(obj)
+
+    def static(self, node):
+        """The compile-time object `node` names, or None."""
+        if isinstance(node, gast.Name):
+            v = self.env.get(node.id)
+            if v is not None:
+                return v if isinstance(v, LocalFn) else None
+            obj = self.parsed.resolve(node.id)
+            return None if missing(obj) or _is_value(obj) else Static(obj)
+        if isinstance(node, gast.Attribute):
+            base = self.static(node.value)
+            if isinstance(base, Static) and isinstance(base.obj, types.ModuleType):
+                if not hasattr(base.obj, node.attr):
+                    self.fail(node, f"{base.obj.__name__}.{node.attr}, which does not exist", "check the name")
+                return Static(getattr(base.obj, node.attr))
+        return None
+
+    def expr_Attribute(self, node):
+        s = self.static(node)
+        if s is not None:
+            return s
+        base = self.value(node.value)
+        if node.attr == "shape":
+            return self.b.emit("shape", [base], name="shape")
+        if node.attr == "size":
+            return self.b.emit("size", [base], name="n")
+        if node.attr == "T":
+            return self.call_rule(node, np.transpose, [base])
+        self.fail(node, f"the attribute .{node.attr}", "use .shape, .size, .T, or a NumPy function")
+
+    def expr_Tuple(self, node):
+        parts = [self.value(e) for e in node.elts]
+        t = self.b.emit("tuple", parts, name="tup")
+        self.tuples[t.id] = parts
+        return t
+
+    def expr_BinOp(self, node):
+        a, b = self.value(node.left), self.value(node.right)
+        if isinstance(node.op, gast.MatMult):
+            return self.call_rule(node, np.dot, [a, b])
+        op = _BINOPS.get(type(node.op))
+        if op is None:
+            self.fail(node, f"the operator {type(node.op).__name__}", "use + - * / // % ** @")
+        return self.binop(op, a, b)
+
+    def binop(self, op, a, b):
+        return self.b.emit("binop", [a, b], attrs={"op": op})
+
+    def expr_UnaryOp(self, node):
+        v = self.value(node.operand)
+        if isinstance(node.op, gast.UAdd):
+            return v
+        op = {gast.USub: "neg", gast.Not: "not"}.get(type(node.op))
+        if op is None:
+            self.fail(node, "the operator ~", "use not, or a comparison")
+        return self.b.emit("unop", [v], attrs={"op": op})
+
+    def expr_Compare(self, node):
+        left, out = self.value(node.left), None
+        for op, right_node in zip(node.ops, node.comparators):
+            if type(op) not in _CMPOPS:
+                self.fail(node, f"the comparison {type(op).__name__}", "compare numbers with < <= > >= == !=")
+            right = self.value(right_node)
+            c = self.b.emit("cmp", [left, right], attrs={"op": _CMPOPS[type(op)]}, name="cond")
+            out = c if out is None else self.b.emit("logic", [out, c], attrs={"op": "and"}, name="cond")
+            left = right
+        return out
+
+    def expr_BoolOp(self, node):
+        op = "and" if isinstance(node.op, gast.And) else "or"
+        out = self.value(node.values[0])
+        for nxt in node.values[1:]:
+            if _cheap(nxt):
+                out = self.b.emit("logic", [out, self.value(nxt)], attrs={"op": op}, name="cond")
+            else:
+                out = self._short_circuit(op, out, nxt)
+        return out
+
+    def _short_circuit(self, op, first, node):
+        with self.b.open() as evaluate:
+            evaluate.yields = [self.value(node)]
+        with self.b.open() as skip:
+            skip.yields = [self.b.const(op == "or")]
+        arms = [evaluate, skip] if op == "and" else [skip, evaluate]
+        return self.b.emit("if", [first], regions=arms, name="cond")
+
+    def expr_IfExp(self, node):
+        pred = self.value(node.test)
+        arms = []
+        for sub in (node.body, node.orelse):
+            with self.b.open() as r:
+                r.yields = [self.value(sub)]
+            arms.append(r)
+        return self.b.emit("if", [pred], regions=arms)
+
+    def expr_Subscript(self, node):
+        base = self.value(node.value)
+        idx = self.indices(node.slice)
+        if base.id in self.tuples and len(idx) == 1 and self.b.const_int(idx[0]) is not None:
+            return self.tuples[base.id][self.b.const_int(idx[0])]
+        return self.b.emit("getitem", [base] + idx, name=_hint(node.value))
+
+    def indices(self, sl):
+        parts = sl.elts if isinstance(sl, gast.Tuple) else [sl]
+        for p in parts:
+            if isinstance(p, gast.Slice):
+                self.fail(p, "slice indexing (x[a:b])", "index single elements inside a loop: x[i]")
+        return [self.value(p) for p in parts]
+
+    def expr_Lambda(self, node):
+        return LocalFn(node, self.parsed)
+
+    def expr_Call(self, node):
+        if node.keywords:
+            self.fail(node, "keyword arguments in a call", "pass the arguments by position")
+        if isinstance(node.func, gast.Attribute) and self.static(node.func) is None:
+            return self.method_call(node)
+        fn = self.static(node.func)
+        if fn is None:
+            self.fail(node.func, "a call of a value that is not a function", "call a function by its name")
+        if isinstance(fn, LocalFn):
+            return self.inline_local(node, fn)
+        return self.call_object(node, fn.obj, [self.expr(a) for a in node.args])
+
+    def method_call(self, node):
+        base = self.value(node.func.value)
+        target = _METHODS.get(node.func.attr)
+        if target is None:
+            self.fail(node, f"the method .{node.func.attr}()", "call the NumPy function instead: np.f(x)")
+        return self.call_rule(node, target, [base] + [self.value(a) for a in node.args])
+
+    def call_object(self, node, obj, args):
+        if obj is range:
+            self.fail(node, "range(...) outside a for loop", "use range only as `for i in range(...)`")
+        if obj is len:
+            return self.b.emit("len", [self.as_value(args[0], node.args[0])], name="n")
+        if obj in (float, int) and len(args) == 1:
+            return self.b.emit("cast", [self.as_value(args[0], node)], attrs={"dtype": "float64" if obj is float else "int64"})
+        if rules.key_of(obj) is not None:
+            return self.call_rule(node, obj, [self.as_value(a, node) for a in args])
+        fn = getattr(obj, "py_func", obj)  # a numba dispatcher: differentiate its Python source
+        if inspect.isfunction(fn):
+            return self.inline_user(node, fn, [self.as_value(a, node) for a in args])
+        name = getattr(obj, "__qualname__", repr(obj))
+        module = getattr(obj, "__module__", None) or ""
+        self.fail(node, f"a call to {module + '.' if module else ''}{name}, which has no derivative rule",
+                  "give it one with @adc.primitive and defvjp, or mark it @adc.nondiff if it has no derivative")
+
+    def call_rule(self, node, obj, args):
+        key = rules.key_of(obj)
+        if key is None:
+            self.fail(node, f"a call to {getattr(obj, '__name__', obj)}, which has no derivative rule",
+                      "give it one with @adc.primitive and defvjp")
+        return self.b.emit("call", args, attrs={"fn": key})
+
+    def inline_user(self, node, fn, args):
+        if fn in self.callers:
+            self.fail(node, f"recursion ({fn.__name__} calls itself)", "rewrite the recursion as a loop")
+        parsed = parse_function(fn)
+        fence(parsed)
+        callee = Lowerer(parsed, self.b, self.captures, self.callers + [fn])
+        self._check_arity(node, parsed.node, args)
+        return callee.lower_callable(parsed.node, args)
+
+    def inline_local(self, node, fn):
+        args = [self.value(a) for a in node.args]
+        self._check_arity(node, fn.node, args)
+        env = {k: v for k, v in self.env.items() if not k.startswith(".")}
+        callee = Lowerer(fn.parsed, self.b, self.captures, self.callers, env)
+        return callee.lower_callable(fn.node, args)
+
+    def _check_arity(self, node, fnode, args):
+        if len(fnode.args.args) != len(args) or fnode.args.defaults:
+            if len(fnode.args.args) - len(fnode.args.defaults) <= len(args) <= len(fnode.args.args):
+                missing_n = len(fnode.args.args) - len(args)
+                args.extend(self.value(d) for d in fnode.args.defaults[len(fnode.args.defaults) - missing_n:])
+                return
+            self.fail(node, f"a call with {len(args)} arguments to a function of {len(fnode.args.args)}",
+                      "pass every parameter")
+
+
+_TEMPLATES = {}
+
+
+def inline_template(builder, template, args, which):
+    """Lower rule `template` applied to `args`; return the contributions numbered `which`."""
+    if template not in _TEMPLATES:
+        _TEMPLATES[template] = parse_function(template)
+    parsed = _TEMPLATES[template]
+    lw = Lowerer(parsed, builder, Captures(), [template], track_loc=False)
+    node = parsed.node
+    for name, value in zip((a.id for a in node.args.args), args):
+        lw.env[name] = value
+    if isinstance(node, gast.Lambda):
+        body = node.body
+    else:
+        lw.block(node.body[:-1])
+        body = node.body[-1].value
+    if isinstance(body, gast.Tuple):
+        return [lw.value(body.elts[k]) for k in which]
+    return [lw.value(body)]
+
+
+class _Undefined:
+    def __init__(self, name, where):
+        self.name, self.where = name, where
+
+
+# ---------------------------------------------------------------- syntax queries
+
+def _is_docstring(s):
+    return isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant) and isinstance(s.value.value, str)
+
+
+def _simple_return(body):
+    """Only one return, at the end of the top-level body."""
+    return bool(body) and isinstance(body[-1], gast.Return) and not any(
+        _has_return([s]) for s in body[:-1])
+
+
+def _always_returns(body):
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, gast.Return):
+        return True
+    if isinstance(last, gast.If):
+        return _always_returns(last.body) and _always_returns(last.orelse)
+    return False
+
+
+def _walk_no_nested(stmts, skip_loops):
+    """Nodes of `stmts`, not entering nested defs (nor loops when `skip_loops`)."""
+    todo = list(stmts)
+    while todo:
+        n = todo.pop()
+        yield n
+        for child in gast.iter_child_nodes(n):
+            if isinstance(child, (gast.FunctionDef, gast.Lambda)):
+                continue
+            if skip_loops and isinstance(child, (gast.For, gast.While)):
+                continue
+            todo.append(child)
+
+
+def _has_return(stmts):
+    return any(isinstance(n, gast.Return) for n in _walk_no_nested(stmts, False))
+
+
+def _has_break(stmts):
+    return any(isinstance(n, gast.Break) for n in _walk_no_nested(stmts, True))
+
+
+def _has_continue(stmts):
+    return any(isinstance(n, gast.Continue) for n in _walk_no_nested(stmts, True))
+
+
+def _may_jump(stmt):
+    return _has_return([stmt]) or (not isinstance(stmt, (gast.For, gast.While))
+                                   and (_has_break([stmt]) or _has_continue([stmt])))
+
+
+def _assigned_names(stmts):
+    names = set()
+    for n in _walk_no_nested(stmts, False):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            names.add(n.id)
+        if isinstance(n, gast.Break):
+            names.add(_BRK)
+        if isinstance(n, gast.Continue):
+            names.add(_CONT)
+        if isinstance(n, gast.FunctionDef):
+            names.add(n.name)
+    return names
+
+
+def _cheap(node):
+    """An operand that can be evaluated eagerly: no calls, no indexing."""
+    return not any(isinstance(n, (gast.Call, gast.Subscript)) for n in gast.walk(node))
+
+
+def _hint(node):
+    return node.id if isinstance(node, gast.Name) else "t"
+
+
+def _pretty(name):
+    return {_RET: "returned", _RETVAL: "result", _BRK: "broke", _CONT: "skipped"}.get(name, name)

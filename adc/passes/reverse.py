@@ -1,0 +1,362 @@
+"""reverse: joint-mode reverse differentiation of a typed function.
+
+Contract: takes a typed, verified primal `Function`, the indices of the
+parameters to differentiate and a debug flag; returns a new (untyped where
+new) `Function` with the same parameters whose body is the forward sweep
+(the primal plus the pushes the `Tape` asked for) followed by the backward
+sweep, and which yields (value, gradient, ...). The output must be a
+scalar.
+
+Adjoints of scalars are SSA values: loops and branches carry them. Adjoints
+of arrays are buffers allocated with `zeros_like` when the mirror of their
+defining region begins, and updated in place (`iadd`, `iadd_item`).
+"""
+from .. import rules
+from ..errors import AdcTypeError
+from ..ir import I64, Function, Op, Region, Value, walk
+from .activity import activity, differentiable
+from .builder import Builder
+from .lower import inline_template
+from .tbr import Tape
+
+
+def reverse(fn, wrt, debug=False):
+    out = fn.body.yields[0]
+    if not (out.type.ndim == 0 and not hasattr(out.type, "elems")):
+        raise AdcTypeError(f"grad needs a function with a scalar output; {fn.name} returns {out.type}. "
+                           "hint: use adc.vjp or adc.jacobian for non-scalar outputs")
+    params = [fn.params[k] for k in wrt]
+    for p in params:
+        if not p.type.is_float:
+            raise AdcTypeError(f"cannot differentiate with respect to {p.name}, which is {p.type}; "
+                               "pass a float (e.g. 1.0, or x.astype(float)) or leave it out of wrt")
+    tape = Tape(fn)
+    rev = Reverse(fn, activity(fn, params, out), tape)
+    backward = rev.sweep(out, params)
+    forward = Forward(tape).region(fn.body, loop_depth=0)
+    if debug:
+        backward.ops.append(Op("stack_check", []))
+    marks = [Op("comment", attrs={"text": "forward sweep"})], [Op("comment", attrs={"text": "backward sweep"})]
+    body = Region([], marks[0] + forward.ops + marks[1] + backward.ops, [out] + backward.yields)
+    return Function(fn.name + "_grad", fn.params, body, fn.loc, fn.captured)
+
+
+# ---------------------------------------------------------------- backward sweep
+
+class Reverse:
+    def __init__(self, fn, active, tape):
+        self.fn, self.act, self.tape = fn, active, tape
+        self.b = Builder(adjoint=True)
+        self.adj = {}
+
+    def active(self, v):
+        return v.id in self.act
+
+    def read(self, v, at=None):
+        """Primal `v` in the backward sweep: recomputed when it is integer arithmetic, else taped."""
+        op = self.tape.defining_op(v)
+        if self.tape.nested(v) and op is not None and op.opname in ("binop", "unop") and v.type == I64:
+            args = [self.read(a) for a in op.args]
+            return self.b.emit(op.opname, args, attrs=op.attrs, name=v.name)
+        return self.tape.read(v, at)
+
+    def sweep(self, out, params):
+        """The backward sweep of the whole function; yields one gradient per param."""
+        top = self.fn.body
+        with self.b.open() as region:
+            self.alloc(list(self.fn.params) + _defined(top))
+            if self.active(out):
+                self.adj[out.id] = self.b.const(1.0, out.name + "_bar")
+            self.ops(top)
+            region.yields = [self.gradient(p) for p in params]
+        return region
+
+    def gradient(self, p):
+        if p.id in self.adj:
+            return self.adj[p.id]
+        return self.zero(p)
+
+    def zero(self, v):
+        if v.type.is_array:
+            return self.b.emit("zeros_like", [self.read(v)], name=v.name + "_bar")
+        return self.b.const(0.0 if v.type.dtype != "complex128" else 0j, v.name + "_bar")
+
+    def alloc(self, values):
+        """Zeroed adjoint buffers for the active arrays among `values`."""
+        for v in values:
+            if self.active(v) and v.type.is_array:
+                self.adj[v.id] = self.b.emit("zeros_like", [self.read(v)], name=v.name + "_bar")
+
+    def accumulate(self, v, c):
+        if not self.active(v):
+            return
+        if v.type.is_array:
+            self.b.emit("iadd", [self.adj[v.id], c], nresults=0)
+        elif v.id in self.adj:
+            self.adj[v.id] = self.b.emit("binop", [self.adj[v.id], c], attrs={"op": "add"}, name=v.name + "_bar")
+        else:
+            self.adj[v.id] = c
+            if c.name in ("t", "c", "g"):
+                c.name = v.name + "_bar"
+
+    def ops(self, region):
+        for op in reversed(region.ops):
+            self.b.loc = op.loc
+            handler = getattr(self, "op_" + op.opname, None)
+            if handler is not None:
+                handler(op)
+            elif differentiable(op) and any(self.active(r) for r in op.results):
+                self.rule(op)
+
+    # ------------------------------------------------------------ primitives
+
+    def rule(self, op):
+        g = self.adj.pop(op.result.id, None)
+        if g is None:
+            return
+        key = op.attrs.get("fn") or op.attrs.get("op")
+        if op.opname == "cast":
+            return self.accumulate(op.args[0], g)
+        rule = rules.RULES[key]
+        which = [k for k, a in enumerate(op.args) if self.active(a)]
+        found = rules.template_for(rule, [a.type for a in op.args], which)
+        if found is None:
+            raise AdcTypeError(f"{key} has no reverse-mode rule for arguments {[str(a.type) for a in op.args]}")
+        template, needs = found
+        primal = [op.result] + list(op.args)
+        values = [self.read(primal[k], op) if k in needs else primal[k] for k in range(len(primal))]
+        contribs = inline_template(self.b, template, [g] + values, which)
+        for k, c in zip(which, contribs):
+            self.accumulate(op.args[k], self.unbroadcast(rule, op, op.args[k], c))
+
+    def unbroadcast(self, rule, op, x, c):
+        if not rule.broadcasting or not op.result.type.is_array:
+            return c
+        if not x.type.is_array:
+            return self.b.emit("call", [c], attrs={"fn": "np.sum"})
+        if all(a.type.is_array for a in op.args):
+            return self.b.emit("call", [c, self.read(x)], attrs={"fn": "rt.unbroadcast"})
+        return c
+
+    def op_getitem(self, op):
+        g = self.adj.pop(op.result.id, None)
+        if g is None or not self.active(op.args[0]):
+            return
+        idx = [self.read(i) for i in op.args[1:]]
+        self.b.emit("iadd_item", [self.adj[op.args[0].id]] + idx + [g], nresults=0)
+
+    def op_setitem(self, op):
+        arr, val = op.args[0], op.args[-1]
+        if not self.active(arr):
+            return
+        buf, idx = self.adj[arr.id], [self.read(i) for i in op.args[1:-1]]
+        if self.active(val):
+            self.accumulate(val, self.b.emit("getitem", [buf] + idx, name=val.name + "_bar"))
+        self.b.emit("setitem", [buf] + idx + [self.b.const(0.0)], nresults=0)
+
+    # ------------------------------------------------------------ structured control flow
+
+    def op_for(self, op):
+        if not self._touches_active(op):
+            return
+        start, stop, step = (self.read(a) for a in op.args[:3])
+        body = op.regions[0]
+        index = Value(body.params[0].name, twin=body.params[0])
+        self.tape.bind(body.params[0], index)
+        bounds = self._reversed_range(op, start, stop, step)
+        self._loop(op, body, body.params[1:], op.args[3:], bounds, index)
+
+    def op_while(self, op):
+        if not self._touches_active(op):
+            return
+        trips = self.read(self.tape.trip_count(op))
+        bounds = [self.b.emit("binop", [trips, self.b.const(1)], attrs={"op": "sub"}, name="last"),
+                  self.b.const(-1), self.b.const(-1)]
+        body = op.regions[1]
+        self._loop(op, body, body.params, op.args, bounds, Value("_"))
+
+    def _reversed_range(self, op, start, stop, step):
+        step_value = _const_of(op.args[2], self.fn)
+        if step_value == 1:
+            one = self.b.const(1)
+            return [self.b.emit("binop", [stop, one], attrs={"op": "sub"}, name="last"),
+                    self.b.emit("binop", [start, one], attrs={"op": "sub"}, name="first"), self.b.const(-1)]
+        last = self.b.emit("call", [start, stop, step], attrs={"fn": "rt.range_last"}, name="last")
+        return [last, self.b.emit("binop", [start, step], attrs={"op": "sub"}),
+                self.b.emit("unop", [step], attrs={"op": "neg"})]
+
+    def _loop(self, op, body, params, inits, bounds, index):
+        carried = [(p, y, r, x) for p, y, r, x in zip(params, body.yields, op.results, inits) if self.active(p)]
+        free = self._free_scalars(op)
+        init = [self.adj_or_zero(r) for _, _, r, _ in carried] + [self.adj_or_zero(v) for v in free]
+        bar = [Value(p.name + "_bar") for p, *_ in carried] + [Value(v.name + "_bar") for v in free]
+        outer, loc = dict(self.adj), self.b.loc
+        with self.b.open([index] + bar) as region:
+            self._enter(body)
+            for (p, y, r, x), c in zip(carried, bar):
+                self.accumulate(y, c)
+            for v, c in zip(free, bar[len(carried):]):
+                self.adj[v.id] = c
+            self.ops(body)
+            region.yields = [self.adj_or_zero(p) for p, *_ in carried] + [self.adj_or_zero(v) for v in free]
+            self._exit(body, region)
+        self.adj, self.b.loc = outer, loc
+        results = self.b.emit("for", bounds + init, nresults=len(bar), regions=[region], name="bar")
+        results = [results] if len(bar) == 1 else results
+        self._after(carried, free, results)
+
+    def _after(self, carried, free, results):
+        for (p, y, r, x), res in zip(carried, results):
+            res.name = x.name + "_bar"
+            self.adj.pop(r.id, None)
+            self.accumulate(x, res)
+        for v, res in zip(free, results[len(carried):]):
+            res.name = v.name + "_bar"
+            self.adj[v.id] = res
+
+    def op_if(self, op):
+        if not self._touches_active(op):
+            return
+        pred = self.read(op.args[0])
+        free = self._free_scalars(op)
+        for v in free:
+            self.adj[v.id] = self.adj_or_zero(v)
+        outer, loc = dict(self.adj), self.b.loc
+        arms = []
+        for arm in op.regions:
+            self.adj = dict(outer)
+            with self.b.open() as region:
+                self._enter(arm)
+                for y, r in zip(arm.yields, op.results):
+                    if self.active(r) and r.id in outer:
+                        self.accumulate(y, outer[r.id])
+                self.ops(arm)
+                region.yields = [self.adj[v.id] for v in free]
+                self._exit(arm, region)
+            arms.append(region)
+        self.adj, self.b.loc = outer, loc
+        for r in op.results:
+            self.adj.pop(r.id, None)
+        results = self.b.emit("if", [pred], nresults=len(free), regions=arms)
+        self._after([], free, [results] if len(free) == 1 else results)
+
+    def adj_or_zero(self, v):
+        if v.id not in self.adj:
+            self.adj[v.id] = self.zero(v)
+        return self.adj[v.id]
+
+    def _enter(self, region):
+        self.alloc(list(region.params) + _defined(region))
+
+    def _exit(self, forward_region, backward_region):
+        """Pop what the forward region pushed, at the start of its mirror."""
+        pops = [Op("pop", [], [w]) for w, v in self.tape.pops(forward_region)]
+        backward_region.ops[0:0] = pops
+
+    def _touches_active(self, op):
+        return any(self.active(v) for sub in walk(Region([], [op])) for v in sub.results + sub.args)
+
+    def _free_scalars(self, op):
+        """Active scalars defined outside `op` and read inside it."""
+        inner = {v.id for sub in walk(Region([], [op])) for r in sub.regions for v in r.params}
+        inner |= {v.id for sub in walk(Region([], [op])) for v in sub.results if sub is not op}
+        seen, out = set(), []
+        for sub in walk(Region([], [op])):
+            reads = list(sub.args) + [y for r in sub.regions for y in r.yields]
+            if sub is op:
+                reads = [y for r in sub.regions for y in r.yields]
+            for v in reads:
+                if v.id not in inner and v.id not in seen and self.active(v) and not v.type.is_array:
+                    seen.add(v.id)
+                    out.append(v)
+        return out
+
+
+def _defined(region):
+    return [r for op in region.ops for r in op.results]
+
+
+def _const_of(v, fn):
+    for op in walk(fn.body):
+        if op.results and op.results[0] is v and op.opname == "const":
+            return op.attrs["value"]
+    return None
+
+
+# ---------------------------------------------------------------- forward sweep
+
+class Forward:
+    """The primal, plus the pushes, snapshots, trip counters and stack reservations the tape needs."""
+
+    def __init__(self, tape):
+        self.tape = tape
+
+    def region(self, region, loop_depth):
+        out = Region(list(region.params), [], list(region.yields))
+        for op in region.ops:
+            for v, snap in self.tape.snapshots.get(id(op), []):
+                out.ops.append(Op("call", [v], [snap], {"fn": "np.copy"}, [], op.loc))
+            out.ops.extend(self.op(op, loop_depth))
+        if region is not self.tape.top:
+            out.ops.extend(Op("push", [v], [], {}, [], None) for v in self.tape.recorded(region))
+        return out
+
+    def op(self, op, depth):
+        if op.opname == "for":
+            return self._for(op, depth)
+        if op.opname == "while":
+            return self._while(op, depth)
+        regions = [self.region(r, depth) for r in op.regions]
+        if op.opname == "if" and depth == 0:
+            for r, orig in zip(regions, op.regions):
+                r.ops[0:0] = self._reserve(orig, None)
+        return [Op(op.opname, op.args, op.results, op.attrs, regions, op.loc)]
+
+    def _for(self, op, depth):
+        body = self.region(op.regions[0], depth + 1)
+        new = Op("for", op.args, op.results, op.attrs, [body], op.loc)
+        if not self._pushes(op.regions[0]):
+            return [new]
+        start, stop, step = op.args[:3]
+        trips = Value("trips")
+        count = Op("call", [start, stop, step], [trips], {"fn": "rt.range_len"}, [], op.loc)
+        return [count] + self._reserve(op.regions[0], trips) + [new]
+
+    def _while(self, op, depth):
+        cond = self.region(op.regions[0], depth + 1)
+        body = self.region(op.regions[1], depth + 1)
+        if id(op) not in self.tape.counters:
+            return [Op("while", op.args, op.results, op.attrs, [cond, body], op.loc)]
+        body.ops[0:0] = self._reserve(op.regions[1], None)
+        count = self.tape.counters[id(op)]
+        zero, one = Value("c", None), Value("c", None)
+        cond.params.append(Value("trips"))
+        body.params.append(Value("trips"))
+        step = Op("binop", [body.params[-1], one], [Value("trips")], {"op": "add"})
+        body.ops.append(step)
+        body.yields = body.yields + [step.result]
+        pre = [Op("const", [], [zero], {"value": 0}), Op("const", [], [one], {"value": 1})]
+        return pre + [Op("while", op.args + [zero], op.results + [count], op.attrs, [cond, body], op.loc)]
+
+    def _pushes(self, region):
+        """(float pushes, int pushes) one pass through `region` makes, nested branches included."""
+        nf = ni = 0
+        for v in self.tape.recorded(region):
+            if v.type.is_array:
+                continue
+            if v.type.dtype in ("float64",):
+                nf += 1
+            else:
+                ni += 1
+        for op in region.ops:
+            if op.opname == "if":
+                for arm in op.regions:
+                    f, i = self._pushes(arm)
+                    nf, ni = nf + f, ni + i
+        return (nf, ni) if (nf or ni) else 0
+
+    def _reserve(self, region, trips):
+        counts = self._pushes(region)
+        if not counts:
+            return []
+        return [Op("reserve", [trips] if trips is not None else [], [], {"nf": counts[0], "ni": counts[1]})]

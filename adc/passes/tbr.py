@@ -1,0 +1,141 @@
+"""tbr: to-be-recorded analysis, the record of what the backward sweep reads.
+
+Contract: a `Tape` over a typed primal function answers `read(v, at)` while
+the reverse pass builds the backward sweep: the value the backward code
+should use for primal value `v`. Values of the function's top-level region
+are used as they are (they are still in local variables). A value defined
+in a nested region (a loop body, a branch) is recorded: the forward sweep
+pushes it when that region ends, and the backward sweep pops it when the
+mirror region begins. An array that the program may write to after `at`
+reads it is first snapshotted (copied) before `at`. Trip counts of `while`
+loops are recorded the same way. Nothing else is pushed.
+"""
+from ..ir import I64, Value, walk
+
+
+class Tape:
+    def __init__(self, fn):
+        self.top = fn.body
+        self.home = {}  # value id -> region defining it
+        self.op_home = {}  # op id -> region holding it
+        self.records = {}  # region id -> [values pushed when the region ends]
+        self.popped = {}  # value id -> the Value the backward sweep uses
+        self.snapshots = {}  # op id -> [(array, snapshot value)]
+        self.counters = {}  # while op id -> trip-count value
+        self.defs = {}  # value id -> op defining it
+        self._index(fn.body)
+        for p in fn.params:
+            self.home[p.id] = fn.body
+        for v, _ in fn.captured:
+            self.home[v.id] = fn.body
+        self._mutations = _Mutations(fn)
+
+    def nested(self, v):
+        """Whether `v` is defined inside a loop or branch."""
+        return self.home.get(v.id, self.top) is not self.top and v.id not in self.popped
+
+    def defining_op(self, v):
+        return self.defs.get(v.id)
+
+    def _index(self, region):
+        for p in region.params:
+            self.home[p.id] = region
+        for op in region.ops:
+            self.op_home[id(op)] = region
+            for r in op.results:
+                self.home[r.id] = region
+                self.defs[r.id] = op
+            for sub in op.regions:
+                self._index(sub)
+
+    def read(self, v, at=None):
+        """The backward sweep's handle on primal value `v`, read by the adjoint of op `at`."""
+        if at is not None and v.type.is_array and self._mutations.after(v, at):
+            v = self._snapshot(v, at)
+        if v.id in self.popped:
+            return self.popped[v.id]
+        region = self.home[v.id]
+        if region is self.top:
+            return v
+        self.records.setdefault(id(region), []).append(v)
+        self.popped[v.id] = Value(v.name, v.type, twin=v)
+        return self.popped[v.id]
+
+    def bind(self, v, w):
+        """In the backward sweep, primal `v` is `w` (a reversed loop index)."""
+        self.popped[v.id] = w
+
+    def _snapshot(self, v, at):
+        for old, snap in self.snapshots.get(id(at), []):
+            if old is v:
+                return snap
+        snap = Value(v.name + "_saved", v.type)
+        self.snapshots.setdefault(id(at), []).append((v, snap))
+        self.home[snap.id] = self.op_home[id(at)]
+        return snap
+
+    def trip_count(self, op):
+        """The value that counts the iterations of `while` op `op`."""
+        if id(op) not in self.counters:
+            count = Value("trips", I64)
+            self.counters[id(op)] = count
+            self.home[count.id] = self.op_home[id(op)]
+        return self.counters[id(op)]
+
+    def recorded(self, region):
+        """Values pushed when `region` ends, in push order."""
+        return self.records.get(id(region), [])
+
+    def pops(self, region):
+        """(popped value, primal value) for the mirror of `region`, in pop order."""
+        return [(self.popped[v.id], v) for v in reversed(self.recorded(region))]
+
+
+class _Mutations:
+    """May an array be written after a given op? (writes through any alias count)"""
+
+    def __init__(self, fn):
+        self.order = {}
+        self.loops = []  # (first position, last position) of every loop
+        self._number(fn.body)
+        parent = {}
+
+        def find(v):
+            while parent.get(v, v) != v:
+                v = parent[v]
+            return v
+
+        for op in walk(fn.body):
+            for a, b in _array_phi_edges(op):
+                parent[find(a.id)] = find(b.id)
+        self.find = find
+        self.writes = {}  # alias class -> positions of writes
+        for op in walk(fn.body):
+            if op.opname == "setitem":
+                self.writes.setdefault(find(op.args[0].id), []).append(self.order[id(op)])
+
+    def _number(self, region):
+        for op in region.ops:
+            start = self.order[id(op)] = len(self.order)
+            for sub in op.regions:
+                self._number(sub)
+            if op.opname in ("for", "while"):
+                self.loops.append((start, len(self.order)))
+
+    def after(self, v, at):
+        pos = self.order.get(id(at))
+        if pos is None:
+            return False
+        for w in self.writes.get(self.find(v.id), []):
+            if w > pos or any(lo <= pos < hi and lo <= w < hi for lo, hi in self.loops):
+                return True
+        return False
+
+
+def _array_phi_edges(op):
+    from .infer import _phi_edges
+    edges = _phi_edges(op)
+    if op.opname in ("for", "while"):
+        params = op.regions[-1].params[(1 if op.opname == "for" else 0):]
+        edges += list(zip(params, op.results))
+    return [(a, b) for a, b in edges if getattr(a.type, "is_array", False)]

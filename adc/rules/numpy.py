@@ -1,0 +1,148 @@
+"""Rules for NumPy functions and array methods.
+
+Elementwise templates work on scalars and arrays alike; a rule whose
+adjoint depends on the argument's rank has one template per rank.
+"""
+import numpy as np
+
+from .core import (defrule, elementwise, first, reduction, same_dtype, to_bool, vjp)
+from ..ir import T
+
+
+def _ufunc(name, vjp_template=None, typer=elementwise, nondiff=False, broadcasting=False):
+    key = "np." + name
+    defrule(key, getattr(np, name), typer=typer, nondiff=nondiff, broadcasting=broadcasting)
+    if vjp_template is not None:
+        vjp(key)(vjp_template)
+
+
+# ---------------------------------------------------------------- elementwise, one argument
+
+_ufunc("sin", lambda g, y, x: g * np.cos(x))
+_ufunc("cos", lambda g, y, x: -g * np.sin(x))
+_ufunc("tan", lambda g, y, x: g * (1.0 + y * y))
+_ufunc("arcsin", lambda g, y, x: g / np.sqrt(1.0 - x * x))
+_ufunc("arccos", lambda g, y, x: -g / np.sqrt(1.0 - x * x))
+_ufunc("arctan", lambda g, y, x: g / (1.0 + x * x))
+_ufunc("sinh", lambda g, y, x: g * np.cosh(x))
+_ufunc("cosh", lambda g, y, x: g * np.sinh(x))
+_ufunc("tanh", lambda g, y, x: g * (1.0 - y * y))
+_ufunc("arcsinh", lambda g, y, x: g / np.sqrt(x * x + 1.0))
+_ufunc("arccosh", lambda g, y, x: g / np.sqrt(x * x - 1.0))
+_ufunc("arctanh", lambda g, y, x: g / (1.0 - x * x))
+_ufunc("exp", lambda g, y, x: g * y)
+_ufunc("exp2", lambda g, y, x: g * y * np.log(2.0))
+_ufunc("expm1", lambda g, y, x: g * (y + 1.0))
+_ufunc("log", lambda g, y, x: g / x)
+_ufunc("log2", lambda g, y, x: g / (x * np.log(2.0)))
+_ufunc("log10", lambda g, y, x: g / (x * np.log(10.0)))
+_ufunc("log1p", lambda g, y, x: g / (1.0 + x))
+_ufunc("sqrt", lambda g, y, x: g * 0.5 / y)
+_ufunc("cbrt", lambda g, y, x: g / (3.0 * y * y))
+_ufunc("square", lambda g, y, x: 2.0 * g * x)
+_ufunc("reciprocal", lambda g, y, x: -g * y * y)
+_ufunc("abs", lambda g, y, x: g * np.sign(x), typer=same_dtype)
+_ufunc("absolute", lambda g, y, x: g * np.sign(x), typer=same_dtype)
+_ufunc("negative", lambda g, y, x: -g, typer=same_dtype)
+_ufunc("sign", typer=same_dtype, nondiff=True)
+_ufunc("floor", nondiff=True)
+_ufunc("ceil", nondiff=True)
+_ufunc("round", nondiff=True)
+_ufunc("isnan", typer=to_bool, nondiff=True)
+
+# ---------------------------------------------------------------- elementwise, two arguments
+
+_ufunc("arctan2", lambda g, y, a, b: (g * b / (a * a + b * b), -g * a / (a * a + b * b)), broadcasting=True)
+_ufunc("hypot", lambda g, y, a, b: (g * a / y, g * b / y), broadcasting=True)
+_ufunc("power", lambda g, y, a, b: (g * b * a ** (b - 1), g * y * np.log(a)), typer=same_dtype, broadcasting=True)
+_ufunc("maximum", lambda g, y, a, b: (g * (a >= b), g * (a < b)), typer=same_dtype, broadcasting=True)
+_ufunc("minimum", lambda g, y, a, b: (g * (a <= b), g * (a > b)), typer=same_dtype, broadcasting=True)
+
+# ---------------------------------------------------------------- reductions and products
+
+defrule("np.sum", np.sum, typer=reduction)
+defrule("np.mean", np.mean, typer=lambda t: T("float64"))
+
+
+@vjp("np.sum")
+def _(g, y, x):
+    return np.full_like(x, g)
+
+
+@vjp("np.mean")
+def _(g, y, x):
+    return np.full_like(x, g / x.size)
+
+
+def _dot_type(a, b):
+    if a.ndim == 0 or b.ndim == 0 or a.ndim > 2 or b.ndim > 2:
+        from ..errors import AdcTypeError
+        raise AdcTypeError("np.dot and @ take 1-D and 2-D arrays; use * for scalars")
+    return T(same_dtype(a, b).dtype, a.ndim + b.ndim - 2)
+
+
+defrule("np.dot", np.dot, np.matmul, typer=_dot_type)
+
+
+@vjp("np.dot", when=lambda a, b: (a.ndim, b.ndim) == (1, 1))
+def _(g, y, a, b):
+    return g * b, g * a
+
+
+@vjp("np.dot", when=lambda a, b: (a.ndim, b.ndim) == (2, 1))
+def _(g, y, a, b):
+    return np.outer(g, b), np.dot(a.T, g)
+
+
+@vjp("np.dot", when=lambda a, b: (a.ndim, b.ndim) == (1, 2))
+def _(g, y, a, b):
+    return np.dot(b, g), np.outer(a, g)
+
+
+@vjp("np.dot", when=lambda a, b: (a.ndim, b.ndim) == (2, 2))
+def _(g, y, a, b):
+    return np.dot(g, b.T), np.dot(a.T, g)
+
+
+defrule("np.outer", np.outer, typer=lambda a, b: T(same_dtype(a, b).dtype, 2))
+
+
+@vjp("np.outer")
+def _(g, y, a, b):
+    return np.dot(g, b), np.dot(a, g)
+
+
+defrule("np.transpose", np.transpose, typer=first)
+
+
+@vjp("np.transpose")
+def _(g, y, x):
+    return np.transpose(g)
+
+
+# ---------------------------------------------------------------- construction
+
+def _alloc(shape):
+    return T("float64", len(shape.elems) if hasattr(shape, "elems") else 1)
+
+
+defrule("np.zeros", np.zeros, typer=_alloc, nondiff=True)
+defrule("np.ones", np.ones, typer=_alloc, nondiff=True)
+defrule("np.empty", np.empty, typer=_alloc, nondiff=True)
+defrule("np.zeros_like", np.zeros_like, typer=first, nondiff=True)
+defrule("np.ones_like", np.ones_like, typer=first, nondiff=True)
+defrule("np.empty_like", np.empty_like, typer=first, nondiff=True)
+defrule("np.full_like", np.full_like, typer=first, nondiff=True)
+defrule("np.copy", np.copy, typer=first)
+
+
+@vjp("np.copy")
+def _(g, y, x):
+    return g
+
+
+# ---------------------------------------------------------------- runtime helpers the reverse pass calls
+
+defrule("rt.unbroadcast", typer=lambda c, x: x)
+defrule("rt.range_len", typer=lambda *t: T("int64"), nondiff=True)
+defrule("rt.range_last", typer=lambda *t: T("int64"), nondiff=True)
