@@ -55,6 +55,7 @@ class Derivative:
         self.wrt = _normalize_wrt(wrt, self._names, f)
         self._wrt_spec = wrt
         self._specs = {}
+        self._ctypes = {}  # argument types -> types of the captured values last seen
         self._last = None
         functools.update_wrapper(self, f)
 
@@ -91,33 +92,50 @@ class Derivative:
         return self._wrt_spec
 
     def specialize(self, args):
-        """The compiled specialization for `args`, and the captured values to pass."""
-        captured = self._captured_values()
+        """The compiled specialization for `args`, and the captured values to pass.
+
+        Numbers and arrays the function reads from globals or closure cells are
+        passed in at every call, so a changed global is seen; a change of their
+        type builds a new specialization."""
         types = tuple(type_of(a, f"argument {n!r}") for a, n in zip(args, self._names))
-        ctypes = tuple(type_of(v, f"captured {n!r}") for n, v in captured)
-        key = (types, ctypes)
-        if key not in self._specs:
-            self._specs[key] = self._build(types, ctypes)
-        self._last = self._specs[key]
-        return self._last, [v for _, v in captured]
+        spec = self._specs.get((types, self._ctypes.get(types)))
+        if spec is None:
+            spec = self._build(types)
+        values = [_capture(resolver, n) for resolver, n in spec.captures]
+        now = tuple(type_of(v, f"captured {n!r}") for v, (_, n) in zip(values, spec.captures))
+        if (types, now) not in self._specs:
+            fresh = spec if self._ctypes.get(types) is None else self._build(types, force=True)
+            self._specs[(types, now)] = spec = fresh
+        self._ctypes[types] = now
+        self._last = spec
+        return spec, values
 
-    def _captured_values(self):
-        names = getattr(self, "_capture_names", None)
-        if names is None:
-            return []
-        return [(n, _capture(p, n)) for p, n in names]
-
-    def _build(self, types, ctypes):
+    def _build(self, types, force=False):
+        ctypes = self._current_capture_types()
         request = cache.request_key([self.f.__code__.co_filename], self.f.__qualname__, self.kind,
                                     self.wrt, self.backend, self.debug, types, ctypes)
-        entry = cache.lookup(request)
+        entry = None if force else cache.lookup(request)
         if entry is None:
             entry = self._compile(types)
             cache.store(request, entry)
-        self._capture_names = [(self._resolver(q), n) for q, n in entry["captured"]]
+        captures = [(self._resolver(q), n) for q, n in entry["captured"]]
         module = cache.import_module(entry["path"])
         fn = getattr(module, entry["name"])
-        return _Spec(BACKENDS[self.backend](fn), module.__adc_source__ if hasattr(module, "__adc_source__") else _read(entry["path"]))
+        return _Spec(BACKENDS[self.backend](fn), _read(entry["path"]), captures)
+
+    def _current_capture_types(self):
+        """Types of the values the function reads from globals and closures now (before parsing: none)."""
+        code = self.f.__code__
+        names = sorted(set(code.co_names) | set(code.co_freevars))
+        out = []
+        for n in names:
+            try:
+                v = _FnResolver(self.f).resolve(n)
+            except (KeyError, ValueError):
+                continue
+            if isinstance(v, (bool, int, float, complex, np.ndarray, np.number)):
+                out.append((n, str(type_of(v)) if not isinstance(v, np.ndarray) or v.ndim else "0d"))
+        return tuple(out)
 
     def _compile(self, types):
         fn = passes.front(self.parsed)
@@ -171,8 +189,8 @@ def _capture(parsed, name):
 
 
 class _Spec:
-    def __init__(self, call, source):
-        self.call, self.source = call, source
+    def __init__(self, call, source, captures):
+        self.call, self.source, self.captures = call, source, captures
 
 
 def _read(path):

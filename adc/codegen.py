@@ -11,7 +11,7 @@ is grouped under `# grad of: <line>` comments.
 import keyword
 import re
 
-from .ir import walk
+from .ir import Region, walk
 
 HEADER = "import math\nimport numpy as np\nimport adc_runtime as rt\n"
 _STACK = ("_fstack", "_fsp", "_istack", "_isp")
@@ -37,7 +37,7 @@ class _Gen:
         self.folded = _foldable(fn, self.consts)
         self.names = _Names(fn, self.folded, self.consts).assign()
         self.lines = []
-        self.uses_stack = any(op.opname in ("push", "pop") for op in walk(fn.body))
+        self.uses_stack = any(op.opname in ("push", "pop", "stack_check") for op in walk(fn.body))
 
     # ------------------------------------------------------------ text of values
 
@@ -66,7 +66,7 @@ class _Gen:
         if kind == "unop":
             if op.attrs["op"] == "not":
                 return f"not {self.ref(a[0], 5)}", 5
-            return f"-{self.ref(a[0], 13)}", 13
+            return f"-{self.ref(a[0], 14)}", 13
         if kind == "cmp":
             return f"{self.ref(a[0], 8)} {_CMP[op.attrs['op']]} {self.ref(a[1], 8)}", 7
         if kind == "logic":
@@ -382,10 +382,25 @@ class _Names:
             if root not in group_name:
                 group_name[root] = _unique(_clean(v.name), taken)
             names[v.id] = group_name[root]
+        live = self._read_after_forward()
         for v in values:
-            if v.twin is not None:
-                names[v.id] = names.get(v.twin.id) or _unique(_clean(v.name), taken)
+            if v.twin is None:
+                continue
+            group = self.find(v.twin.id)
+            clash = any(self.find(u) == group for u in live)
+            names[v.id] = names.get(v.twin.id) if v.twin.id in names and not clash else _unique(_clean(v.name), taken)
         return names
+
+    def _read_after_forward(self):
+        """Ids of values the backward sweep or the return reads (twins excluded)."""
+        ops = self.fn.body.ops
+        marks = [k for k, op in enumerate(ops) if op.opname == "comment" and op.attrs["text"] == "backward sweep"]
+        live = {v.id for v in self.fn.body.yields}
+        for op in ops[marks[0] if marks else len(ops):]:
+            for sub in walk(Region([], [op])):
+                live |= {a.id for a in sub.args if a.twin is None}
+                live |= {y.id for r in sub.regions for y in r.yields if y.twin is None}
+        return live
 
     def _single_use(self, v, user):
         uses = self.uses.get(v.id, [])

@@ -58,6 +58,7 @@ class Captures:
 
     def __init__(self):
         self.values, self.by_key = [], {}
+        self.tuples = {}  # shared by every Lowerer of one function: tuples callees return
 
     def get(self, parsed, name):
         key = (id(parsed.fn), name)
@@ -79,7 +80,7 @@ class Lowerer:
         self.parsed, self.b, self.captures, self.callers = parsed, builder, captures, callers
         self.track_loc = track_loc
         self.env = dict(env or {})
-        self.tuples = {}  # value id -> element values of a tuple built in the source
+        self.tuples = captures.tuples  # value id -> element values of a tuple built in the source
 
     # ------------------------------------------------------------ helpers
 

@@ -206,13 +206,13 @@ class Reverse:
         self._after(carried, free, results)
 
     def _after(self, carried, free, results):
+        for v, res in zip(free, results[len(carried):]):
+            res.name = v.name + "_bar"
+            self.adj[v.id] = res
         for (p, y, r, x), res in zip(carried, results):
             res.name = x.name + "_bar"
             self.adj.pop(r.id, None)
             self.accumulate(x, res)
-        for v, res in zip(free, results[len(carried):]):
-            res.name = v.name + "_bar"
-            self.adj[v.id] = res
 
     def op_if(self, op):
         if not self._touches_active(op):
@@ -315,7 +315,7 @@ class Forward:
     def _for(self, op, depth):
         body = self.region(op.regions[0], depth + 1)
         new = Op("for", op.args, op.results, op.attrs, [body], op.loc)
-        if not self._pushes(op.regions[0]):
+        if not any(self._pushes(op.regions[0])):
             return [new]
         start, stop, step = op.args[:3]
         trips = Value("trips")
@@ -353,10 +353,10 @@ class Forward:
                 for arm in op.regions:
                     f, i = self._pushes(arm)
                     nf, ni = nf + f, ni + i
-        return (nf, ni) if (nf or ni) else 0
+        return nf, ni
 
     def _reserve(self, region, trips):
         counts = self._pushes(region)
-        if not counts:
+        if not any(counts):
             return []
         return [Op("reserve", [trips] if trips is not None else [], [], {"nf": counts[0], "ni": counts[1]})]

@@ -1,0 +1,684 @@
+"""The corpus: functions that together exercise every construct adc differentiates.
+
+Each `Case` names a function, arguments, the parameters to differentiate,
+and (when the function writes into arrays, which autograd cannot box) an
+equivalent functional version for autograd. `golden=True` cases have their
+generated adjoint checked in under tests/golden/.
+"""
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+R = np.random.default_rng(42)
+V5 = R.uniform(0.2, 1.0, 5)
+V6 = R.uniform(-1.0, 1.0, 6)
+M34 = R.uniform(-1.0, 1.0, (3, 4))
+M33 = R.uniform(0.1, 1.0, (3, 3))
+W4 = R.uniform(-1.0, 1.0, 4)
+W3 = R.uniform(-1.0, 1.0, 3)
+
+
+@dataclass
+class Case:
+    f: object
+    args: tuple
+    wrt: object = 0
+    ag: object = None
+    golden: bool = False
+    name: str = field(default="")
+
+    def __post_init__(self):
+        self.name = self.name or self.f.__name__
+
+
+CASES = []
+
+
+def case(*args, wrt=0, ag=None, golden=False):
+    def register(f):
+        CASES.append(Case(f, args, wrt, ag, golden))
+        return f
+    return register
+
+
+# ---------------------------------------------------------------- scalar arithmetic
+
+@case(1.3, 0.7, wrt=(0, 1), golden=True)
+def arith(x, y):
+    return x * y + x / y - y ** 3 + 2.0 ** x - (-x)
+
+
+def _mod_ag(x, y):
+    import autograd.numpy as anp
+    return x % y + anp.floor(x / y) * x + x % 0.3
+
+
+@case(1.7, 0.4, wrt=(0, 1), ag=_mod_ag)
+def mod_and_floordiv(x, y):
+    return x % y + (x // y) * x + x % 0.3
+
+
+@case(0.9, -1.2, wrt=(0, 1))
+def abs_min_max(x, y):
+    return abs(y) * max(x, y) + min(x * x, y) - max(1.0, x)
+
+
+@case(0.8)
+def math_funcs(x):
+    return (math.sin(x) + math.cos(x) * math.tan(x) + math.exp(x) + math.log(x) + math.sqrt(x)
+            + math.tanh(x) + math.sinh(x) + math.cosh(x) + math.atan(x) + math.log1p(x) + math.expm1(x))
+
+
+@case(0.3, 0.6, wrt=(0, 1))
+def math_more(x, y):
+    return math.asin(x) + math.acos(y) + math.atan2(x, y) + math.hypot(x, y) + math.pow(y, x) + math.erf(x)
+
+
+@case(0.7, 3)
+def int_arg(x, n):
+    return x ** n + n * x
+
+
+@case(1.5, 2.0, wrt=(0, 1))
+def comparisons_select(x, y):
+    big = x > y or (x == 1.0 and not y < 0.0)
+    return x * y if big else x - y * y
+
+
+@case(-0.5, golden=True)
+def if_elif_else(x):
+    if x > 1.0:
+        y = x * x
+    elif x > 0.0:
+        y = math.sin(x)
+    else:
+        y = -x * 3.0 + math.exp(x)
+    return y * x
+
+
+@case(0.4, 1.2, wrt=(0, 1))
+def tuple_assign(x, y):
+    a, b = x + y, x * y
+    a, b = b, a
+    return a * 2.0 + b
+
+
+@case(0.6)
+def rebinding(x):
+    y = x * 2.0
+    y = math.sin(y) + y
+    y = y * y
+    return y + x
+
+
+@case(1.1)
+def float_cast(x):
+    n = 3
+    return float(n) * x + x / n
+
+
+@case(0.3)
+def early_return(x):
+    if x < 0.5:
+        return x * 10.0
+    return x * x
+
+
+# ---------------------------------------------------------------- loops on scalars
+
+@case(0.9, golden=True)
+def for_scalar(x):
+    s = 0.0
+    for i in range(5):
+        s = s + math.sin(x * i) * x
+    return s
+
+
+@case(0.5, 4)
+def for_runtime_bound(x, n):
+    p = 1.0
+    for k in range(1, n + 1):
+        p = p * (x + k)
+    return p
+
+
+@case(0.7)
+def for_step(x):
+    s = x
+    for k in range(10, 0, -3):
+        s = s * x + k
+    return s
+
+
+@case(1.3, golden=True)
+def while_newton(a):
+    x = a
+    i = 0
+    while abs(x * x - a) > 1e-12 and i < 50:
+        x = 0.5 * (x + a / x)
+        i += 1
+    return x
+
+
+@case(0.25)
+def while_data_dependent(x):
+    y = x
+    n = 0
+    while y < 10.0:
+        y = y * 1.7 + x
+        n += 1
+    return y + n
+
+
+@case(0.8, golden=True)
+def loop_break(x):
+    s = 0.0
+    for i in range(100):
+        s = s + x * i
+        if s > 5.0:
+            break
+    return s * x
+
+
+@case(0.6)
+def loop_continue(x):
+    s = 0.0
+    for i in range(8):
+        if i % 3 == 0:
+            continue
+        s = s + math.cos(x * i)
+    return s
+
+
+@case(0.45)
+def return_in_loop(x):
+    s = x
+    for i in range(20):
+        s = s * 1.5
+        if s > 2.0:
+            return s * x
+    return -s
+
+
+@case(0.3)
+def while_break(x):
+    s = x
+    while True:
+        s = s * s + 0.5
+        if s > 1.0:
+            break
+    return s
+
+
+@case(0.6)
+def nested_scalar_loops(x):
+    s = 0.0
+    for i in range(4):
+        t = x
+        for j in range(i):
+            t = t * x + j
+        s = s + t
+    return s
+
+
+@case(0.9)
+def if_in_loop(x):
+    s = 0.0
+    for i in range(6):
+        if i % 2 == 0:
+            s = s + x * i
+        else:
+            s = s * x
+    return s
+
+
+@case(0.7)
+def while_in_for(x):
+    s = 0.0
+    for i in range(3):
+        y = x + i
+        while y < 4.0:
+            y = y * 1.5
+        s = s + y
+    return s
+
+
+# ---------------------------------------------------------------- arrays: reads, writes, loops
+
+def _euler(x, theta):
+    u = x.copy()
+    for _ in range(20):
+        for i in range(1, u.shape[0]):
+            u[i] = u[i] + 0.01 * (math.sin(u[i - 1]) - theta * u[i])
+    return np.sum(u * u)
+
+
+def _euler_ag(x, theta):
+    import autograd.numpy as anp
+    u = x
+    for _ in range(20):
+        new = [u[0]]
+        for i in range(1, u.shape[0]):
+            new.append(u[i] + 0.01 * (anp.sin(new[i - 1]) - theta * u[i]))
+        u = anp.array(new)
+    return anp.sum(u * u)
+
+
+case(V6, 0.3, wrt=(0, 1), ag=_euler_ag, golden=True)(_euler)
+
+
+@case(V5, golden=True)
+def array_sum_loop(x):
+    s = 0.0
+    for i in range(len(x)):
+        s += x[i] * x[i]
+    return s
+
+
+@case(V5)
+def array_dot_loop(x):
+    n = x.shape[0]
+    s = 0.0
+    for i in range(n):
+        for j in range(n):
+            s = s + x[i] * x[j] * (i - j)
+    return s
+
+
+@case(M34, golden=True)
+def matrix_reads(A):
+    m, n = A.shape
+    s = 0.0
+    for i in range(m):
+        for j in range(n):
+            s = s + A[i, j] * A[i, j] * (i + 1) - A[i, j]
+    return s
+
+
+def _prefix(x):
+    y = np.zeros(x.shape[0])
+    y[0] = x[0]
+    for i in range(1, x.shape[0]):
+        y[i] = y[i - 1] + x[i] * x[i]
+    return np.sum(y)
+
+
+def _prefix_ag(x):
+    import autograd.numpy as anp
+    acc, out = x[0], [x[0]]
+    for i in range(1, x.shape[0]):
+        acc = acc + x[i] * x[i]
+        out.append(acc)
+    return anp.sum(anp.array(out))
+
+
+case(V5, ag=_prefix_ag, golden=True)(_prefix)
+
+
+def _inplace_add(x):
+    y = np.ones(x.shape[0])
+    for i in range(x.shape[0]):
+        y[i] += x[i] * 2.0
+        y[i] *= x[i]
+    return np.sum(y * y)
+
+
+def _inplace_add_ag(x):
+    import autograd.numpy as anp
+    y = (1.0 + x * 2.0) * x
+    return anp.sum(y * y)
+
+
+case(V5, ag=_inplace_add_ag)(_inplace_add)
+
+
+def _matrix_writes(A):
+    m, n = A.shape
+    B = np.zeros((m, n))
+    for i in range(m):
+        for j in range(n):
+            B[i, j] = A[i, j] * (i + j) + math.sin(A[i, j])
+    for i in range(m):
+        B[i, 0] += B[i, n - 1]
+    return np.sum(B * B)
+
+
+def _matrix_writes_ag(A):
+    import autograd.numpy as anp
+    m, n = A.shape
+    I = anp.arange(m)[:, None]
+    J = anp.arange(n)[None, :]
+    B = A * (I + J) + anp.sin(A)
+    first = B[:, 0] + B[:, n - 1]
+    B = anp.concatenate([first[:, None], B[:, 1:]], axis=1)
+    return anp.sum(B * B)
+
+
+case(M34, ag=_matrix_writes_ag)(_matrix_writes)
+
+
+def _overwrite(x):
+    u = x.copy()
+    s = 0.0
+    for i in range(u.shape[0]):
+        s = s + u[i] * u[i]
+        u[i] = math.cos(u[i])
+        s = s + u[i]
+    return s + np.sum(u)
+
+
+def _overwrite_ag(x):
+    import autograd.numpy as anp
+    return anp.sum(x * x) + 2.0 * anp.sum(anp.cos(x))
+
+
+case(V5, ag=_overwrite_ag)(_overwrite)
+
+
+def _arg_write(x, y):
+    for i in range(x.shape[0]):
+        x[i] = x[i] * y
+    return np.sum(x * x)
+
+
+def _arg_write_ag(x, y):
+    import autograd.numpy as anp
+    return anp.sum((x * y) ** 2)
+
+
+case(V5, 1.3, wrt=(0, 1), ag=_arg_write_ag)(_arg_write)
+
+
+def _snapshot(x):
+    u = x.copy()
+    a = np.sum(np.sin(u) * u)
+    u[0] = 3.0
+    u[1] = u[1] * u[2]
+    return a + np.sum(u * u)
+
+
+def _snapshot_ag(x):
+    import autograd.numpy as anp
+    a = anp.sum(anp.sin(x) * x)
+    return a + 9.0 + (x[1] * x[2]) ** 2 + anp.sum(x[2:] * x[2:])
+
+
+case(V5, ag=_snapshot_ag)(_snapshot)
+
+
+def _double_buffer(x):
+    u = x.copy()
+    for t in range(4):
+        v = np.zeros(u.shape[0])
+        for i in range(u.shape[0]):
+            v[i] = u[i] * 0.5 + u[(i + 1) % u.shape[0]] ** 2
+        u = v
+    return np.sum(u)
+
+
+def _double_buffer_ag(x):
+    import autograd.numpy as anp
+    u = x
+    for t in range(4):
+        u = u * 0.5 + anp.roll(u, -1) ** 2
+    return anp.sum(u)
+
+
+case(V5, ag=_double_buffer_ag, golden=True)(_double_buffer)
+
+
+@case(V5)
+def array_while(x):
+    i = 0
+    s = 0.0
+    while i < x.shape[0] and s < 1.5:
+        s = s + x[i] * x[i]
+        i += 1
+    return s
+
+
+@case(V6)
+def array_branch_in_loop(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        if x[i] > 0.0:
+            s = s + x[i] ** 2
+        else:
+            s = s - math.sin(x[i])
+    return s
+
+
+@case(V6)
+def array_search_break(x):
+    best = x[0]
+    for i in range(1, x.shape[0]):
+        if x[i] > 0.9:
+            best = x[i] * 2.0
+            break
+        best = max(best, x[i])
+    return best * best
+
+
+@case(V5, 2)
+def int_index_arg(x, k):
+    return x[k] * x[k + 1] + x[k - 1]
+
+
+@case(M34)
+def matrix_row_loop(A):
+    s = 0.0
+    for i in range(A.shape[0]):
+        r = 0.0
+        for j in range(A.shape[1]):
+            r = r + A[i, j]
+        s = s + r * r
+    return s
+
+
+# ---------------------------------------------------------------- NumPy on whole arrays
+
+@case(V5, golden=True)
+def np_elementwise(x):
+    return np.sum(np.sin(x) * np.exp(x) + np.log(x) * np.sqrt(x) - np.tanh(x) / np.cosh(x))
+
+
+@case(V5)
+def np_more_elementwise(x):
+    return np.sum(np.arctan(x) + np.log1p(x) + np.expm1(x) + np.sinh(x) + np.cos(x) + np.tan(x)
+                  + np.square(x) + np.abs(x - 0.5) + np.power(x, 3.0) + np.arcsin(x * 0.5))
+
+
+@case(V5, W4, wrt=(0, 1))
+def np_arctan2(x, w):
+    return np.sum(np.arctan2(x[0] * w, w + 2.0)) + np.sum(np.hypot(w, 0.3))
+
+
+@case(V5, 0.7, wrt=(0, 1))
+def broadcast_scalar(x, a):
+    return np.sum(a * x + x / a - a ** 2 * np.exp(-x))
+
+
+@case(M34, W4, wrt=(0, 1))
+def broadcast_row(A, w):
+    return np.sum((A * w + w) ** 2)
+
+
+@case(M34, W4, wrt=(0, 1), golden=True)
+def matvec(A, w):
+    y = A @ w
+    return np.dot(y, y)
+
+
+@case(M34, M34, wrt=(0, 1))
+def matmul_t(A, B):
+    C = np.dot(A, B.T)
+    return np.sum(C * C)
+
+
+@case(W3, M34, wrt=(0, 1))
+def vecmat(v, A):
+    return np.sum(np.dot(v, A) ** 2)
+
+
+@case(W4, W3, wrt=(0, 1))
+def outer_product(a, b):
+    return np.sum(np.outer(b, a) * 2.0)
+
+
+@case(V5, V5 * 0.5, wrt=(0, 1))
+def np_maximum(x, y):
+    return np.sum(np.maximum(x, y) * np.minimum(x, y))
+
+
+@case(V5)
+def zeros_ones(x):
+    z = np.zeros(x.shape[0]) + 1.0
+    o = np.ones(x.shape[0])
+    e = np.zeros_like(x)
+    return np.sum(z * x + o * x * x + e) + np.mean(x)
+
+
+def _matrix_power_ag(A):
+    import autograd.numpy as anp
+    B = A
+    for k in range(3):
+        B = anp.dot(B, A) * 0.5
+    return anp.sum(B)
+
+
+@case(M33, ag=_matrix_power_ag)
+def matrix_power_loop(A):
+    B = A.copy()
+    for k in range(3):
+        B = np.dot(B, A) * 0.5
+    return np.sum(B)
+
+
+@case(V5)
+def array_carried(x):
+    y = x
+    for k in range(3):
+        y = np.sin(y) * y + x
+    return np.sum(y)
+
+
+@case(V5, 0.5, wrt=(0, 1))
+def array_if(x, a):
+    if a > 0.0:
+        y = x * a
+    else:
+        y = x - a
+    return np.sum(y * y)
+
+
+@case(V5)
+def size_len(x):
+    return np.sum(x) / x.size + np.sum(x * x) / len(x)
+
+
+@case(M34)
+def transpose_sum(A):
+    return np.sum(np.dot(A.T, A))
+
+
+# ---------------------------------------------------------------- calls, lambdas, closures
+
+def helper_square_sin(t):
+    return math.sin(t) * t
+
+
+def helper_two(a, b):
+    c = a * b
+    return c + a, c - b
+
+
+@case(0.8, golden=True)
+def calls_user_function(x):
+    return helper_square_sin(x) + helper_square_sin(x * x)
+
+
+@case(0.8, 1.9, wrt=(0, 1))
+def calls_tuple_return(x, y):
+    p, q = helper_two(x, y)
+    return p * q
+
+
+def helper_loop(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + x ** i
+    return s
+
+
+@case(0.6)
+def calls_with_loop(x):
+    return helper_loop(x, 4) * helper_loop(x * 2.0, 3)
+
+
+@case(0.7)
+def lambda_inside(x):
+    sq = lambda t: t * t + 1.0
+    return sq(x) * sq(math.sin(x))
+
+
+@case(0.7)
+def nested_def(x):
+    def inner(t, k):
+        return t ** k + x
+    return inner(x, 2) + inner(x * 3.0, 3)
+
+
+SCALE = 1.7
+OFFSETS = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
+
+
+@case(V5)
+def reads_globals(x):
+    return np.sum((x + OFFSETS) * SCALE)
+
+
+def make_closure(k):
+    def f(x):
+        return np.sum(np.sin(x * k)) * k
+    return f
+
+
+closure_fn = make_closure(2.5)
+case(V5)(closure_fn)
+
+
+@case(0.5)
+def default_args_call(x):
+    return helper_default(x) + helper_default(x, 3.0)
+
+
+def helper_default(t, s=2.0):
+    return t * s
+
+
+@case(V5, 0.4, wrt=1)
+def wrt_second_only(x, a):
+    return np.sum(np.exp(a * x))
+
+
+@case(V5, 0.4, wrt=(0, 1))
+def unused_param(x, a):
+    return np.sum(x * x)
+
+
+@case(0.3)
+def constant_output(x):
+    return 3.0
+
+
+@case(V5, 0.4, wrt="a")
+def wrt_by_name(x, a):
+    return np.sum(x) * a * a
+
+
+@case(0.2)
+def docstring_and_pass(x):
+    """A docstring is fine."""
+    pass
+    return x * 3.0
