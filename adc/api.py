@@ -51,7 +51,9 @@ class Derivative:
             raise AdcError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
         self.f, self.kind, self.backend, self.debug = f, kind, backend, debug
         self._parsed = None
-        self._names = list(inspect.signature(f).parameters)
+        params = inspect.signature(f).parameters
+        self._names = list(params)
+        self._variadic = any(p.kind not in (p.POSITIONAL_OR_KEYWORD,) for p in params.values())
         self.wrt = _normalize_wrt(wrt, self._names, f)
         self._wrt_spec = wrt
         self._specs = {}
@@ -75,6 +77,8 @@ class Derivative:
         return self._last.source
 
     def __call__(self, *args):
+        if len(args) != len(self._names) or self._variadic:
+            passes.front(self.parsed)  # the fence names what is wrong with the signature
         if len(args) != len(self._names):
             raise AdcTypeError(f"{self.f.__qualname__} takes {len(self._names)} arguments "
                                f"({', '.join(self._names)}); got {len(args)}")

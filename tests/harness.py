@@ -9,6 +9,7 @@ scaled by a non-unit cotangent so that a dropped seed shows.
 """
 import math
 import types
+import warnings
 
 import autograd
 import autograd.numpy as anp
@@ -70,7 +71,9 @@ def check_grads(f, args, wrt=0, ag=None, backends=BACKENDS, rtol=1e-6, atol=1e-8
     reference = _autograd_grads(ag or autograd_version(f), args, wrt_t)
     results = {}
     for backend in backends:
-        value, grads = adc.value_and_grad(f, wrt=wrt, backend=backend, debug=True)(*_copy(args))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", adc.AdcFallbackWarning)  # numba must compile it, not fall back
+            value, grads = adc.value_and_grad(f, wrt=wrt, backend=backend, debug=True)(*_copy(args))
         grads = grads if isinstance(wrt, tuple) else (grads,)
         grads = tuple(g * COTANGENT for g in grads)
         np.testing.assert_allclose(value, expected_value, rtol=1e-12, atol=1e-12,

@@ -310,6 +310,9 @@ class Lowerer:
             body.yields = [self.env[n] for n in carried]
         regions.append(body)
         self.env = before
+        for n in _assigned_names(stmts) - set(before):  # names first bound in the loop are gone after it
+            if not n.startswith("."):
+                self.env[n] = _Undefined(n, "inside a loop")
         results = self.b.emit(opname, args + [before[n] for n in carried], nresults=len(carried), regions=regions)
         return [results] if len(carried) == 1 else results
 

@@ -1,0 +1,223 @@
+"""Every construct outside the subset gets an adc error with where, what and a hint."""
+import math
+
+import numpy as np
+import pytest
+
+import adc
+from adc.errors import AdcSourceError, AdcSyntaxError, AdcTypeError
+
+
+def _raises(f, args, construct, hint, backend="python"):
+    with pytest.raises(AdcSyntaxError) as info:
+        adc.grad(f, backend=backend)(*args)
+    err = info.value
+    text = str(err)
+    assert isinstance(err, SyntaxError)
+    assert construct in text, text
+    assert hint in text, text
+    assert __file__ in text and err.filename == __file__
+    assert f"line {err.lineno}" in text and "^" in text
+    assert err.text.strip() and err.text.strip() in text
+    return err
+
+
+def f_class(x):
+    class A:
+        pass
+    return x
+
+
+def f_yield(x):
+    yield x
+
+
+def f_try(x):
+    try:
+        y = x * 2.0
+    except ValueError:
+        y = x
+    return y
+
+
+def f_with(x):
+    with open("f") as fh:
+        pass
+    return x
+
+
+G = 1.0
+
+
+def f_global(x):
+    global G
+    G = x
+    return x
+
+
+def f_nonlocal(x):
+    y = x
+
+    def inner():
+        nonlocal y
+        y = 2.0
+        return y
+    return inner()
+
+
+def f_recursive(x):
+    if x < 1.0:
+        return x
+    return f_recursive(x - 1.0)
+
+
+def f_varargs(*xs):
+    return xs[0]
+
+
+def f_kwargs(x, **kw):
+    return x
+
+
+def f_dict(x):
+    d = {"a": x}
+    return x
+
+
+def f_set(x):
+    s = {x}
+    return x
+
+
+async def f_async(x):
+    return x
+
+
+def f_list_append(x):
+    a = (x,)
+    a.append(x)
+    return x
+
+
+def f_star(x):
+    a, *b = (x, x, x)
+    return a
+
+
+def f_list_literal(x):
+    v = [x, x]
+    return x
+
+
+def f_listcomp(x):
+    v = [x * i for i in range(3)]
+    return x
+
+
+def f_no_rule(x):
+    return np.fft.fft(x)
+
+
+def f_slice(x):
+    return np.sum(x[1:3])
+
+
+def f_loop_local(x):
+    for i in range(3):
+        last = x * i
+    return last
+
+
+def f_for_iter(x):
+    s = 0.0
+    for v in x:
+        s = s + v
+    return s
+
+
+CASES = [
+    (f_class, (1.0,), "a class definition", "define the class outside"),
+    (f_yield, (1.0,), "a generator (yield)", "return an array"),
+    (f_try, (1.0,), "try/except", "move error handling outside"),
+    (f_with, (1.0,), "a with statement", "move the context manager outside"),
+    (f_global, (1.0,), "a global statement", "pass the value in"),
+    (f_nonlocal, (1.0,), "a nonlocal statement", "pass the value in"),
+    (f_recursive, (3.0,), "recursion (f_recursive calls itself)", "rewrite the recursion as a loop"),
+    (f_varargs, (1.0,), "*args", "list the parameters one by one"),
+    (f_kwargs, (1.0,), "**kwargs", "list the parameters one by one"),
+    (f_dict, (1.0,), "a dict value", "use separate arguments"),
+    (f_set, (1.0,), "a set value", "use an array"),
+    (f_list_append, (1.0,), "list or container mutation (.append)", "preallocate an array"),
+    (f_star, (1.0,), "star-unpacking", "unpack into a fixed number of names"),
+    (f_list_literal, (1.0,), "a list value", "np.zeros and element writes"),
+    (f_listcomp, (1.0,), "a list comprehension", "explicit for loop"),
+    (f_no_rule, (np.ones(3),), "numpy.fft.fft, which has no derivative rule", "adc.primitive"),
+    (f_slice, (np.ones(4),), "slice indexing (x[a:b])", "index single elements"),
+    (f_loop_local, (1.0,), "the name 'last', which is only bound", "assign last before the loop"),
+    (f_for_iter, (np.ones(3),), "a for loop over something other than range(...)", "loop over indices"),
+]
+
+
+@pytest.mark.parametrize("f,args,construct,hint", CASES, ids=[c[0].__name__ for c in CASES])
+def test_fence_message(f, args, construct, hint):
+    _raises(f, args, construct, hint)
+
+
+def test_async_is_rejected():
+    with pytest.raises((AdcSyntaxError, AdcSourceError)):
+        adc.grad(f_async)(1.0)
+
+
+def test_error_points_at_the_line():
+    err = _raises(f_slice, (np.ones(4),), "slice indexing", "index single elements")
+    assert err.text.strip() == "return np.sum(x[1:3])"
+    assert err.offset == err.text.index("1:3") + 1
+
+
+def test_function_without_source():
+    namespace = {}
+    exec("def typed_at_prompt(x):\n    return x * x\n", namespace)
+    with pytest.raises(AdcSourceError, match="cannot read the source of typed_at_prompt"):
+        adc.grad(namespace["typed_at_prompt"])(1.0)
+
+
+def test_non_scalar_output_names_shape_and_alternatives():
+    with pytest.raises(AdcTypeError, match=r"scalar output.*float64\[:\].*adc.vjp or adc.jacobian"):
+        adc.grad(lambda x: np.sin(x), backend="python")(np.ones(3))
+
+
+def test_integer_wrt_is_an_error():
+    def f(x, n):
+        return x * n
+    with pytest.raises(AdcTypeError, match="cannot differentiate with respect to n, which is int64"):
+        adc.grad(f, wrt=1, backend="python")(1.0, 3)
+
+
+def test_unknown_wrt_name():
+    with pytest.raises(adc.AdcError, match="has no parameter 'z'"):
+        adc.grad(lambda x: x, wrt="z")
+
+
+def test_wrong_argument_count():
+    with pytest.raises(AdcTypeError, match="takes 1 arguments"):
+        adc.grad(lambda x: x * x, backend="python")(1.0, 2.0)
+
+
+def test_float32_array_gets_a_hint():
+    with pytest.raises(AdcTypeError, match="astype"):
+        adc.grad(lambda x: np.sum(x), backend="python")(np.ones(3, np.float32))
+
+
+def test_rank_change_is_an_error():
+    def f(x):
+        y = 1.0
+        for i in range(2):
+            y = x * y
+        return np.sum(y)
+    with pytest.raises(AdcSyntaxError, match="keep each variable one kind"):
+        adc.grad(f, backend="python")(np.ones(3))
+
+
+def test_math_function_on_array_is_an_error():
+    with pytest.raises(AdcSyntaxError, match="math.sin"):
+        adc.grad(lambda x: math.sin(x), backend="python")(np.ones(3))
