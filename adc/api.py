@@ -77,6 +77,7 @@ class Derivative:
         return self._last.source
 
     def __call__(self, *args):
+        args = args + self._defaults_after(len(args))
         if len(args) != len(self._names) or self._variadic:
             passes.front(self.parsed)  # the fence names what is wrong with the signature
         if len(args) != len(self._names):
@@ -85,6 +86,11 @@ class Derivative:
         spec, captured = self.specialize(args)
         out = spec.call(*args, *captured)
         return self._shape_output(out)
+
+    def _defaults_after(self, n):
+        defaults = self.f.__defaults__ or ()
+        missing = len(self._names) - n
+        return tuple(defaults[len(defaults) - missing:]) if 0 < missing <= len(defaults) else ()
 
     def _shape_output(self, out):
         value, grads = out[0], out[1:]

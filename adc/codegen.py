@@ -126,6 +126,12 @@ class _Gen:
             self.comment(op, depth, last_line)
             self.statement(op, depth)
             k += 1
+
+    def block(self, region, depth, targets=(), values=()):
+        """A nested block: the region, then the carry of its yields; `pass` if it says nothing."""
+        start = len(self.lines)
+        self.region(region, depth)
+        self.carry(depth, targets, values)
         if len(self.lines) == start:
             self.emit(depth, "pass")
 
@@ -211,8 +217,7 @@ class _Gen:
         elif self.consts.get(start.id) != 0:
             bounds = [self.ref(start), self.ref(stop)]
         self.emit(depth, f"for {self.name(body.params[0])} in range({', '.join(bounds)}):")
-        self.region(body, depth + 1)
-        self.carry(depth + 1, body.params[1:], body.yields)
+        self.block(body, depth + 1, body.params[1:], body.yields)
         self.carry(depth, op.results, body.params[1:])
 
     def st_while(self, op, depth):
@@ -228,23 +233,16 @@ class _Gen:
             self.emit(depth + 1, f"if not {self.ref(test, 5)}:")
             self.emit(depth + 2, "break")
         self.carry(depth + 1, body.params, cond.params)
-        self.region(body, depth + 1)
-        self.carry(depth + 1, cond.params, body.yields)
+        self.block(body, depth + 1, cond.params, body.yields)
         self.carry(depth, op.results, cond.params)
 
     def st_if(self, op, depth):
         then, orelse = op.regions
         self.emit(depth, f"if {self.ref(op.args[0])}:")
-        self.region(then, depth + 1)
-        self.carry(depth + 1, op.results, then.yields)
+        self.block(then, depth + 1, op.results, then.yields)
         if orelse.ops or any(self.name(r) != self.ref(y) for r, y in zip(op.results, orelse.yields)):
             self.emit(depth, "else:")
-            self.region(orelse, depth + 1)
-            self.carry(depth + 1, op.results, orelse.yields)
-        self._drop_pass(depth)
-
-    def _drop_pass(self, depth):
-        pass
+            self.block(orelse, depth + 1, op.results, orelse.yields)
 
 
 def _plus(j):

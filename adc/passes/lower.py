@@ -146,6 +146,9 @@ class Lowerer:
         if method is None:
             self.fail(s, f"the statement {type(s).__name__}", "rewrite it with assignments, loops and if/else")
         method(s)
+        ops = self.b.region.ops
+        if self.track_loc and isinstance(s, (gast.For, gast.While, gast.If)) and ops and ops[-1].regions:
+            ops[-1].loc = self.loc(s)  # a loop or branch is located at its header, not its last line
 
     def stmt_Expr(self, s):
         self.expr(s.value)

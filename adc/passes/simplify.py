@@ -1,9 +1,11 @@
-"""simplify: hoist constants, fold integer arithmetic on constants.
+"""simplify: hoist constants, fold integer arithmetic on constants, drop `* 1.0`.
 
 Contract: takes a typed function; returns it with every constant defined
-at the top of the function (so no loop ever records one), and every
-`binop` on two int constants replaced by a constant. Float arithmetic is
-left alone: folding it could change rounding.
+at the top of the function (so no loop ever records one), every `binop`
+on two int constants replaced by a constant, and every multiplication by
+the float constant 1.0 (the seed of a backward sweep) replaced by its other
+operand when that has the product's type. Other float arithmetic is left
+alone: folding it could change rounding.
 """
 import operator
 
@@ -14,6 +16,8 @@ _FOLD = {"add": operator.add, "sub": operator.sub, "mul": operator.mul}
 
 def simplify(fn):
     _fold(fn)
+    _drop_unit_products(fn)
+    _signs(fn)
     hoisted = []
     _hoist(fn.body, hoisted, top=True)
     fn.body.ops[0:0] = hoisted
@@ -45,6 +49,59 @@ def _fold(fn):
             value = len(range(*(consts[a.id] for a in op.args)))
             op.opname, op.args, op.attrs = "const", [], {"value": value}
             consts[op.result.id] = value
+
+
+def _drop_unit_products(fn):
+    ones = {op.result.id for op in walk(fn.body) if op.opname == "const" and op.attrs["value"] == 1.0
+            and isinstance(op.attrs["value"], float)}
+    same = {}
+    for op in walk(fn.body):
+        if op.opname == "binop" and op.attrs["op"] == "mul":
+            a, b = (same.get(x.id, x) for x in op.args)
+            for unit, other in ((a, b), (b, a)):
+                if unit.id in ones and other.type == op.result.type:
+                    same[op.result.id] = other
+                    break
+    if same:
+        replace_uses(fn, same)
+
+
+def _signs(fn):
+    """-(c) -> a constant; x * -1.0 -> -x; a + (-b) -> a - b. Each is exact in IEEE arithmetic."""
+    defs = {}
+    for op in walk(fn.body):
+        for r in op.results:
+            defs[r.id] = op
+        if op.opname == "unop" and op.attrs["op"] == "neg" and _const(defs, op.args[0]) is not None:
+            value = -_const(defs, op.args[0])
+            op.opname, op.args, op.attrs = "const", [], {"value": value}
+        elif op.opname == "binop" and op.attrs["op"] == "mul":
+            for k in (0, 1):
+                if _const(defs, op.args[k]) == -1.0 and op.args[1 - k].type == op.result.type:
+                    op.opname, op.args, op.attrs = "unop", [op.args[1 - k]], {"op": "neg"}
+                    break
+        if op.opname == "binop" and op.attrs["op"] == "add":
+            b = defs.get(op.args[1].id)
+            if b is not None and b.opname == "unop" and b.attrs["op"] == "neg" and b.result.type == op.result.type:
+                op.attrs, op.args = {"op": "sub"}, [op.args[0], b.args[0]]
+
+
+def _const(defs, v):
+    op = defs.get(v.id)
+    if op is None or op.opname != "const" or isinstance(op.attrs["value"], bool):
+        return None
+    return op.attrs["value"]
+
+
+def replace_uses(fn, mapping):
+    """Read mapping[v] wherever `v` was read."""
+    def sub(vals):
+        return [mapping.get(v.id, v) for v in vals]
+    fn.body.yields = sub(fn.body.yields)
+    for op in walk(fn.body):
+        op.args = sub(op.args)
+        for r in op.regions:
+            r.yields = sub(r.yields)
 
 
 def _is_int(v):

@@ -1,0 +1,1 @@
+"""adc's benchmark suite: `python -m benchmarks [--quick]`."""

@@ -1,0 +1,65 @@
+import math
+import numpy as np
+import adc_runtime as rt
+
+
+def _double_buffer_grad(x):
+    _fstack, _istack = rt.new_stack(1024)
+    _fsp = 0
+    _isp = 0
+    # forward sweep
+    u = np.copy(x)
+    _istack = rt.reserve(_istack, _isp, 4)
+    u_1 = u
+    for t_1 in range(4):
+        v = np.zeros(u_1.shape[0])
+        t_3 = u_1.shape[0]
+        _fstack = rt.reserve(_fstack, _fsp, rt.range_len(0, t_3, 1))
+        _istack = rt.reserve(_istack, _isp, rt.range_len(0, t_3, 1))
+        for i in range(t_3):
+            t_6 = u_1.shape[0]
+            u_3 = u_1[(i + 1) % t_6]
+            v[i] = u_1[i] * 0.5 + u_3 ** 2
+            _fstack[_fsp] = u_3
+            _fsp += 1
+            _istack[_isp] = t_6
+            _isp += 1
+        _fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, u_1)
+        _fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, v)
+        _istack[_isp] = t_3
+        _isp += 1
+        u_1 = v
+    t_10 = np.sum(u_1)
+    # backward sweep
+    x_bar = np.zeros_like(x)
+    u_bar = np.zeros_like(u)
+    u_bar_1 = np.zeros_like(u_1)
+    # grad of: return np.sum(u)
+    u_bar_1 += np.full_like(u_1, 1.0)
+    # grad of: for t in range(4):
+    u_bar_2 = u_bar_1
+    for t_1 in range(3, -1, -1):
+        _isp -= 1
+        t_3 = _istack[_isp]
+        v, _fsp, _isp = rt.pop_array1(_fstack, _fsp, _istack, _isp)
+        u_4, _fsp, _isp = rt.pop_array1(_fstack, _fsp, _istack, _isp)
+        # grad of: for t in range(4):
+        u_bar_3 = np.zeros_like(u_4)
+        v_bar = np.zeros_like(v)
+        v_bar += u_bar_2
+        # grad of: for i in range(u.shape[0]):
+        for i in range(t_3 - 1, -1, -1):
+            _isp -= 1
+            t_6 = _istack[_isp]
+            _fsp -= 1
+            u_3 = _fstack[_fsp]
+            # grad of: v[i] = u[i] * 0.5 + u[(i + 1) % u.shape[0]] ** 2
+            t_bar_1 = v_bar[i]
+            v_bar[i] = 0.0
+            u_bar_3[(i + 1) % t_6] += t_bar_1 * 2 * u_3 ** 1
+            u_bar_3[i] += t_bar_1 * 0.5
+        u_bar_2 = u_bar_3
+    u_bar += u_bar_2
+    # grad of: u = x.copy()
+    x_bar += u_bar
+    return t_10, x_bar

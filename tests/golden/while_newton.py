@@ -1,0 +1,37 @@
+import math
+import numpy as np
+import adc_runtime as rt
+
+
+def while_newton_grad(a):
+    _fstack, _istack = rt.new_stack(1024)
+    _fsp = 0
+    _isp = 0
+    # forward sweep
+    x, i_1, trips = a, 0, 0
+    while True:
+        cond_2 = abs(x * x - a) > 1e-12 and i_1 < 50
+        if not cond_2:
+            break
+        _fstack = rt.reserve(_fstack, _fsp, 2)
+        t_3 = a / x
+        x_1 = 0.5 * (x + t_3)
+        i_1 = i_1 + 1
+        _fstack[_fsp] = t_3
+        _fstack[_fsp + 1] = x
+        _fsp += 2
+        trips_1 = trips + 1
+        x, trips = x_1, trips_1
+    # backward sweep
+    # grad of: while abs(x * x - a) > 1e-12 and i < 50:
+    x_bar_1, a_bar_1 = 1.0, 0.0
+    for _ in range(trips - 1, -1, -1):
+        _fsp -= 2
+        x_2 = _fstack[_fsp + 1]
+        t_3 = _fstack[_fsp]
+        # grad of: x = 0.5 * (x + a / x)
+        t_bar = x_bar_1 * 0.5
+        a_bar_2 = a_bar_1 + t_bar / x_2
+        x_bar_2 = t_bar + -t_bar * t_3 / x_2
+        x_bar_1, a_bar_1 = x_bar_2, a_bar_2
+    return x, a_bar_1 + x_bar_1
