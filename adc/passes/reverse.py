@@ -134,7 +134,8 @@ class Reverse:
             return c
         if not x.type.is_array:
             return self.b.emit("call", [c], attrs={"fn": "np.sum"})
-        if all(a.type.is_array for a in op.args):
+        arrays = {a.id for a in op.args if a.type.is_array}
+        if len(arrays) > 1:  # two different arrays: their shapes may broadcast
             return self.b.emit("call", [c, self.read(x)], attrs={"fn": "rt.unbroadcast"})
         return c
 

@@ -31,8 +31,8 @@ def _euler_grad(x, theta):
     # grad of: return np.sum(u * u)
     t_bar += np.full_like(t_7, 1.0)
     t_11 = t_bar * u
-    u_bar += rt.unbroadcast(t_bar * u, u)
-    u_bar += rt.unbroadcast(t_11, u)
+    u_bar += t_bar * u
+    u_bar += t_11
     # grad of: for _ in range(20):
     theta_bar_1 = 0.0
     for _ in range(19, -1, -1):
