@@ -135,7 +135,20 @@ def f_for_iter(x):
     return s
 
 
+def f_alias_write(x, c):
+    a = x.copy()
+    b = x * 2.0
+    if c > 0:
+        u = a
+    else:
+        u = b
+    u[0] = 5.0
+    return np.sum(a) + np.sum(u)
+
+
 CASES = [
+    (f_alias_write, (np.ones(3), 1.0), "a write into the array 'u', which a loop or branch rebinds while 'a'",
+     "write into a copy"),
     (f_class, (1.0,), "a class definition", "define the class outside"),
     (f_yield, (1.0,), "a generator (yield)", "return an array"),
     (f_try, (1.0,), "try/except", "move error handling outside"),

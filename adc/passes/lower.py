@@ -180,7 +180,9 @@ class Lowerer:
         elif isinstance(s.target, gast.Subscript):
             arr, idx = self.value(s.target.value), self.indices(s.target.slice)
             old = self.b.emit("getitem", [arr] + idx, name=_hint(s.target.value))
-            self.b.emit("setitem", [arr] + idx + [self.binop(op, old, self.expr(s.value))], nresults=0)
+            new = self.binop(op, old, self.expr(s.value))
+            self.at(s.target)
+            self.b.emit("setitem", [arr] + idx + [new], nresults=0)
         else:
             self.fail(s.target, "this assignment target", "assign to a name or an array element")
 
@@ -196,6 +198,7 @@ class Lowerer:
         elif isinstance(target, gast.Subscript):
             arr = self.value(target.value)
             idx = self.indices(target.slice)
+            self.at(target)
             self.b.emit("setitem", [arr] + idx + [self.as_value(value, target)], nresults=0)
         else:
             self.fail(target, "assignment to an attribute", "assign to a name or an array element")

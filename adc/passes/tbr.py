@@ -113,6 +113,7 @@ class _Mutations:
         for op in walk(fn.body):
             if op.opname == "setitem":
                 self.writes.setdefault(find(op.args[0].id), []).append(self.order[id(op)])
+        _check_phi_writes(fn, find, parent)
 
     def _number(self, region):
         for op in region.ops:
@@ -130,6 +131,31 @@ class _Mutations:
             if w > pos or any(lo <= pos < hi and lo <= w < hi for lo, hi in self.loops):
                 return True
         return False
+
+
+def _check_phi_writes(fn, find, parent):
+    """Refuse a write through an array that a loop or branch rebinds while another name
+    still reads the same memory: one array would then have two adjoints."""
+    from ..errors import fail
+    from ..ir import uses
+    count = uses(fn.body)
+    phis = {v.id for op in walk(fn.body) if op.opname in ("for", "while", "if")
+            for v in op.results + [p for r in op.regions for p in r.params]}
+    values = {v.id: v for v in fn.params}
+    for op in walk(fn.body):
+        for r in op.results:
+            values[r.id] = r
+    for op in walk(fn.body):
+        if op.opname != "setitem":
+            continue
+        cls = find(op.args[0].id)
+        if not any(find(p) == cls for p in phis):
+            continue
+        for vid, v in values.items():
+            if vid not in phis and find(vid) == cls and count.get(vid, 0) > 1 and v.type.is_array:
+                fail(f"a write into the array '{op.args[0].name}', which a loop or branch rebinds while "
+                     f"'{v.name}' still names the same memory", op.loc,
+                     f"write into a copy: {op.args[0].name} = {v.name}.copy() before the loop or branch")
 
 
 def _array_phi_edges(op):
