@@ -146,8 +146,19 @@ def f_alias_write(x, c):
     return np.sum(a) + np.sum(u)
 
 
+def f_alias_after_loop(x):
+    a = x.copy()
+    u = a
+    for k in range(3):
+        u = np.sin(u)
+    a[0] = 1.0
+    return np.sum(u) + np.sum(a)
+
+
 CASES = [
-    (f_alias_write, (np.ones(3), 1.0), "a write into the array 'u', which a loop or branch rebinds while 'a'",
+    (f_alias_write, (np.ones(3), 1.0), "a write into the array 'u' while a loop or branch also names",
+     "write into a copy"),
+    (f_alias_after_loop, (np.ones(3),), "a write into the array 'a' while a loop or branch also names",
      "write into a copy"),
     (f_class, (1.0,), "a class definition", "define the class outside"),
     (f_yield, (1.0,), "a generator (yield)", "return an array"),

@@ -10,7 +10,7 @@ mirror region begins. An array that the program may write to after `at`
 reads it is first snapshotted (copied) before `at`. Trip counts of `while`
 loops are recorded the same way. Nothing else is pushed.
 """
-from ..ir import I64, Value, walk
+from ..ir import I64, Region, Value, walk
 
 
 class Tape:
@@ -113,7 +113,7 @@ class _Mutations:
         for op in walk(fn.body):
             if op.opname == "setitem":
                 self.writes.setdefault(find(op.args[0].id), []).append(self.order[id(op)])
-        _check_phi_writes(fn, find, parent)
+        _check_phi_writes(fn, find, self.order)
 
     def _number(self, region):
         for op in region.ops:
@@ -133,29 +133,47 @@ class _Mutations:
         return False
 
 
-def _check_phi_writes(fn, find, parent):
-    """Refuse a write through an array that a loop or branch rebinds while another name
-    still reads the same memory: one array would then have two adjoints."""
+def _check_phi_writes(fn, find, order):
+    """Refuse a write that one array's two names would see with two adjoints: a write
+    through a rebound array (a phi) while another name still reads its memory, or a write
+    through a name after its array was handed to a loop or branch under another name."""
     from ..errors import fail
     from ..ir import uses
     count = uses(fn.body)
-    phis = {v.id for op in walk(fn.body) if op.opname in ("for", "while", "if")
-            for v in op.results + [p for r in op.regions for p in r.params]}
+    structured = [op for op in walk(fn.body) if op.opname in ("for", "while", "if")]
+    phis = {v.id for op in structured for v in op.results + [p for r in op.regions for p in r.params]}
     values = {v.id: v for v in fn.params}
     for op in walk(fn.body):
-        for r in op.results:
-            values[r.id] = r
+        values.update((r.id, r) for r in op.results)
     for op in walk(fn.body):
         if op.opname != "setitem":
             continue
-        cls = find(op.args[0].id)
-        if not any(find(p) == cls for p in phis):
-            continue
-        for vid, v in values.items():
-            if vid not in phis and find(vid) == cls and count.get(vid, 0) > 1 and v.type.is_array:
-                fail(f"a write into the array '{op.args[0].name}', which a loop or branch rebinds while "
-                     f"'{v.name}' still names the same memory", op.loc,
-                     f"write into a copy: {op.args[0].name} = {v.name}.copy() before the loop or branch")
+        target = op.args[0]
+        cls = find(target.id)
+        if target.id in phis:
+            for vid, v in values.items():
+                if vid not in phis and find(vid) == cls and count.get(vid, 0) > 1 and v.type.is_array:
+                    _refuse(op, target, v)
+        else:
+            for s in structured:
+                if target.id in {a.id for a in _handed_in(s)} and order[id(op)] > order[id(s)]:
+                    _refuse(op, target, target)
+
+
+def _handed_in(op):
+    """Values a structured op receives from outside: loop inits, and yields of outer values."""
+    inner = {v.id for sub in walk(Region([], [op])) for v in sub.results}
+    inner |= {p.id for sub in walk(Region([], [op])) for r in sub.regions for p in r.params}
+    inits = op.args[3:] if op.opname == "for" else op.args if op.opname == "while" else []
+    yielded = [y for r in op.regions for y in r.yields if y.id not in inner]
+    return list(inits) + yielded
+
+
+def _refuse(op, target, other):
+    from ..errors import fail
+    fail(f"a write into the array '{target.name}' while a loop or branch also names its memory "
+         f"'{other.name}' under another name", op.loc,
+         f"write into a copy: {target.name} = {target.name}.copy() before the write")
 
 
 def _array_phi_edges(op):
