@@ -122,7 +122,7 @@ class Derivative:
 
     def _build(self, types, force=False):
         ctypes = self._current_capture_types()
-        request = cache.request_key([self.f.__code__.co_filename], self.f.__qualname__, self.kind,
+        request = cache.request_key([self.f.__code__.co_filename], self.f.__qualname__, cache.code_digest(self.f), self.kind,
                                     self.wrt, self.backend, self.debug, types, ctypes)
         entry = None if force else cache.lookup(request)
         if entry is None:

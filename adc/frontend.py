@@ -78,7 +78,7 @@ def parse_function(fn):
     col0 = len(lines[0]) - len(lines[0].lstrip()) - (len(text.splitlines()[0]) - len(text.splitlines()[0].lstrip()))
     tree = _parse_snippet(text, fn)
     file = inspect.getsourcefile(fn) or fn.__code__.co_filename
-    node = _find_node(tree, fn, start - 1)
+    node = _find_node(tree, fn, start - 1, len(lines[0]) - len(lines[0].lstrip()) - (len(text) - len(text.lstrip())))
     return Parsed(fn, node, file, start - 1, col0)
 
 
@@ -93,7 +93,7 @@ def _parse_snippet(text, fn):
             raise AdcSourceError(f"adc cannot parse the source of {fn.__qualname__}") from None
 
 
-def _find_node(tree, fn, line0):
+def _find_node(tree, fn, line0, dedent):
     code = fn.__code__
     if fn.__name__ != "<lambda>":
         for node in gast.walk(tree):
@@ -101,7 +101,7 @@ def _find_node(tree, fn, line0):
                 return node
         raise AdcSourceError(f"adc cannot find the definition of {fn.__qualname__} in its source")
     lambdas = [n for n in gast.walk(tree) if isinstance(n, gast.Lambda)]
-    want = [(ln - line0, col) for ln, _, col, _ in code.co_positions() if ln is not None and col is not None]
+    want = [(ln - line0, col - dedent) for ln, _, col, _ in code.co_positions() if ln is not None and col is not None]
     for lam in lambdas:
         body = lam.body
         span = ((body.lineno, body.col_offset), (body.end_lineno, body.end_col_offset))

@@ -1,0 +1,148 @@
+"""The public API: decorator forms, wrt, value_and_grad, source, the cache, the CLI, fallbacks."""
+import math
+import os
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+
+import adc
+import adc_runtime as rt
+from adc.backends.numba_cpu import compile_numba
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+@adc.grad
+def bare(x):
+    return x * x * x
+
+
+@adc.grad(wrt=(0, "b"), backend="python")
+def with_options(a, b):
+    return a * b * b
+
+
+def test_bare_decorator():
+    assert bare(2.0) == pytest.approx(12.0)
+
+
+def test_decorator_with_options_and_names():
+    ga, gb = with_options(3.0, 2.0)
+    assert (ga, gb) == (pytest.approx(4.0), pytest.approx(12.0))
+
+
+def test_call_form_and_value_and_grad():
+    f = lambda x, y: math.sin(x) * y  # noqa: E731
+    value, g = adc.value_and_grad(f, wrt=1, backend="python")(0.5, 2.0)
+    assert value == pytest.approx(math.sin(0.5) * 2.0)
+    assert g == pytest.approx(math.sin(0.5))
+
+
+def test_two_lambdas_on_one_line():
+    f, g = (lambda x: x * x), (lambda x: x * x * x)
+    assert adc.grad(f, backend="python")(2.0) == pytest.approx(4.0)
+    assert adc.grad(g, backend="python")(2.0) == pytest.approx(12.0)
+
+
+def test_default_arguments_are_filled_in():
+    def f(x, k=3):
+        return x ** k
+    assert adc.grad(f, backend="python")(2.0) == pytest.approx(12.0)
+
+
+def test_gradient_has_shape_and_dtype_of_argument():
+    g = adc.grad(lambda A: np.sum(A * A), backend="python")(np.ones((2, 3)))
+    assert g.shape == (2, 3) and g.dtype == np.float64
+
+
+def test_source_before_call_is_an_error_and_after_is_text():
+    df = adc.grad(lambda x: x * 2.0, backend="python")
+    with pytest.raises(adc.AdcError, match="call it once"):
+        adc.source(df)
+    assert "def " in adc.source(df, 1.0) and df.source == adc.source(df)
+
+
+def test_generated_code_imports_runtime_not_the_compiler():
+    df = adc.grad(lambda x: np.sum(np.sin(x)), backend="python")
+    text = adc.source(df, np.ones(3))
+    assert "import adc_runtime as rt" in text and "import adc\n" not in text
+
+
+def test_debug_mode_checks_the_stack():
+    def f(x):
+        s = 0.0
+        for i in range(x.shape[0]):
+            s = s + math.sin(x[i])
+        return s
+    text = adc.source(adc.grad(f, debug=True, backend="python"), np.ones(3))
+    assert "rt.check_empty(_fsp, _isp)" in text
+    with pytest.raises(AssertionError, match="stack is not empty"):
+        rt.check_empty(1, 0)
+
+
+def test_changed_global_is_seen():
+    global SCALE_FACTOR
+    SCALE_FACTOR = 2.0
+    df = adc.grad(uses_global, backend="python")
+    assert df(1.0) == pytest.approx(4.0)
+    SCALE_FACTOR = 3.0
+    assert df(1.0) == pytest.approx(6.0)
+    SCALE_FACTOR = np.float64(2.0)
+
+
+SCALE_FACTOR = 2.0
+
+
+def uses_global(x):
+    return SCALE_FACTOR * x * x
+
+
+def test_specialized_per_signature():
+    df = adc.grad(lambda x: np.sum(x * x), backend="python")
+    assert df(np.ones(2)).shape == (2,)
+    assert df(np.ones((2, 2))).shape == (2, 2)
+
+
+def test_numba_fallback_warns_once_and_runs_in_python():
+    def needs_python(x):
+        return x * 2.0 if object() is not None else x  # object(): Numba cannot type it
+    call = compile_numba(needs_python)
+    with pytest.warns(adc.AdcFallbackWarning, match="running it with the python backend"):
+        assert call(2.0) == 4.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert call(3.0) == 6.0
+
+
+def test_second_process_loads_from_the_cache(tmp_path):
+    script = textwrap.dedent("""
+        import sys, numpy as np, adc, adc.passes
+        sys.path.insert(0, %r)
+        from corpus import _euler
+        if sys.argv[1] == "second":
+            def refuse(*a, **k):
+                raise SystemExit("the compiler ran again")
+            adc.passes.front = refuse
+        g = adc.grad(_euler, wrt=(0, 1))(np.linspace(0, 1, 6), 0.3)
+        print(float(g[1]))
+    """ % HERE)
+    env = dict(os.environ, ADC_CACHE_DIR=str(tmp_path))
+    outs = [subprocess.run([sys.executable, "-c", script, which], env=env, capture_output=True, text=True)
+            for which in ("first", "second")]
+    for out in outs:
+        assert out.returncode == 0, out.stderr
+    assert outs[0].stdout == outs[1].stdout
+    assert any(p.endswith(".py") for p in os.listdir(tmp_path))
+
+
+def test_cli_show_prints_the_adjoint():
+    out = subprocess.run([sys.executable, "-m", "adc", "show", "examples.euler:loss", "--wrt", "0,1",
+                          "--args", "(np.ones(4), 0.3, 3)"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "def loss_grad(x, theta, steps):" in out.stdout
+    assert "# grad of: u[i] = u[i] + 0.01 * (math.sin(u[i - 1]) - theta * u[i])" in out.stdout
