@@ -153,6 +153,12 @@ class _Gen:
             return handler(op, depth)
         self.emit(depth, f"{self.name(op.result)} = {self.expr(op)[0]}")
 
+    def st_call(self, op, depth):
+        if op.results:
+            self.emit(depth, f"{self.name(op.result)} = {self.expr(op)[0]}")
+        else:
+            self.emit(depth, self.expr(op)[0])
+
     def st_setitem(self, op, depth):
         a = op.args
         self.emit(depth, f"{self.ref(a[0], _ATOM)}[{', '.join(self.ref(x) for x in a[1:-1])}] = {self.ref(a[-1])}")

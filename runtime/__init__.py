@@ -81,6 +81,13 @@ def pop_array2(fstack, fsp, istack, isp):
 
 
 @register_jitable
+def check_tag(seen, want):
+    """Debug mode: the values being popped are the ones this region pushed."""
+    if seen != want:
+        raise AssertionError("adc: the backward sweep popped values another region pushed")
+
+
+@register_jitable
 def check_empty(fsp, isp):
     """Debug mode: the backward sweep popped everything the forward sweep pushed."""
     if fsp != 0 or isp != 0:

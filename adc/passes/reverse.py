@@ -30,7 +30,7 @@ def reverse(fn, wrt, debug=False):
         if not p.type.is_float:
             raise AdcTypeError(f"cannot differentiate with respect to {p.name}, which is {p.type}; "
                                "pass a float (e.g. 1.0, or x.astype(float)) or leave it out of wrt")
-    tape = Tape(fn)
+    tape = Tape(fn, debug)
     rev = Reverse(fn, activity(fn, params, out), tape)
     backward = rev.sweep(out, params)
     forward = Forward(tape).region(fn.body, loop_depth=0)
@@ -252,6 +252,11 @@ class Reverse:
     def _exit(self, forward_region, backward_region):
         """Pop what the forward region pushed, at the start of its mirror."""
         pops = [Op("pop", [], [w]) for w, v in self.tape.pops(forward_region)]
+        tag = self.tape.tag(forward_region)
+        if tag is not None:  # debug mode: the pops must meet the pushes of this very region
+            seen, want = Value("tag", I64), Value("c", I64)
+            pops = [Op("pop", [], [seen]), Op("const", [], [want], {"value": tag}),
+                    Op("call", [seen, want], [], {"fn": "rt.check_tag"})] + pops
         backward_region.ops[0:0] = pops
 
     def _touches_active(self, op):
@@ -300,6 +305,10 @@ class Forward:
             out.ops.extend(self.op(op, loop_depth))
         if region is not self.tape.top:
             out.ops.extend(Op("push", [v], [], {}, [], None) for v in self.tape.recorded(region))
+            tag = self.tape.tag(region)
+            if tag is not None:
+                value = Value("c", I64)
+                out.ops += [Op("const", [], [value], {"value": tag}), Op("push", [value])]
         return out
 
     def op(self, op, depth):
@@ -341,7 +350,7 @@ class Forward:
 
     def _pushes(self, region):
         """(float pushes, int pushes) one pass through `region` makes, nested branches included."""
-        nf = ni = 0
+        nf, ni = 0, int(self.tape.tag(region) is not None)
         for v in self.tape.recorded(region):
             if v.type.is_array:
                 continue

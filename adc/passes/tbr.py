@@ -14,7 +14,8 @@ from ..ir import I64, Region, Value, walk
 
 
 class Tape:
-    def __init__(self, fn):
+    def __init__(self, fn, debug=False):
+        self.debug = debug
         self.top = fn.body
         self.home = {}  # value id -> region defining it
         self.op_home = {}  # op id -> region holding it
@@ -81,6 +82,12 @@ class Tape:
             self.counters[id(op)] = count
             self.home[count.id] = self.op_home[id(op)]
         return self.counters[id(op)]
+
+    def tag(self, region):
+        """Debug mode: the id pushed after the values a region records, checked when they are popped."""
+        if not self.debug or region is self.top or not self.recorded(region):
+            return None
+        return 1000 + list(self.records).index(id(region))
 
     def recorded(self, region):
         """Values pushed when `region` ends, in push order."""
