@@ -36,12 +36,28 @@ def value_and_grad(f=None, wrt=0, *, backend="numba", debug=False):
     return Derivative(f, "value_and_grad", wrt, backend, debug)
 
 
+def jvp(f=None, wrt=0, *, backend="numba", debug=False):
+    """Forward mode: `adc.jvp(f, wrt)(*args, tangents)` -> (f(*args), directional derivative).
+
+    `tangents` has the shape of the `wrt` argument (a tuple of them when `wrt` is a tuple)."""
+    if f is None:
+        return lambda g: jvp(g, wrt, backend=backend, debug=debug)
+    return Derivative(f, "jvp", wrt, backend, debug)
+
+
+def hvp(f=None, wrt=0, *, backend="numba", debug=False):
+    """Hessian-vector product, forward over reverse: `adc.hvp(f, wrt)(*args, v)` -> H v."""
+    if f is None:
+        return lambda g: hvp(g, wrt, backend=backend, debug=debug)
+    return Derivative(f, "hvp", wrt, backend, debug)
+
+
 def source(df, *args):
     """The source adc generated for derivative `df` (compiled for `args` when given)."""
     if not isinstance(df, Derivative):
         raise AdcError(f"adc.source takes a function made by adc.grad and friends; got {df!r}")
     if args:
-        df.specialize(args)
+        df.specialize(df.primal_args(args)[0])
     return df.source
 
 
@@ -77,15 +93,44 @@ class Derivative:
         return self._last.source
 
     def __call__(self, *args):
+        args, tangents = self.primal_args(args)
+        spec, captured = self.specialize(args)
+        out = spec.call(*args, *tangents, *captured)
+        return self._shape_output(out)
+
+    def primal_args(self, args):
+        """(the function's arguments, the tangents that follow them for jvp and hvp)."""
+        tangents = ()
+        if self.kind in ("jvp", "hvp"):
+            if not args:
+                raise AdcTypeError(f"adc.{self.kind} of {self.f.__qualname__} takes the arguments and then the "
+                                   "tangent(s)")
+            args, tangents = args[:-1], args[-1]
         args = args + self._defaults_after(len(args))
         if len(args) != len(self._names) or self._variadic:
             passes.front(self.parsed)  # the fence names what is wrong with the signature
         if len(args) != len(self._names):
             raise AdcTypeError(f"{self.f.__qualname__} takes {len(self._names)} arguments "
                                f"({', '.join(self._names)}); got {len(args)}")
-        spec, captured = self.specialize(args)
-        out = spec.call(*args, *captured)
-        return self._shape_output(out)
+        if self.kind in ("jvp", "hvp"):
+            tangents = self._check_tangents(args, tangents)
+        return args, tangents
+
+    def _check_tangents(self, args, tangents):
+        many = isinstance(self._wrt_spec, tuple)
+        tangents = tuple(tangents) if many else (tangents,)
+        if len(tangents) != len(self.wrt):
+            raise AdcTypeError(f"adc.{self.kind} needs {len(self.wrt)} tangents, one per wrt argument; got {len(tangents)}")
+        out = []
+        for k, t in zip(self.wrt, tangents):
+            name, arg = self._names[k], args[k]
+            if np.shape(t) != np.shape(arg):
+                raise AdcTypeError(f"the tangent of argument {name!r} has shape {np.shape(t)}, "
+                                   f"but {name!r} has shape {np.shape(arg)}")
+            if np.iscomplexobj(t) and not np.iscomplexobj(arg):
+                raise AdcTypeError(f"the tangent of argument {name!r} is complex, but {name!r} is real")
+            out.append(np.array(t, dtype=np.float64) if isinstance(arg, np.ndarray) else float(t))  # a copy: writes into x also write into its tangent
+        return tuple(out)
 
     def _defaults_after(self, n):
         defaults = self.f.__defaults__ or ()
@@ -93,9 +138,12 @@ class Derivative:
         return tuple(defaults[len(defaults) - missing:]) if 0 < missing <= len(defaults) else ()
 
     def _shape_output(self, out):
-        value, grads = out[0], out[1:]
-        grads = grads[0] if len(grads) == 1 and not isinstance(self.wrt_spec, tuple) else tuple(grads)
-        return (value, grads) if self.kind == "value_and_grad" else grads
+        if self.kind == "jvp":
+            return out[0], out[1]
+        n = len(self.wrt)
+        grads = out[1:1 + n] if self.kind != "hvp" else out[2 + n:]
+        grads = grads[0] if not isinstance(self.wrt_spec, tuple) else tuple(grads)
+        return (out[0], grads) if self.kind == "value_and_grad" else grads
 
     @property
     def wrt_spec(self):
@@ -133,6 +181,13 @@ class Derivative:
         fn = getattr(module, entry["name"])
         return _Spec(BACKENDS[self.backend](fn), _read(entry["path"]), captures)
 
+    def _passes(self):
+        if self.kind == "jvp":
+            return passes.jvp_passes(self.wrt)
+        if self.kind == "hvp":
+            return passes.hvp_passes(self.wrt, self.debug)
+        return passes.grad_passes(self.wrt, self.debug)
+
     def _current_capture_types(self):
         """Types of the values the function reads from globals and closures now (before parsing: none)."""
         code = self.f.__code__
@@ -156,7 +211,7 @@ class Derivative:
             v.type = type_of(_capture(parsed, name), f"captured {name!r}")
             resolvers[(parsed.fn.__module__, parsed.fn.__qualname__)] = parsed
         fn = passes.run(fn, passes.PRIMAL)
-        fn = passes.run(fn, passes.GRAD, wrt=self.wrt, debug=self.debug)
+        fn = passes.run(fn, self._passes())
         source = codegen.generate(fn)
         path = cache.write_module(fn.name, source)
         files = sorted({parsed.file for parsed in resolvers.values()} | {self.parsed.file})

@@ -59,8 +59,10 @@ def finite_difference(f, args, wrt, dirs, h=1e-6):
     return (plus - minus) / (2 * h)
 
 
-def check_grads(f, args, wrt=0, ag=None, backends=BACKENDS, rtol=1e-6, atol=1e-8, seed=0):
-    """Check adc's gradient of `f` at `args` on every backend; return the gradients."""
+def check_grads(f, args, wrt=0, ag=None, backends=BACKENDS, rtol=1e-6, atol=1e-8, seed=0, order=2):
+    """Check adc's derivatives of `f` at `args` on every backend: the gradient (reverse mode),
+    the directional derivative (forward mode) and, at order 2, the Hessian-vector product
+    (forward over reverse). Returns the gradients."""
     import inspect
     names = list(inspect.signature(f).parameters)
     wrt_t = tuple(names.index(w) if isinstance(w, str) else w for w in (wrt if isinstance(wrt, tuple) else (wrt,)))
@@ -69,6 +71,7 @@ def check_grads(f, args, wrt=0, ag=None, backends=BACKENDS, rtol=1e-6, atol=1e-8
     expected_value = f(*_copy(args))
     fd = finite_difference(f, args, wrt_t, dirs)
     reference = _autograd_grads(ag or autograd_version(f), args, wrt_t)
+    hvp_ref = _autograd_hvp(ag or autograd_version(f), args, wrt_t, dirs) if order >= 2 else None
     results = {}
     for backend in backends:
         with warnings.catch_warnings():
@@ -88,7 +91,44 @@ def check_grads(f, args, wrt=0, ag=None, backends=BACKENDS, rtol=1e-6, atol=1e-8
                 np.testing.assert_allclose(g, COTANGENT * r, rtol=rtol, atol=atol,
                                            err_msg=f"{backend}: gradient differs from autograd")
         results[backend] = grads
+        _check_forward(f, args, wrt, wrt_t, dirs, fd, backend)
+        if order >= 2:
+            _check_hvp(f, args, wrt, wrt_t, dirs, backend, ag or autograd_version(f), hvp_ref)
     return results
+
+
+def _check_forward(f, args, wrt, wrt_t, dirs, fd, backend):
+    """Forward mode: the tangent along `dirs` against finite differences."""
+    tangents = tuple(dirs) if isinstance(wrt, tuple) else dirs[0]
+    value, tangent = adc.jvp(f, wrt=wrt, backend=backend, debug=True)(*_copy(args), tangents)
+    np.testing.assert_allclose(value, f(*_copy(args)), rtol=1e-12, atol=1e-12,
+                               err_msg=f"{backend}: jvp value differs from the primal")
+    np.testing.assert_allclose(tangent, fd, rtol=1e-5, atol=1e-6,
+                               err_msg=f"{backend}: jvp differs from finite differences")
+
+
+def _check_hvp(f, args, wrt, wrt_t, dirs, backend, ag, hvp_ref):
+    """Order 2: the Hessian-vector product against finite differences of the gradient and autograd."""
+    tangents = tuple(dirs) if isinstance(wrt, tuple) else dirs[0]
+    hv = adc.hvp(f, wrt=wrt, backend=backend, debug=True)(*_copy(args), tangents)
+    hv = hv if isinstance(wrt, tuple) else (hv,)
+    g = adc.grad(f, wrt=wrt_t, backend="python")
+    h = 1e-5
+    plus, minus = g(*_perturb(args, wrt_t, dirs, h)), g(*_perturb(args, wrt_t, dirs, -h))
+    for k, (a, b, c) in enumerate(zip(hv, plus, minus)):
+        np.testing.assert_allclose(a, (np.asarray(b) - np.asarray(c)) / (2 * h), rtol=1e-4, atol=1e-5,
+                                   err_msg=f"{backend}: Hessian-vector product {k} differs from finite differences")
+    if hvp_ref is not None:
+        np.testing.assert_allclose(hv[0], hvp_ref, rtol=1e-6, atol=1e-8,
+                                   err_msg=f"{backend}: Hessian-vector product differs from autograd")
+
+
+def _autograd_hvp(g, args, wrt, dirs):
+    if len(wrt) != 1:
+        return None
+    fargs = [float(a) if isinstance(a, float) else a for a in _copy(args)]
+    hvp = autograd.hessian_vector_product(g, wrt[0])
+    return hvp(*fargs, dirs[0] if np.ndim(fargs[wrt[0]]) else float(dirs[0]))
 
 
 def _autograd_grads(g, args, wrt):

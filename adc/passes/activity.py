@@ -13,9 +13,11 @@ from ..ir import walk
 _NONDIFF_OPS = {"const", "shape", "len", "size", "cmp", "logic", "undef", "tuple", "zeros_like"}
 
 
-def activity(fn, wrt_params, output):
+def activity(fn, wrt_params, outputs):
+    """Ids of the active values of `fn` for inputs `wrt_params` and `outputs` (a value or a list)."""
+    outputs = outputs if isinstance(outputs, list) else [outputs]
     varied = _fixpoint(fn, {p.id for p in wrt_params}, _forward)
-    useful = _fixpoint(fn, {output.id}, _backward)
+    useful = _fixpoint(fn, {o.id for o in outputs}, _backward)
     return {i for i in varied & useful}
 
 
@@ -51,8 +53,12 @@ def _floaty(v):
 
 def _edges(op):
     """(source, destination) pairs along which derivatives flow through `op`."""
-    if op.opname == "setitem":
+    if op.opname in ("setitem", "iadd_item"):
         return [(op.args[-1], op.args[0])]
+    if op.opname == "iadd":
+        return [(op.args[1], op.args[0])]
+    if op.opname == "pop":
+        return [(op.result.twin, op.result)] if op.result.twin is not None else []
     if op.opname in ("for", "while", "if"):
         return _phi_edges(op)
     if not differentiable(op):

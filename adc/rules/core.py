@@ -19,16 +19,18 @@ class Rule:
     nondiff: bool = False  # zero derivative: integer valued or piecewise constant
     broadcasting: bool = False  # binary elementwise: contributions are unbroadcast
     pure: bool = True
-    templates: list = field(default_factory=list)  # (when(*arg types) -> bool, template, needs)
+    elementwise: bool = False  # diagonal Jacobian: the vjp template applied to a tangent is the jvp
+    templates: list = field(default_factory=list)  # (when(*arg types) -> bool, vjp template)
+    jvp_templates: list = field(default_factory=list)  # (when, jvp template)
 
 
 RULES = {}  # key -> Rule
 BY_OBJECT = {}  # id(python object) -> key
 
 
-def defrule(key, *objs, typer, nondiff=False, broadcasting=False, pure=True):
+def defrule(key, *objs, typer, nondiff=False, broadcasting=False, pure=True, elementwise=False):
     """Register primitive `key`, called as `objs` in user code."""
-    RULES[key] = Rule(key, typer, nondiff=nondiff, broadcasting=broadcasting, pure=pure)
+    RULES[key] = Rule(key, typer, nondiff=nondiff, broadcasting=broadcasting, pure=pure, elementwise=elementwise)
     for obj in objs:
         BY_OBJECT[id(obj)] = key
     return RULES[key]
@@ -45,6 +47,26 @@ def vjp(key, when=None):
         RULES[key].templates.append((when or (lambda *types: True), template))
         return template
     return attach
+
+
+def jvp(key, when=None):
+    """Decorator: the function's body is the tangent template of `key`.
+
+    Its parameters are (y, *args, *tangents); it returns one term per input
+    (the term of an inactive input is never evaluated) and the terms add up
+    to the output's tangent.
+    """
+    def attach(template):
+        RULES[key].jvp_templates.append((when or (lambda *types: True), template))
+        return template
+    return attach
+
+
+def jvp_template_for(rule, arg_types):
+    for when, template in rule.jvp_templates:
+        if when(*arg_types):
+            return template
+    return None
 
 
 def template_for(rule, arg_types, which):

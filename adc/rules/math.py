@@ -11,14 +11,14 @@ from .core import defrule, elementwise, first, same_dtype, scalar_only, to_int, 
 
 # ---------------------------------------------------------------- operators
 
-defrule("add", typer=same_dtype, broadcasting=True)
-defrule("sub", typer=same_dtype, broadcasting=True)
-defrule("mul", typer=same_dtype, broadcasting=True)
-defrule("div", typer=elementwise, broadcasting=True)
-defrule("pow", typer=same_dtype, broadcasting=True)
-defrule("mod", typer=same_dtype, broadcasting=True)
+defrule("add", typer=same_dtype, broadcasting=True, elementwise=True)
+defrule("sub", typer=same_dtype, broadcasting=True, elementwise=True)
+defrule("mul", typer=same_dtype, broadcasting=True, elementwise=True)
+defrule("div", typer=elementwise, broadcasting=True, elementwise=True)
+defrule("pow", typer=same_dtype, broadcasting=True, elementwise=True)
+defrule("mod", typer=same_dtype, broadcasting=True, elementwise=True)
 defrule("floordiv", typer=same_dtype, broadcasting=True, nondiff=True)
-defrule("neg", typer=first)
+defrule("neg", typer=first, elementwise=True)
 
 
 @vjp("add")
@@ -58,9 +58,9 @@ def _(g, y, a):
 
 # ---------------------------------------------------------------- builtins
 
-defrule("abs", abs, typer=first)
-defrule("max", max, typer=scalar_only(same_dtype))
-defrule("min", min, typer=scalar_only(same_dtype))
+defrule("abs", abs, typer=first, elementwise=True)
+defrule("max", max, typer=scalar_only(same_dtype), elementwise=True)
+defrule("min", min, typer=scalar_only(same_dtype), elementwise=True)
 
 
 @vjp("abs")
@@ -82,7 +82,7 @@ def _(g, y, a, b):
 
 def _scalar(name, vjp_template=None, typer=elementwise, nondiff=False):
     key = "math." + name
-    defrule(key, getattr(math, name), typer=scalar_only(typer), nondiff=nondiff)
+    defrule(key, getattr(math, name), typer=scalar_only(typer), nondiff=nondiff, elementwise=True)
     if vjp_template is not None:
         vjp(key)(vjp_template)
 

@@ -5,13 +5,15 @@ adjoint depends on the argument's rank has one template per rank.
 """
 import numpy as np
 
-from .core import (defrule, elementwise, first, reduction, same_dtype, to_bool, vjp)
+import adc_runtime as rt
+
+from .core import (defrule, elementwise, first, jvp, reduction, same_dtype, to_bool, vjp)
 from ..ir import T
 
 
 def _ufunc(name, vjp_template=None, typer=elementwise, nondiff=False, broadcasting=False):
     key = "np." + name
-    defrule(key, getattr(np, name), typer=typer, nondiff=nondiff, broadcasting=broadcasting)
+    defrule(key, getattr(np, name), typer=typer, nondiff=nondiff, broadcasting=broadcasting, elementwise=True)
     if vjp_template is not None:
         vjp(key)(vjp_template)
 
@@ -74,6 +76,10 @@ def _(g, y, x):
     return np.full_like(x, g / x.size)
 
 
+jvp("np.sum")(lambda y, x, dx: np.sum(dx))
+jvp("np.mean")(lambda y, x, dx: np.mean(dx))
+
+
 def _dot_type(a, b):
     if a.ndim == 0 or b.ndim == 0 or a.ndim > 2 or b.ndim > 2:
         from ..errors import AdcTypeError
@@ -104,6 +110,9 @@ def _(g, y, a, b):
     return np.dot(g, b.T), np.dot(a.T, g)
 
 
+jvp("np.dot")(lambda y, a, b, da, db: (np.dot(da, b), np.dot(a, db)))
+
+
 defrule("np.outer", np.outer, typer=lambda a, b: T(same_dtype(a, b).dtype, 2))
 
 
@@ -112,12 +121,18 @@ def _(g, y, a, b):
     return np.dot(g, b), np.dot(a, g)
 
 
+jvp("np.outer")(lambda y, a, b, da, db: (np.outer(da, b), np.outer(a, db)))
+
+
 defrule("np.transpose", np.transpose, typer=first)
 
 
 @vjp("np.transpose")
 def _(g, y, x):
     return np.transpose(g)
+
+
+jvp("np.transpose")(lambda y, x, dx: np.transpose(dx))
 
 
 # ---------------------------------------------------------------- construction
@@ -132,7 +147,7 @@ defrule("np.empty", np.empty, typer=_alloc, nondiff=True)
 defrule("np.zeros_like", np.zeros_like, typer=first, nondiff=True)
 defrule("np.ones_like", np.ones_like, typer=first, nondiff=True)
 defrule("np.empty_like", np.empty_like, typer=first, nondiff=True)
-defrule("np.full_like", np.full_like, typer=first, nondiff=True)
+defrule("np.full_like", np.full_like, typer=first)
 defrule("np.copy", np.copy, typer=first)
 
 
@@ -141,9 +156,15 @@ def _(g, y, x):
     return g
 
 
+jvp("np.copy")(lambda y, x, dx: np.copy(dx))
+vjp("np.full_like")(lambda g, y, x, v: (np.zeros_like(x), np.sum(g)))
+jvp("np.full_like")(lambda y, x, v, dx, dv: (np.zeros_like(x), np.full_like(x, dv)))
+
+
 # ---------------------------------------------------------------- runtime helpers the reverse pass calls
 
-defrule("rt.unbroadcast", typer=lambda c, x: x)
+defrule("rt.unbroadcast", rt.unbroadcast, typer=lambda c, x: x)
+jvp("rt.unbroadcast")(lambda y, c, x, dc, dx: (rt.unbroadcast(dc, x), np.zeros_like(x)))
 defrule("rt.range_len", typer=lambda *t: T("int64"), nondiff=True)
 defrule("rt.range_last", typer=lambda *t: T("int64"), nondiff=True)
 defrule("rt.check_tag", typer=lambda *t: None, nondiff=True, pure=False)

@@ -1,0 +1,189 @@
+"""forward: forward-mode (tangent) differentiation of a typed function.
+
+Contract: takes a typed `Function` and the indices of the parameters to
+differentiate; returns a new (partly untyped) `Function` whose parameters
+are the old ones followed by one tangent per `wrt` parameter, whose body
+runs each op followed by its tangent, and which yields the old results
+followed by their tangents. Loops and branches carry the tangents of their
+active carried values; array tangents are buffers written alongside the
+arrays. It applies as well to a function the reverse pass produced: a push
+also pushes the tangent, a pop first pops it (forward-over-reverse gives
+Hessian-vector products).
+"""
+from .. import rules
+from ..ir import Function, Op, Region, Value
+from .activity import activity, differentiable
+from .builder import Builder
+from .lower import inline_template
+
+
+def forward(fn, wrt):
+    params = [fn.params[k] for k in wrt]
+    tangents = [Value(p.name + "_dot", p.type) for p in params]
+    tan = Tangents(activity(fn, params, fn.body.yields))
+    tan.t.update({p.id: t for p, t in zip(params, tangents)})
+    with tan.b.open() as body:
+        tan.ops(fn.body)
+        outs = [tan.tangent_or_zero(y) for y in fn.body.yields]
+    body.yields = list(fn.body.yields) + outs
+    return Function(fn.name + "_jvp", list(fn.params) + tangents, body, fn.loc, fn.captured)
+
+
+class Tangents:
+    def __init__(self, active):
+        self.act = active
+        self.t = {}  # value id -> tangent value
+        self.b = Builder()
+
+    def active(self, v):
+        return v.id in self.act
+
+    def ops(self, region):
+        for op in region.ops:
+            self.b.loc = op.loc
+            handler = getattr(self, "op_" + op.opname, None)
+            if handler is not None:
+                handler(op)
+            else:
+                self.b.add(_copy(op))
+                self.tangent_of(op)
+
+    def tangent_or_zero(self, v):
+        if v.id in self.t:
+            return self.t[v.id]
+        return self.zero(v)
+
+    def zero(self, v):
+        if getattr(v.type, "is_array", False):
+            return self.b.emit("zeros_like", [v], name=v.name + "_dot")
+        return self.b.const(0j if getattr(v.type, "dtype", "") == "complex128" else 0.0, v.name + "_dot")
+
+    # ------------------------------------------------------------ primitives
+
+    def tangent_of(self, op):
+        if not op.results or not any(self.active(r) for r in op.results):
+            return
+        if differentiable(op) and any(a.id in self.t for a in op.args):
+            self.t[op.result.id] = self.rule(op)
+        elif op.result.type.is_array:
+            self.t[op.result.id] = self.b.emit("zeros_like", [op.result], name=op.result.name + "_dot")
+
+    def rule(self, op):
+        if op.opname == "cast":
+            return self.t[op.args[0].id]
+        if op.opname == "getitem":
+            return self.b.emit("getitem", [self.t[op.args[0].id]] + op.args[1:], name=op.result.name + "_dot")
+        rule = rules.RULES[op.attrs.get("fn") or op.attrs.get("op")]
+        types = [a.type for a in op.args]
+        which = [k for k, a in enumerate(op.args) if a.id in self.t]
+        template = rules.jvp_template_for(rule, types)
+        if template is not None:
+            dargs = [self.t.get(a.id, a) for a in op.args]
+            terms = inline_template(self.b, template, [op.result] + list(op.args) + dargs, which)
+        elif rule.elementwise:
+            terms = [self._elementwise_term(rule, op, k, types) for k in which]
+        else:
+            raise NotImplementedError(f"adc has no forward-mode rule for {rule.key}")
+        total = terms[0]
+        for term in terms[1:]:
+            total = self.b.emit("binop", [total, term], attrs={"op": "add"})
+        if total.name in ("t", "c"):
+            total.name = op.result.name + "_dot"
+        return total
+
+    def _elementwise_term(self, rule, op, k, types):
+        """A diagonal Jacobian is its own transpose: the vjp template applied to the tangent."""
+        template, _ = rules.template_for(rule, types, [k])
+        t = self.t[op.args[k].id]
+        if rule.broadcasting and op.result.type.ndim > op.args[k].type.ndim:
+            t = self.b.emit("binop", [self.b.emit("zeros_like", [op.result]), t], attrs={"op": "add"})
+        return inline_template(self.b, template, [t, op.result] + list(op.args), [k])[0]
+
+    def op_setitem(self, op):
+        self.b.add(_copy(op))
+        arr, val = op.args[0], op.args[-1]
+        if self.active(arr):
+            dval = self.t.get(val.id) or self.b.const(0.0)
+            self.b.emit("setitem", [self.t[arr.id]] + op.args[1:-1] + [dval], nresults=0)
+
+    def op_iadd(self, op):
+        self.b.add(_copy(op))
+        buf, c = op.args
+        if self.active(buf) and c.id in self.t:
+            self.b.emit("iadd", [self.t[buf.id], self.t[c.id]], nresults=0)
+
+    def op_iadd_item(self, op):
+        self.b.add(_copy(op))
+        buf, g = op.args[0], op.args[-1]
+        if self.active(buf) and g.id in self.t:
+            self.b.emit("iadd_item", [self.t[buf.id]] + op.args[1:-1] + [self.t[g.id]], nresults=0)
+
+    def op_push(self, op):
+        self.b.add(_copy(op))
+        v = op.args[0]
+        if v.id in self.t:
+            self.b.emit("push", [self.t[v.id]], nresults=0)
+
+    def op_pop(self, op):
+        w = op.result
+        if w.twin is not None and w.twin.id in self.t:  # its push pushed a tangent too
+            self.t[w.id] = self.b.emit("pop", types=[w.type], name=w.name + "_dot")
+        self.b.add(_copy(op))
+
+    def op_reserve(self, op):
+        self.b.add(Op("reserve", list(op.args), [], {"nf": 2 * op.attrs["nf"], "ni": op.attrs["ni"]}, [], op.loc))
+
+    # ------------------------------------------------------------ structured control flow
+
+    def op_for(self, op):
+        body = op.regions[0]
+        carried = [k for k, p in enumerate(body.params[1:]) if self.active(p)]
+        inits = [self.tangent_or_zero(op.args[3 + k]) for k in carried]
+        tparams = [Value(body.params[1 + k].name + "_dot") for k in carried]
+        new_body = self._loop_region(body, body.params, carried, tparams, offset=1)
+        self._finish(op, op.args + inits, [new_body], carried)
+
+    def op_while(self, op):
+        cond, body = op.regions
+        carried = [k for k, p in enumerate(body.params) if self.active(p)]
+        inits = [self.tangent_or_zero(op.args[k]) for k in carried]
+        with self.b.open(list(cond.params) + [Value(cond.params[k].name + "_dot") for k in carried]) as new_cond:
+            for inner in cond.ops:
+                self.b.add(_copy_deep(inner))
+            new_cond.yields = list(cond.yields)
+        tparams = [Value(body.params[k].name + "_dot") for k in carried]
+        new_body = self._loop_region(body, body.params, carried, tparams, offset=0)
+        self._finish(op, op.args + inits, [new_cond, new_body], carried)
+
+    def _loop_region(self, body, params, carried, tparams, offset):
+        for k, tp in zip(carried, tparams):
+            self.t[params[offset + k].id] = tp
+        with self.b.open(list(params) + tparams) as region:
+            self.ops(body)
+            region.yields = list(body.yields) + [self.tangent_or_zero(body.yields[k]) for k in carried]
+        return region
+
+    def op_if(self, op):
+        active = [k for k, r in enumerate(op.results) if self.active(r)]
+        arms = []
+        for arm in op.regions:
+            with self.b.open() as region:
+                self.ops(arm)
+                region.yields = list(arm.yields) + [self.tangent_or_zero(arm.yields[k]) for k in active]
+            arms.append(region)
+        self._finish(op, list(op.args), arms, active)
+
+    def _finish(self, op, args, regions, active):
+        tres = [Value(op.results[k].name + "_dot") for k in active]
+        self.b.add(Op(op.opname, args, list(op.results) + tres, dict(op.attrs), regions, op.loc, op.adjoint))
+        for k, tr in zip(active, tres):
+            self.t[op.results[k].id] = tr
+
+
+def _copy(op):
+    return Op(op.opname, list(op.args), list(op.results), dict(op.attrs), [], op.loc, op.adjoint)
+
+
+def _copy_deep(op):
+    regions = [Region(list(r.params), [_copy_deep(o) for o in r.ops], list(r.yields)) for r in op.regions]
+    return Op(op.opname, list(op.args), list(op.results), dict(op.attrs), regions, op.loc, op.adjoint)
