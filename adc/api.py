@@ -52,6 +52,37 @@ def hvp(f=None, wrt=0, *, backend="numba", debug=False):
     return Derivative(f, "hvp", wrt, backend, debug)
 
 
+def vjp(f=None, wrt=0, *, backend="numba", debug=False):
+    """Split reverse mode: `value, pullback = adc.vjp(f, wrt)(*args)`; `pullback(cotangent)`
+    gives the gradients and may be called any number of times on the same tape."""
+    if f is None:
+        return lambda g: vjp(g, wrt, backend=backend, debug=debug)
+    return Derivative(f, "vjp", wrt, backend, debug)
+
+
+def jacobian(f=None, wrt=0, mode="rev", *, backend="numba", debug=False):
+    """The Jacobian, shaped output shape + argument shape; `mode` "rev" runs one backward sweep
+    per output component, "fwd" one tangent pass per input component, both in compiled code."""
+    if f is None:
+        return lambda g: jacobian(g, wrt, mode, backend=backend, debug=debug)
+    if mode not in ("rev", "fwd"):
+        raise AdcError(f"mode={mode!r}: choose 'rev' or 'fwd'")
+    kind = "jac" + mode
+    if isinstance(wrt, tuple):
+        parts = [Derivative(f, kind, w, backend, debug) for w in wrt]
+        return lambda *args: tuple(p(*args) for p in parts)
+    return Derivative(f, kind, wrt, backend, debug)
+
+
+def hessian(f=None, wrt=0, *, backend="numba", debug=False):
+    """The Hessian of scalar-valued `f` in one argument, by forward over reverse."""
+    if f is None:
+        return lambda g: hessian(g, wrt, backend=backend, debug=debug)
+    if isinstance(wrt, tuple):
+        raise AdcError("adc.hessian takes one wrt argument; use adc.hvp for products with several")
+    return Derivative(f, "hessian", wrt, backend, debug)
+
+
 def source(df, *args):
     """The source adc generated for derivative `df` (compiled for `args` when given)."""
     if not isinstance(df, Derivative):
@@ -96,7 +127,34 @@ class Derivative:
         args, tangents = self.primal_args(args)
         spec, captured = self.specialize(args)
         out = spec.call(*args, *tangents, *captured)
+        if self.kind == "vjp":
+            return self._pullback(spec, out)
+        if self.kind in ("jacrev", "jacfwd", "hessian"):
+            return self._jacobian(out, args[self.wrt[0]])
         return self._shape_output(out)
+
+    def _pullback(self, spec, out):
+        value, residuals, tape = out[0], out[1:-4], out[-4:]
+        bwd = spec.calls[1]
+        single = not isinstance(self._wrt_spec, tuple)
+
+        def pullback(cotangent):
+            if np.shape(cotangent) != np.shape(value):
+                raise AdcTypeError(f"the cotangent has shape {np.shape(cotangent)}, but the output of "
+                                   f"{self.f.__qualname__} has shape {np.shape(value)}")
+            ct = np.array(cotangent, dtype=np.float64) if np.ndim(value) else float(cotangent)
+            grads = bwd(*residuals, ct, *tape)
+            if len(self.wrt) == 1:
+                return grads if single else (grads,)
+            return tuple(grads)
+        return value, pullback
+
+    def _jacobian(self, out, x):
+        if self.kind == "jacrev":
+            value, rows = out
+            return rows.reshape(np.shape(value) + np.shape(x))
+        rows = np.asarray(out)
+        return np.moveaxis(rows, 0, -1).reshape(rows.shape[1:] + np.shape(x))
 
     def primal_args(self, args):
         """(the function's arguments, the tangents that follow them for jvp and hvp)."""
@@ -178,15 +236,20 @@ class Derivative:
             cache.store(request, entry)
         captures = [(self._resolver(q), n) for q, n in entry["captured"]]
         module = cache.import_module(entry["path"])
-        fn = getattr(module, entry["name"])
-        return _Spec(BACKENDS[self.backend](fn), _read(entry["path"]), captures)
+        calls = [BACKENDS[self.backend](getattr(module, name)) for name in entry["names"]]
+        return _Spec(calls, _read(entry["path"]), captures)
 
     def _passes(self):
-        if self.kind == "jvp":
-            return passes.jvp_passes(self.wrt)
-        if self.kind == "hvp":
-            return passes.hvp_passes(self.wrt, self.debug)
-        return passes.grad_passes(self.wrt, self.debug)
+        like = lambda fn: fn.params[self.wrt[0]]  # noqa: E731  (the parameter the rows run over)
+        table = {
+            "jvp": lambda: passes.jvp_passes(self.wrt),
+            "hvp": lambda: passes.hvp_passes(self.wrt, self.debug),
+            "vjp": lambda: passes.vjp_passes(self.wrt, self.debug),
+            "jacrev": lambda: passes.jacrev_passes(self.wrt, self.debug),
+            "jacfwd": lambda: passes.jacfwd_passes(self.wrt, like),
+            "hessian": lambda: passes.hessian_passes(self.wrt, like, self.debug),
+        }
+        return table.get(self.kind, lambda: passes.grad_passes(self.wrt, self.debug))()
 
     def _current_capture_types(self):
         """Types of the values the function reads from globals and closures now (before parsing: none)."""
@@ -211,13 +274,15 @@ class Derivative:
             v.type = type_of(_capture(parsed, name), f"captured {name!r}")
             resolvers[(parsed.fn.__module__, parsed.fn.__qualname__)] = parsed
         fn = passes.run(fn, passes.PRIMAL)
-        fn = passes.run(fn, self._passes())
-        source = codegen.generate(fn)
-        path = cache.write_module(fn.name, source)
+        captured = fn.captured
+        fns = passes.run(fn, self._passes())
+        fns = fns if isinstance(fns, tuple) else (fns,)
+        source = codegen.generate(fns)
+        path = cache.write_module(fns[0].name, source)
         files = sorted({parsed.file for parsed in resolvers.values()} | {self.parsed.file})
         self._resolvers = resolvers
-        return {"path": path, "name": fn.name, "deps": [[f, cache.file_digest(f)] for f in files],
-                "captured": [[[parsed.fn.__module__, parsed.fn.__qualname__], name] for _, (parsed, name) in fn.captured]}
+        return {"path": path, "names": [f.name for f in fns], "deps": [[f, cache.file_digest(f)] for f in files],
+                "captured": [[[parsed.fn.__module__, parsed.fn.__qualname__], name] for _, (parsed, name) in captured]}
 
     def _resolver(self, qual):
         qual = tuple(qual)
@@ -254,8 +319,9 @@ def _capture(parsed, name):
 
 
 class _Spec:
-    def __init__(self, call, source, captures):
-        self.call, self.source, self.captures = call, source, captures
+    def __init__(self, calls, source, captures):
+        self.calls, self.source, self.captures = calls, source, captures
+        self.call = calls[0]
 
 
 def _read(path):

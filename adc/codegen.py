@@ -20,13 +20,15 @@ _BIN = {"add": ("+", 11), "sub": ("-", 11), "mul": ("*", 12), "div": ("/", 12), 
         "mod": ("%", 12), "pow": ("**", 14)}
 _CMP = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
 _ATOM = 20
-_BARRIERS = {"setitem", "iadd", "iadd_item", "for", "while", "if", "push", "pop", "reserve", "comment", "stack_check"}
+_BARRIERS = {"setitem", "iadd", "iadd_item", "for", "while", "if", "push", "pop", "reserve", "comment", "stack_check",
+             "stack_save", "stack_restore"}
 _PURE = {"binop", "unop", "cmp", "logic", "call", "getitem", "shape", "len", "size", "tuple", "cast"}
 
 
 def generate(fn):
-    """The Python source text of `fn`."""
-    return _Gen(fn).source()
+    """The Python source text of `fn` (a Function, or a tuple of them for one module)."""
+    fns = fn if isinstance(fn, tuple) else (fn,)
+    return HEADER + "".join("\n\n" + _Gen(f).source() for f in fns)
 
 
 class _Gen:
@@ -37,7 +39,7 @@ class _Gen:
         self.folded = _foldable(fn, self.consts)
         self.names = _Names(fn, self.folded, self.consts).assign()
         self.lines = []
-        self.uses_stack = any(op.opname in ("push", "pop", "stack_check") for op in walk(fn.body))
+        self.uses_stack = any(op.opname in ("push", "pop", "stack_check", "stack_save") for op in walk(fn.body))
 
     # ------------------------------------------------------------ text of values
 
@@ -97,16 +99,17 @@ class _Gen:
 
     def source(self):
         fn = self.fn
-        params = [self.name(p) for p in fn.params] + [self.name(v) for v, _ in fn.captured]
+        stack_in = list(_STACK) if fn.stack == "in" else []
+        params = [self.name(p) for p in fn.params] + stack_in + [self.name(v) for v, _ in fn.captured]
         self.emit(0, f"def {fn.name}({', '.join(params)}):")
-        if self.uses_stack:
+        if (self.uses_stack and fn.stack == "own") or fn.stack == "out":
             self.emit(1, "_fstack, _istack = rt.new_stack(1024)")
             self.emit(1, "_fsp = 0")
             self.emit(1, "_isp = 0")
         self.region(fn.body, 1)
-        outs = [self.ref(v) for v in fn.body.yields]
+        outs = [self.ref(v) for v in fn.body.yields] + (list(_STACK) if fn.stack == "out" else [])
         self.emit(1, "return " + (outs[0] if len(outs) == 1 else ", ".join(outs)))
-        return HEADER + "\n\n" + "\n".join(self.lines) + "\n"
+        return "\n".join(self.lines) + "\n"
 
     def emit(self, depth, text):
         self.lines.append("    " * depth + text)
@@ -180,6 +183,12 @@ class _Gen:
 
     def st_stack_check(self, op, depth):
         self.emit(depth, "rt.check_empty(_fsp, _isp)")
+
+    def st_stack_save(self, op, depth):
+        self.emit(depth, "_fsp0, _isp0 = _fsp, _isp")
+
+    def st_stack_restore(self, op, depth):
+        self.emit(depth, "_fsp, _isp = _fsp0, _isp0")
 
     def stack_push(self, run, depth):
         for kind, group in _by_stack(run, lambda op: op.args[0]):
@@ -331,9 +340,16 @@ def _fold_region(region, use_count, folded, consts, top_yields):
         v = op.result
         if use_count.get(v.id) != 1 or v.id not in where or where[v.id] <= k:
             continue
-        if any(ops[j].opname in _BARRIERS for j in range(k + 1, where[v.id])):
+        if any(_barrier(ops[j]) for j in range(k + 1, where[v.id])):
             continue  # a write, a jump or a new name in between: evaluate it where it stands
         folded.add(v.id)
+
+
+def _barrier(op):
+    if op.opname == "call":
+        from .rules import RULES
+        return not op.results or not RULES[op.attrs["fn"]].pure
+    return op.opname in _BARRIERS
 
 
 # ---------------------------------------------------------------- naming
@@ -377,7 +393,7 @@ class _Names:
             for r in op.regions:
                 values.extend(r.params)
             values.extend(op.results)
-        taken, names = set(_STACK) | {"np", "math", "rt"}, {}
+        taken, names = set(_STACK) | {"np", "math", "rt", "_fsp0", "_isp0"}, {}
         group_name = {}
         for v in values:
             if v.twin is not None:

@@ -128,6 +128,7 @@ class Function:
     body: Region
     loc: object = None
     captured: list = field(default_factory=list)  # (Value, python name) read from closure/globals
+    stack: str = "own"  # the stack: "own" (made and used here), "out" (returned), "in" (received)
 
 
 # ---------------------------------------------------------------- walking
@@ -199,6 +200,10 @@ _REGIONS = {"for": 1, "while": 2, "if": 2}
 
 def verify(fn, typed=False):
     """Check SSA (one definition, defined before use, scoping) and region shapes."""
+    if isinstance(fn, tuple):
+        for part in fn:
+            verify(part, typed)
+        return
     defined = set()
     _verify_region(fn.body, list(fn.params) + [v for v, _ in fn.captured], defined, [], typed)
 

@@ -144,3 +144,70 @@ def _unbroadcast_22(c, x):
         for j in range(c.shape[1]):
             out[i if x.shape[0] > 1 else 0, j if x.shape[1] > 1 else 0] += c[i, j]
     return out
+
+
+# ---------------------------------------------------------------- Jacobians: one seed a pass
+
+def seed_count(like):
+    """How many basis seeds span `like`'s space: its size (1 for a scalar)."""
+    return np.size(like)
+
+
+def basis(like, k):
+    """The k-th basis vector, shaped like `like` (1.0 for a scalar)."""
+    if np.ndim(like) == 0:
+        return 1.0
+    e = np.zeros(np.size(like))
+    e[k] = 1.0
+    return e.reshape(np.shape(like))
+
+
+def put_row(rows, k, n, row):
+    """`rows` with row k set to `row`; allocated with n rows when k == 0."""
+    if k == 0:
+        rows = np.empty((n,) + np.shape(row))
+    rows[k] = row
+    return rows
+
+
+@overload(seed_count)
+def _seed_count_numba(like):
+    if isinstance(like, types.Array):
+        return lambda like: like.size
+    return lambda like: 1
+
+
+@overload(basis)
+def _basis_numba(like, k):
+    if isinstance(like, types.Array):
+        def impl(like, k):
+            e = np.zeros(like.size)
+            e[k] = 1.0
+            return e.reshape(like.shape)
+        return impl
+    return lambda like, k: 1.0
+
+
+@overload(put_row)
+def _put_row_numba(rows, k, n, row):
+    if not isinstance(row, types.Array):
+        def impl0(rows, k, n, row):
+            if k == 0:
+                rows = np.empty(n)
+            rows[k] = row
+            return rows
+        return impl0
+    if row.ndim == 1:
+        def impl1(rows, k, n, row):
+            if k == 0:
+                rows = np.empty((n, row.shape[0]))
+            rows[k] = row
+            return rows
+        return impl1
+
+    def impl2(rows, k, n, row):
+        if k == 0:
+            rows = np.empty((n, row.shape[0], row.shape[1]))
+        rows[k] = row
+        return rows
+    return impl2

@@ -13,17 +13,41 @@ from .dce import dce
 from .fence import fence
 from .forward import forward
 from .infer import infer
+from .jacobian import rows_by_forward, rows_by_reverse
 from .lower import lower
 from .reverse import reverse
 from .simplify import simplify
+from .split import split
 
 PRIMAL = [("infer", infer), ("simplify", simplify)]
 CLEANUP = [("infer", infer), ("simplify", simplify), ("dce", dce)]
 
 
-def grad_passes(wrt, debug=False):
+def grad_passes(wrt, debug=False, seeded=False):
     """Reverse mode, joint sweeps: yields (value, gradient...)."""
-    return [("reverse", functools.partial(reverse, wrt=wrt, debug=debug))] + CLEANUP
+    return [("reverse", functools.partial(reverse, wrt=wrt, debug=debug, seeded=seeded))] + CLEANUP
+
+
+def vjp_passes(wrt, debug=False):
+    """Split reverse mode: a forward function returning the tape, a backward one taking it."""
+    return grad_passes(wrt, debug, seeded=True) + [("split", split), ("dce", dce)]
+
+
+def jacrev_passes(wrt, debug=False):
+    """Jacobian rows by reverse mode, one backward sweep per output component."""
+    return grad_passes(wrt, debug, seeded=True) + [("rows", rows_by_reverse)] + CLEANUP
+
+
+def jacfwd_passes(wrt, like):
+    """Jacobian by forward mode, one tangent pass per input component (rows: d out / d x_k)."""
+    rows = functools.partial(lambda fn: rows_by_forward(fn, fn.body.yields[1], like(fn)))
+    return jvp_passes(wrt) + [("rows", rows)] + CLEANUP
+
+
+def hessian_passes(wrt, like, debug=False):
+    """Hessian rows by forward over reverse, one Hessian-vector product per input component."""
+    rows = functools.partial(lambda fn: rows_by_forward(fn, fn.body.yields[-1], like(fn)))
+    return hvp_passes(wrt, debug) + [("rows", rows)] + CLEANUP
 
 
 def jvp_passes(wrt):
@@ -36,7 +60,7 @@ def hvp_passes(wrt, debug=False):
     return grad_passes(wrt, debug) + jvp_passes(wrt)
 
 
-_UNTYPED_AFTER = {"reverse", "forward"}
+_UNTYPED_AFTER = {"reverse", "forward", "rows"}
 
 
 def front(parsed):

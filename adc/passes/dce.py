@@ -11,6 +11,8 @@ _PURE = {"const", "binop", "unop", "cmp", "logic", "call", "getitem", "shape", "
 
 
 def dce(fn):
+    if isinstance(fn, tuple):
+        return tuple(dce(f) for f in fn)
     while _sweep(fn.body, uses(fn.body)):
         pass
     return fn

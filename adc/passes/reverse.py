@@ -20,9 +20,14 @@ from .lower import inline_template
 from .tbr import Tape
 
 
-def reverse(fn, wrt, debug=False):
+def reverse(fn, wrt, debug=False, seeded=False):
+    """With `seeded`, the cotangent of the output is a last parameter (split mode, Jacobians),
+    and the output may be an array; otherwise it is 1.0 and the output must be a scalar."""
     out = fn.body.yields[0]
-    if not (out.type.ndim == 0 and not hasattr(out.type, "elems")):
+    if hasattr(out.type, "elems"):
+        raise AdcTypeError(f"adc differentiates functions that return one number or array; {fn.name} "
+                           f"returns a tuple {out.type}")
+    if out.type.ndim and not seeded:
         raise AdcTypeError(f"grad needs a function with a scalar output; {fn.name} returns {out.type}. "
                            "hint: use adc.vjp or adc.jacobian for non-scalar outputs")
     params = [fn.params[k] for k in wrt]
@@ -32,13 +37,14 @@ def reverse(fn, wrt, debug=False):
                                "pass a float (e.g. 1.0, or x.astype(float)) or leave it out of wrt")
     tape = Tape(fn, debug)
     rev = Reverse(fn, activity(fn, params, out), tape)
-    backward = rev.sweep(out, params)
+    seed = Value(out.name + "_bar", out.type) if seeded else None
+    backward = rev.sweep(out, params, seed)
     forward = Forward(tape).region(fn.body, loop_depth=0)
     if debug:
         backward.ops.append(Op("stack_check", []))
     marks = [Op("comment", attrs={"text": "forward sweep"})], [Op("comment", attrs={"text": "backward sweep"})]
     body = Region([], marks[0] + forward.ops + marks[1] + backward.ops, [out] + backward.yields)
-    return Function(fn.name + "_grad", fn.params, body, fn.loc, fn.captured)
+    return Function(fn.name + "_grad", fn.params + ([seed] if seeded else []), body, fn.loc, fn.captured)
 
 
 # ---------------------------------------------------------------- backward sweep
@@ -60,13 +66,15 @@ class Reverse:
             return self.b.emit(op.opname, args, attrs=op.attrs, name=v.name)
         return self.tape.read(v, at)
 
-    def sweep(self, out, params):
+    def sweep(self, out, params, seed=None):
         """The backward sweep of the whole function; yields one gradient per param."""
         top = self.fn.body
         with self.b.open() as region:
             self.alloc(list(self.fn.params) + _defined(top))
-            if self.active(out):
-                self.adj[out.id] = self.b.const(1.0, out.name + "_bar")
+            if self.active(out) and out.type.is_array:
+                self.b.emit("iadd", [self.adj[out.id], seed], nresults=0)
+            elif self.active(out):
+                self.adj[out.id] = seed if seed is not None else self.b.const(1.0, out.name + "_bar")
             self.ops(top)
             region.yields = [self.gradient(p) for p in params]
         return region

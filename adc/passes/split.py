@@ -1,0 +1,45 @@
+"""split: cut a seeded joint-mode function into a forward and a backward function.
+
+Contract: takes a typed function made by `reverse(..., seeded=True)` (the
+forward sweep, a `# backward sweep` marker, the backward sweep; its last
+parameter is the output's cotangent). Returns (fwd, bwd):
+
+    fwd(params...)                    -> (value, residual..., stack...)
+    bwd(residual..., cotangent, stack...) -> (gradient...)
+
+The residuals are the values of the forward sweep (and the parameters) that
+the backward sweep reads; constants are copied rather than passed. The
+stack travels as its four variables, so `bwd` can run any number of times
+on one tape.
+"""
+from ..ir import Function, Op, Region, walk
+
+
+def split(fn):
+    ops = fn.body.ops
+    mark = next(k for k, op in enumerate(ops) if op.opname == "comment" and op.attrs["text"] == "backward sweep")
+    fwd_ops, bwd_ops = ops[:mark], ops[mark:]
+    seed = fn.params[-1]
+    consts = {op.result.id: op for op in fwd_ops if op.opname == "const"}
+    needed = _free_reads(bwd_ops, fn.body.yields[1:])
+    copies = [Op("const", [], [v], dict(consts[v.id].attrs)) for v in needed if v.id in consts]
+    residuals = [v for v in needed if v.id not in consts and v is not seed]
+    out = fn.body.yields[0]
+    fwd = Function(fn.name.replace("_grad", "_fwd"), fn.params[:-1], Region([], fwd_ops, [out] + residuals),
+                   fn.loc, fn.captured, stack="out")
+    bwd = Function(fn.name.replace("_grad", "_bwd"), residuals + [seed],
+                   Region([], copies + bwd_ops, list(fn.body.yields[1:])), fn.loc, [], stack="in")
+    return fwd, bwd
+
+
+def _free_reads(ops, yields):
+    """Values `ops` (and `yields`) read that `ops` do not define, in first-read order."""
+    inner = {v.id for sub in walk(Region([], ops)) for v in sub.results}
+    inner |= {p.id for sub in walk(Region([], ops)) for r in sub.regions for p in r.params}
+    seen, out = set(), []
+    reads = [a for sub in walk(Region([], ops)) for a in list(sub.args) + [y for r in sub.regions for y in r.yields]]
+    for v in reads + list(yields):
+        if v.id not in inner and v.id not in seen:
+            seen.add(v.id)
+            out.append(v)
+    return out
