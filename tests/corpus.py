@@ -682,3 +682,83 @@ def docstring_and_pass(x):
     """A docstring is fine."""
     pass
     return x * 3.0
+
+
+# ---------------------------------------------------------------- functions with array outputs
+
+VECTOR_CASES = []
+
+
+def vector_case(*args, wrt=0, ag=None):
+    def register(f):
+        VECTOR_CASES.append(Case(f, args, wrt, ag))
+        return f
+    return register
+
+
+def _vec_loop(x, a):
+    y = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        y[i] = math.sin(x[i] * a) + x[(i + 1) % x.shape[0]] ** 2
+    return y
+
+
+def _vec_loop_ag(x, a):
+    import autograd.numpy as anp
+    return anp.sin(x * a) + anp.roll(x, -1) ** 2
+
+
+vector_case(V5, 1.3, ag=_vec_loop_ag)(_vec_loop)
+vector_case(V5, 1.3, wrt=1, ag=_vec_loop_ag)(_vec_loop)
+
+
+@vector_case(M34, W4)
+def vec_matvec(A, w):
+    return np.tanh(np.dot(A, w)) * 2.0
+
+
+@vector_case(M34, W4, wrt=1)
+def vec_matvec_w(A, w):
+    return np.exp(np.dot(A, w) * 0.5) - w[0]
+
+
+def _vec_scan(x):
+    y = x.copy()
+    for t in range(3):
+        for i in range(1, y.shape[0]):
+            y[i] = y[i] + 0.3 * math.cos(y[i - 1])
+    return y
+
+
+def _vec_scan_ag(x):
+    import autograd.numpy as anp
+    y = x
+    for t in range(3):
+        out = [y[0]]
+        for i in range(1, y.shape[0]):
+            out.append(y[i] + 0.3 * anp.cos(out[i - 1]))
+        y = anp.array(out)
+    return y
+
+
+vector_case(V6, ag=_vec_scan_ag)(_vec_scan)
+
+
+@vector_case(M33)
+def vec_matrix_out(A):
+    return np.dot(A, A.T) + np.sin(A)
+
+
+def _powers_ag(s):
+    import autograd.numpy as anp
+    return anp.array([s, s ** 2, s ** 3, s ** 4])
+
+
+@vector_case(0.7, ag=_powers_ag)
+def vec_from_scalar(s):
+    y = np.zeros(4)
+    k = 0
+    while k < 4:
+        y[k] = s ** (k + 1)
+        k += 1
+    return y

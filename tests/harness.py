@@ -134,3 +134,43 @@ def _autograd_hvp(g, args, wrt, dirs):
 def _autograd_grads(g, args, wrt):
     fargs = [float(a) if isinstance(a, float) else a for a in _copy(args)]
     return tuple(autograd.grad(g, k)(*fargs) for k in wrt)
+
+
+def check_vjp(f, args, wrt=0, ag=None, backends=BACKENDS, seed=1):
+    """Split mode and Jacobians of a function with an array output: the pullback (called twice)
+    against autograd and, by the dot-product test <pullback(u), v> = <u, J v>, against forward
+    mode and finite differences; both Jacobians against autograd's."""
+    rng = np.random.default_rng(seed)
+    ag = ag or autograd_version(f)
+    value = f(*_copy(args))
+    u = rng.standard_normal(np.shape(value))
+    v = rng.standard_normal(np.shape(args[wrt]))
+    fd = finite_difference(f, args, (wrt,), [v])
+    fargs = [float(a) if isinstance(a, float) else a for a in _copy(args)]
+    ag_pull = autograd.make_vjp(ag, wrt)(*fargs)[0](u)
+    ag_jac = autograd.jacobian(ag, wrt)(*fargs)
+    for backend in backends:
+        out, pullback = adc.vjp(f, wrt=wrt, backend=backend, debug=True)(*_copy(args))
+        np.testing.assert_allclose(out, value, rtol=1e-12, err_msg=f"{backend}: vjp value")
+        first, second = pullback(u), pullback(u)
+        np.testing.assert_array_equal(first, second, err_msg=f"{backend}: a second pullback differs")
+        np.testing.assert_allclose(first, ag_pull, rtol=1e-7, atol=1e-9, err_msg=f"{backend}: vjp vs autograd")
+        _, tangent = adc.jvp(f, wrt=wrt, backend=backend, debug=True)(*_copy(args), v)
+        np.testing.assert_allclose(np.sum(first * v), np.sum(u * tangent), rtol=1e-9, atol=1e-9,
+                                   err_msg=f"{backend}: dot-product test, vjp against jvp")
+        np.testing.assert_allclose(np.sum(u * tangent), np.sum(u * fd), rtol=1e-5, atol=1e-6,
+                                   err_msg=f"{backend}: jvp against finite differences")
+        for mode in ("rev", "fwd"):
+            jac = adc.jacobian(f, wrt=wrt, mode=mode, backend=backend, debug=True)(*_copy(args))
+            np.testing.assert_allclose(jac, ag_jac, rtol=1e-7, atol=1e-9,
+                                       err_msg=f"{backend}: jacobian ({mode}) vs autograd")
+
+
+def check_hessian(f, args, wrt=0, ag=None, backends=BACKENDS):
+    """The Hessian against autograd's."""
+    ag = ag or autograd_version(f)
+    fargs = [float(a) if isinstance(a, float) else a for a in _copy(args)]
+    reference = autograd.hessian(ag, wrt)(*fargs)
+    for backend in backends:
+        h = adc.hessian(f, wrt=wrt, backend=backend, debug=True)(*_copy(args))
+        np.testing.assert_allclose(h, reference, rtol=1e-7, atol=1e-9, err_msg=f"{backend}: hessian vs autograd")

@@ -1,0 +1,44 @@
+"""Split-mode vjp, Jacobians and Hessians through the harness; bad tangents and cotangents."""
+import numpy as np
+import pytest
+
+import adc
+from corpus import CASES, VECTOR_CASES
+from harness import check_hessian, check_vjp
+
+HESSIAN_CASES = [c for c in CASES if c.name in ("array_sum_loop", "matrix_reads", "np_elementwise", "_euler",
+                                                  "while_newton", "array_carried", "array_branch_in_loop")]
+
+
+@pytest.mark.parametrize("case", VECTOR_CASES, ids=[f"{c.name}-wrt{c.wrt}" for c in VECTOR_CASES])
+def test_vjp_and_jacobians(case):
+    check_vjp(case.f, case.args, wrt=case.wrt, ag=case.ag)
+
+
+@pytest.mark.parametrize("case", HESSIAN_CASES, ids=[c.name for c in HESSIAN_CASES])
+def test_hessian(case):
+    wrt = case.wrt[0] if isinstance(case.wrt, tuple) else case.wrt
+    check_hessian(case.f, case.args, wrt=wrt, ag=case.ag)
+
+
+def test_tangent_of_wrong_shape_names_argument_and_shapes():
+    f = adc.jvp(lambda x, a: np.sum(x * a), wrt=0, backend="python")
+    with pytest.raises(adc.AdcTypeError, match=r"tangent of argument 'x' has shape \(2,\), but 'x' has shape \(3,\)"):
+        f(np.ones(3), 2.0, np.ones(2))
+
+
+def test_cotangent_of_wrong_shape():
+    _, pullback = adc.vjp(lambda x: np.sin(x), backend="python")(np.ones(3))
+    with pytest.raises(adc.AdcTypeError, match=r"cotangent has shape \(2,\).*has shape \(3,\)"):
+        pullback(np.ones(2))
+
+
+def test_complex_tangent_for_real_argument():
+    f = adc.jvp(lambda x: x * x, backend="python")
+    with pytest.raises(adc.AdcTypeError, match="tangent of argument 'x' is complex"):
+        f(1.0, 1j)
+
+
+def test_hessian_takes_one_argument():
+    with pytest.raises(adc.AdcError, match="one wrt argument"):
+        adc.hessian(lambda x, y: x * y, wrt=(0, 1))
