@@ -20,7 +20,9 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     show = sub.add_parser("show", help="print the derivative of module:function")
     show.add_argument("target", help="module:function, e.g. examples.euler:loss")
-    show.add_argument("--mode", default="rev", choices=["rev"], help="the derivative to print (rev: the adjoint)")
+    show.add_argument("--mode", default="rev", choices=["rev", "fwd", "hvp", "vjp"],
+                      help="rev: the adjoint (default); fwd: the tangent code; hvp: forward over reverse; "
+                           "vjp: the split forward and backward functions")
     show.add_argument("--wrt", default="0", help="parameters to differentiate: positions or names, comma separated")
     show.add_argument("--args", default=None, help="example arguments, a Python expression giving a tuple")
     opts = parser.parse_args(argv)
@@ -31,7 +33,8 @@ def main(argv=None):
     fn = getattr(fn, "f", fn)  # an adc derivative: show the function it wraps
     args = _example_args(module, fn, opts.args)
     wrt = tuple(int(w) if w.strip().isdigit() else w.strip() for w in opts.wrt.split(","))
-    df = api.grad(fn, wrt=wrt if len(wrt) > 1 else wrt[0], backend="python")
+    make = {"rev": api.grad, "fwd": api.jvp, "hvp": api.hvp, "vjp": api.vjp}[opts.mode]
+    df = make(fn, wrt=wrt if len(wrt) > 1 else wrt[0], backend="python")
     print(api.source(df, *args))
 
 

@@ -88,12 +88,17 @@ def source(df, *args):
     if not isinstance(df, Derivative):
         raise AdcError(f"adc.source takes a function made by adc.grad and friends; got {df!r}")
     if args:
+        if df.kind in ("jvp", "hvp") and len(args) == len(df._names):
+            args = args + (df._tangent_placeholders(args),)
         df.specialize(df.primal_args(args)[0])
     return df.source
 
 
 class Derivative:
     def __init__(self, f, kind, wrt, backend, debug):
+        if isinstance(f, Derivative):
+            raise AdcError(f"adc cannot differentiate {f!r} again in reverse mode yet (reverse over reverse); "
+                           "for second derivatives use adc.hvp or adc.hessian (forward over reverse)")
         if backend not in BACKENDS:
             raise AdcError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
         self.f, self.kind, self.backend, self.debug = f, kind, backend, debug
@@ -155,6 +160,11 @@ class Derivative:
             return rows.reshape(np.shape(value) + np.shape(x))
         rows = np.asarray(out)
         return np.moveaxis(rows, 0, -1).reshape(rows.shape[1:] + np.shape(x))
+
+    def _tangent_placeholders(self, args):
+        """Zero tangents shaped like the wrt arguments (to build a jvp or hvp without values)."""
+        zeros = tuple(np.zeros_like(args[k], dtype=float) if isinstance(args[k], np.ndarray) else 0.0 for k in self.wrt)
+        return zeros if isinstance(self._wrt_spec, tuple) else zeros[0]
 
     def primal_args(self, args):
         """(the function's arguments, the tangents that follow them for jvp and hvp)."""

@@ -13,15 +13,21 @@ GOLDEN = os.path.join(os.path.dirname(__file__), "golden")
 CHOSEN = [c for c in CASES if c.golden]
 
 
-def _generated(case):
-    df = adc.value_and_grad(case.f, wrt=case.wrt, backend="python")
+MODES = {"rev": adc.value_and_grad, "fwd": adc.jvp, "hvp": adc.hvp}
+FORWARD_CHOSEN = [c for c in CHOSEN if c.name in ("_euler", "while_newton", "loop_break", "matvec", "_prefix")]
+PARAMS = [(c, "rev") for c in CHOSEN] + [(c, m) for c in FORWARD_CHOSEN for m in ("fwd", "hvp")]
+
+
+def _generated(case, mode):
+    df = MODES[mode](case.f, wrt=case.wrt, backend="python")
     return adc.source(df, *case.args)
 
 
-@pytest.mark.parametrize("case", CHOSEN, ids=[c.name for c in CHOSEN])
-def test_golden_source(case):
-    path = os.path.join(GOLDEN, f"{case.name.lstrip('_')}.py")
-    text = _generated(case)
+@pytest.mark.parametrize("case,mode", PARAMS, ids=[f"{c.name}-{m}" for c, m in PARAMS])
+def test_golden_source(case, mode):
+    suffix = "" if mode == "rev" else f"_{mode}"
+    path = os.path.join(GOLDEN, f"{case.name.lstrip('_')}{suffix}.py")
+    text = _generated(case, mode)
     if os.environ.get("ADC_UPDATE_GOLDEN"):
         with open(path, "w") as f:
             f.write(text)

@@ -1,0 +1,37 @@
+import math
+import numpy as np
+import adc_runtime as rt
+
+
+def loop_break_grad_jvp(x, x_dot):
+    _fstack, _istack = rt.new_stack(1024)
+    _fsp = 0
+    _isp = 0
+    # forward sweep
+    s_1, i, broke_2, trips, s_dot_1 = 0.0, 0, False, 0, 0.0
+    while True:
+        go_1 = i < 100 and not broke_2
+        if not go_1:
+            break
+        _istack = rt.reserve(_istack, _isp, 1)
+        s_2 = s_1 + x * i
+        s_dot_2 = s_dot_1 + x_dot * i
+        if s_2 > 5.0:
+            broke_2 = True
+        t_1 = i + 1
+        _istack[_isp] = i
+        _isp += 1
+        trips_1 = trips + 1
+        s_1, i, trips, s_dot_1 = s_2, t_1, trips_1, s_dot_2
+    t_2 = s_1 * x
+    t_dot_1 = s_dot_1 * x + x_dot * s_1
+    # backward sweep
+    # grad of: for i in range(100):
+    s_bar, x_bar, s_bar_dot, x_bar_dot = x, s_1, x_dot, s_dot_1
+    for _ in range(trips - 1, -1, -1):
+        _isp -= 1
+        i = _istack[_isp]
+        # grad of: s = s + x * i
+        x_bar = x_bar + s_bar * i
+        x_bar_dot = x_bar_dot + s_bar_dot * i
+    return t_2, x_bar, t_dot_1, x_bar_dot
