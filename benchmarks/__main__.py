@@ -48,6 +48,11 @@ def run_euler(quick):
     rows.append(("hand-written Numba adjoint", median_time(lambda: euler.hand_adjoint(x, theta, steps), 20)))
     check("adc python backend", d_python(x, theta, steps), reference)
     rows.append(("adc gradient (python)", median_time(lambda: d_python(x, theta, steps), 1, warmup=0)))
+    v = np.random.default_rng(0).standard_normal(x.shape)
+    d_jvp = adc.jvp(euler.loss, wrt=0)
+    d_hvp = adc.hvp(euler.loss, wrt=0)
+    rows.append(("adc jvp (numba)", median_time(lambda: d_jvp(x, theta, steps, v), 20)))
+    rows.append(("adc hvp (numba)", median_time(lambda: d_hvp(x, theta, steps, v), 20)))
     try:
         import autograd
         g = autograd.grad(euler.loss_autograd, (0, 1))
@@ -56,6 +61,20 @@ def run_euler(quick):
     except ImportError:
         print("note: autograd is not installed; pip install -e .[bench] to compare with it")
     return steps, t_primal, rows
+
+
+def run_jacobian(quick):
+    """The reverse-mode Jacobian of the Euler state map against m separate pullbacks."""
+    x, theta, steps = euler.args(quick)
+    jac = adc.jacobian(euler.state, wrt=0, mode="rev")
+    vjp = adc.vjp(euler.state, wrt=0)
+    m = x.shape[0]
+    u = np.ones(m)
+    t_jac = median_time(lambda: jac(x, theta, steps), 5)
+    _, pullback = vjp(x, theta, steps)
+    t_fwd = median_time(lambda: vjp(x, theta, steps), 5)
+    t_pull = median_time(lambda: pullback(u), 5)
+    return m, t_jac, t_fwd + t_pull, t_pull
 
 
 def cached_latency():
@@ -91,6 +110,13 @@ def main(argv=None):
     print("|---|---:|---:|---:|")
     for name, t in rows:
         print(f"| {name} | {_fmt(t)} | {t / t_primal:,.2f} | {t / t_adc:,.2f} |")
+    ratios = dict(rows)
+    print(f"\njvp / Numba primal: {ratios['adc jvp (numba)'] / t_primal:.2f} (target <= 2); "
+          f"hvp / adc gradient: {ratios['adc hvp (numba)'] / t_adc:.2f} (target <= 4)")
+    m, t_jac, t_vjp, t_pull = run_jacobian(opts.quick)
+    print(f"Reverse-mode Jacobian of the state map R^{m} -> R^{m}: {_fmt(t_jac)}, "
+          f"{t_jac / t_vjp:.1f} x one VJP (forward + pullback, {_fmt(t_vjp)}; target <= m = {m}); "
+          f"{t_jac / t_pull:.1f} x one pullback alone ({_fmt(t_pull)})")
     _, (numba_start, adc_cached) = cached_latency()
     print(f"\nA second process, after importing adc and Numba: Numba's own start-up on its first cached call "
           f"{numba_start * 1e3:.0f} ms; then adc's gradient, loaded from the on-disk cache, {adc_cached * 1e3:.0f} ms more.")

@@ -57,3 +57,12 @@ def loss_autograd(x, theta, steps):
 
 def args(quick):
     return np.linspace(0.0, 1.0, 100), 0.3, (100 if quick else 1000)
+
+
+def state(x, theta, steps):
+    """The Euler chain's final state: an R^n -> R^n map for the Jacobian rows."""
+    u = x.copy()
+    for _ in range(steps):
+        for i in range(1, u.shape[0]):
+            u[i] = u[i] + 0.01 * (math.sin(u[i - 1]) - theta * u[i])
+    return u
