@@ -22,7 +22,7 @@ _CMP = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
 _ATOM = 20
 _BARRIERS = {"setitem", "iadd", "iadd_item", "for", "while", "if", "push", "pop", "reserve", "comment", "stack_check",
              "stack_save", "stack_restore"}
-_PURE = {"binop", "unop", "cmp", "logic", "call", "getitem", "shape", "len", "size", "tuple", "cast"}
+_PURE = {"binop", "unop", "cmp", "logic", "call", "getitem", "shape", "len", "size", "tuple", "cast", "custom"}
 
 
 def generate(fn):
@@ -93,6 +93,11 @@ class _Gen:
             return f"np.zeros_like({self.ref(a[0])})", _ATOM
         if kind == "undef":
             return _placeholder(op.result.type), _ATOM
+        if kind == "custom":  # a user primitive's output: what its fwd rule computed
+            inner = a[op.attrs["nargs"]]
+            if inner.id in self.folded and inner.id not in self.consts:
+                return self.expr(self.defs[inner.id])
+            return self.ref(inner), _ATOM
         raise AssertionError(f"codegen: no expression for {kind}")
 
     # ------------------------------------------------------------ statements

@@ -158,7 +158,9 @@ def uses(region):
 # ---------------------------------------------------------------- printing
 
 def _fmt_attrs(attrs):
-    return "{" + ", ".join(f"{k}={v!r}" for k, v in attrs.items()) + "}" if attrs else ""
+    def show(v):
+        return getattr(v, "__name__", None) or repr(v)
+    return "{" + ", ".join(f"{k}={show(v)}" for k, v in attrs.items()) + "}" if attrs else ""
 
 
 def _fmt_vals(vals):

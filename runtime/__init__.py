@@ -81,6 +81,12 @@ def pop_array2(fstack, fsp, istack, isp):
 
 
 @register_jitable
+def stop_gradient(x):
+    """The value of a function marked adc.nondiff: no derivative flows through it."""
+    return x
+
+
+@register_jitable
 def check_tag(seen, want):
     """Debug mode: the values being popped are the ones this region pushed."""
     if seen != want:

@@ -61,6 +61,8 @@ def _edges(op):
         return [(op.result.twin, op.result)] if op.result.twin is not None else []
     if op.opname in ("for", "while", "if"):
         return _phi_edges(op)
+    if op.opname == "custom":  # derivatives flow from the arguments, not through the fwd rule's insides
+        return [(a, op.result) for a in op.args[:op.attrs["nargs"]]]
     if not differentiable(op):
         return []
     if op.opname == "getitem":

@@ -11,10 +11,11 @@ also pushes the tangent, a pop first pops it (forward-over-reverse gives
 Hessian-vector products).
 """
 from .. import rules
+from ..errors import fail
 from ..ir import Function, Op, Region, Value
 from .activity import activity, differentiable
 from .builder import Builder
-from .lower import inline_template
+from .lower import inline_rule, inline_template
 
 
 def forward(fn, wrt):
@@ -98,6 +99,19 @@ class Tangents:
         if rule.broadcasting and op.result.type.ndim > op.args[k].type.ndim:
             t = self.b.emit("binop", [self.b.emit("zeros_like", [op.result]), t], attrs={"op": "add"})
         return inline_template(self.b, template, [t, op.result] + list(op.args), [k])[0]
+
+    def op_custom(self, op):
+        """A user primitive: its jvp rule, inlined; tangents of inputs that do not vary are zero."""
+        self.b.add(_copy(op))
+        n, prim = op.attrs["nargs"], op.attrs["prim"]
+        args = op.args[:n]
+        if not self.active(op.result) or not any(a.id in self.t for a in args):
+            return
+        if prim.jvp is None:
+            fail(f"forward mode through {prim.__name__}, which has no jvp rule", op.loc,
+                 f"give it one: {prim.__name__}.defjvp(jvp)")
+        dargs = [self.t[a.id] if a.id in self.t else self.zero(a) for a in args]
+        self.t[op.result.id] = inline_rule(self.b, prim.jvp, list(args) + dargs)
 
     def op_setitem(self, op):
         self.b.add(_copy(op))

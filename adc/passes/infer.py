@@ -157,6 +157,7 @@ _TYPERS = {
     "zeros_like": lambda op, t: t[0],
     "pop": lambda op, t: op.result.type,
     "undef": lambda op, t: op.result.type,
+    "custom": lambda op, t: t[op.attrs["nargs"]],
 }
 
 

@@ -556,6 +556,12 @@ class Lowerer:
         return self.call_rule(node, target, [base] + [self.value(a) for a in node.args])
 
     def call_object(self, node, obj, args):
+        from ..custom import NonDiff, Primitive
+        if isinstance(obj, Primitive):
+            return self.call_primitive(node, obj, [self.as_value(a, node) for a in args])
+        if isinstance(obj, NonDiff):
+            out = self.inline_user(node, obj.f, [self.as_value(a, node) for a in args])
+            return self.b.emit("call", [out], attrs={"fn": "rt.stop_gradient"}, name=out.name)
         if obj is range:
             self.fail(node, "range(...) outside a for loop", "use range only as `for i in range(...)`")
         if obj is len:
@@ -587,6 +593,21 @@ class Lowerer:
         callee = Lowerer(parsed, self.b, self.captures, self.callers + [fn])
         self._check_arity(node, parsed.node, args)
         return callee.lower_callable(parsed.node, args)
+
+    def call_primitive(self, node, prim, args):
+        """Run the primitive's `fwd` (or its body); a `custom` op stands for its output."""
+        if prim.fwd is None:
+            y, residuals = self.inline_user(node, prim.f, args), list(args)
+        else:
+            pair = self.inline_user(node, prim.fwd, args)
+            if pair.id not in self.tuples or len(self.tuples[pair.id]) != 2:
+                self.fail(node, f"the fwd rule of {prim.__name__}, which does not return (output, residuals)",
+                          "return a pair: y, (r1, r2, ...)")
+            y, res = self.tuples[pair.id]
+            residuals = list(self.tuples.get(res.id, [res]))
+        self.at(node)
+        return self.b.emit("custom", args + [y] + residuals, attrs={"prim": prim, "nargs": len(args)},
+                           name=y.name)
 
     def inline_local(self, node, fn):
         args = [self.value(a) for a in node.args]
@@ -625,6 +646,26 @@ def inline_template(builder, template, args, which):
     if isinstance(body, gast.Tuple):
         return [lw.value(body.elts[k]) for k in which]
     return [lw.value(body)]
+
+
+def inline_rule(builder, fn, args, residuals=None, which=None):
+    """Inline user rule `fn` (a bwd or jvp): `residuals`, when given, are bound as a static
+    tuple to its first parameter. Returns the elements `which` of its tuple result, or its result."""
+    parsed = parse_function(fn)
+    fence(parsed)
+    captures = Captures()
+    lw = Lowerer(parsed, builder, captures, [fn], track_loc=False)
+    if residuals is not None:
+        res = Value("res")
+        captures.tuples[res.id] = list(residuals)
+        args = [res] + list(args)
+    out = lw.lower_callable(parsed.node, args)
+    if which is None:
+        return out
+    parts = captures.tuples.get(out.id)
+    if parts is None:
+        return [out]
+    return [parts[k] for k in which]
 
 
 class _Undefined:

@@ -12,11 +12,11 @@ of arrays are buffers allocated with `zeros_like` when the mirror of their
 defining region begins, and updated in place (`iadd`, `iadd_item`).
 """
 from .. import rules
-from ..errors import AdcTypeError
+from ..errors import AdcTypeError, fail
 from ..ir import I64, Function, Op, Region, Value, walk
 from .activity import activity, differentiable
 from .builder import Builder
-from .lower import inline_template
+from .lower import inline_rule, inline_template
 from .tbr import Tape
 
 
@@ -146,6 +146,21 @@ class Reverse:
         if len(arrays) > 1:  # two different arrays: their shapes may broadcast
             return self.b.emit("call", [c, self.read(x)], attrs={"fn": "rt.unbroadcast"})
         return c
+
+    def op_custom(self, op):
+        """A user primitive: its bwd rule, inlined, with the residuals its fwd made."""
+        g = self.adj.pop(op.result.id, None)
+        n, prim = op.attrs["nargs"], op.attrs["prim"]
+        if g is None or not any(self.active(a) for a in op.args[:n]):
+            return
+        if prim.bwd is None:
+            fail(f"reverse mode through {prim.__name__}, which has no vjp rule", op.loc,
+                 f"give it one: {prim.__name__}.defvjp(fwd, bwd)")
+        which = [k for k in range(n) if self.active(op.args[k])]
+        residuals = [self.read(r, op) for r in op.args[n + 1:]]
+        contribs = inline_rule(self.b, prim.bwd, [g], residuals, which)
+        for k, c in zip(which, contribs):
+            self.accumulate(op.args[k], c)
 
     def op_getitem(self, op):
         g = self.adj.pop(op.result.id, None)

@@ -168,6 +168,7 @@ jvp("rt.unbroadcast")(lambda y, c, x, dc, dx: (rt.unbroadcast(dc, x), np.zeros_l
 defrule("rt.range_len", typer=lambda *t: T("int64"), nondiff=True)
 defrule("rt.range_last", typer=lambda *t: T("int64"), nondiff=True)
 defrule("rt.check_tag", typer=lambda *t: None, nondiff=True, pure=False)
+defrule("rt.stop_gradient", rt.stop_gradient, typer=lambda t: t, nondiff=True)
 defrule("rt.seed_count", rt.seed_count, typer=lambda *t: T("int64"), nondiff=True)
 defrule("rt.basis", rt.basis, typer=lambda like, k: T("float64", like.ndim), nondiff=True)
 defrule("rt.put_row", rt.put_row, typer=lambda rows, k, n, row: T("float64", row.ndim + 1), nondiff=True, pure=False)
