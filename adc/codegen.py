@@ -11,7 +11,7 @@ is grouped under `# grad of: <line>` comments.
 import keyword
 import re
 
-from .ir import Region, walk
+from .ir import Region, pattern_text, walk
 
 HEADER = "import math\nimport numpy as np\nimport adc_runtime as rt\n"
 _STACK = ("_fstack", "_fsp", "_istack", "_isp")
@@ -20,9 +20,10 @@ _BIN = {"add": ("+", 11), "sub": ("-", 11), "mul": ("*", 12), "div": ("/", 12), 
         "mod": ("%", 12), "pow": ("**", 14)}
 _CMP = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
 _ATOM = 20
-_BARRIERS = {"setitem", "iadd", "iadd_item", "for", "while", "if", "push", "pop", "reserve", "comment", "stack_check",
+_BARRIERS = {"setitem", "setslice", "iadd_slice", "iadd", "iadd_item", "for", "while", "if", "push", "pop", "reserve", "comment", "stack_check",
              "stack_save", "stack_restore"}
-_PURE = {"binop", "unop", "cmp", "logic", "call", "getitem", "shape", "len", "size", "tuple", "cast", "custom"}
+_PURE = {"binop", "unop", "cmp", "logic", "call", "getitem", "getslice", "shape", "len", "size", "tuple", "cast",
+         "custom"}
 
 
 def generate(fn):
@@ -76,6 +77,9 @@ class _Gen:
             return f"{self.ref(a[0], p)} {op.attrs['op']} {self.ref(a[1], p + 1)}", p
         if kind == "call":
             return f"{op.attrs['fn']}({', '.join(self.ref(x) for x in a)})", _ATOM
+        if kind == "getslice":
+            inner = pattern_text(op.attrs["pattern"], [self.ref(x) for x in a[1:]])
+            return f"{self.ref(a[0], _ATOM)}[{inner}]", _ATOM
         if kind == "getitem":
             return f"{self.ref(a[0], _ATOM)}[{', '.join(self.ref(x) for x in a[1:])}]", _ATOM
         if kind == "shape":
@@ -170,6 +174,16 @@ class _Gen:
     def st_setitem(self, op, depth):
         a = op.args
         self.emit(depth, f"{self.ref(a[0], _ATOM)}[{', '.join(self.ref(x) for x in a[1:-1])}] = {self.ref(a[-1])}")
+
+    def st_setslice(self, op, depth):
+        a = op.args
+        inner = pattern_text(op.attrs["pattern"], [self.ref(x) for x in a[1:-1]])
+        self.emit(depth, f"{self.ref(a[0], _ATOM)}[{inner}] = {self.ref(a[-1])}")
+
+    def st_iadd_slice(self, op, depth):
+        a = op.args
+        inner = pattern_text(op.attrs["pattern"], [self.ref(x) for x in a[1:-1]])
+        self.emit(depth, f"{self.ref(a[0], _ATOM)}[{inner}] += {self.ref(a[-1])}")
 
     def st_iadd(self, op, depth):
         self.emit(depth, f"{self.ref(op.args[0])} += {self.ref(op.args[1])}")

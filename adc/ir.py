@@ -237,3 +237,37 @@ def _verify_region(region, params, defined, scope, typed):
             _define(v, defined, typed)
             visible.add(v.id)
     check(region.yields, "yield")
+
+
+# ---------------------------------------------------------------- slice patterns
+
+def pattern_ndim(pattern, base_ndim):
+    """Rank of x[pattern] for x of rank `base_ndim`: slices keep an axis, ints drop one, None adds one."""
+    used = sum(1 for p in pattern if p[0] != "n")
+    if used > base_ndim:
+        return None
+    kept = sum(1 for p in pattern if p[0] == "s") + (base_ndim - used)
+    return kept + sum(1 for p in pattern if p[0] == "n")
+
+
+def pattern_text(pattern, values):
+    """The text inside x[...] for `pattern`, with the index expressions `values` in order."""
+    values = list(values)
+    parts = []
+    for p in pattern:
+        if p[0] == "i":
+            parts.append(values.pop(0))
+        elif p[0] == "n":
+            parts.append("None")
+        else:
+            lo, hi, step = (values.pop(0) if has else "" for has in p[1:])
+            parts.append(f"{lo}:{hi}" + (f":{step}" if p[3] else ""))
+    return ", ".join(parts)
+
+
+def without_new_axes(pattern):
+    """The pattern that indexes the base (its adjoint) and the one that indexes the view:
+    x_bar[base] += y_bar[view] undoes the new axes of y = x[pattern]."""
+    base = tuple(p for p in pattern if p[0] != "n")
+    view = tuple(("i",) if p[0] == "n" else ("s", False, False, False) for p in pattern if p[0] != "i")
+    return base, view

@@ -582,6 +582,70 @@ def transpose_sum(A):
     return np.sum(np.dot(A.T, A))
 
 
+# ---------------------------------------------------------------- slices
+
+@case(V6, golden=True)
+def slice_differences(x):
+    d = x[1:] - x[:-1]
+    return np.sum(d * d) + np.sum(np.sin(x[::2])) + x[-1] * x[0]
+
+
+@case(M34, W3, wrt=(0, 1))
+def slice_rows_cols(A, v):
+    return np.sum(A[1, :] * A[2, :]) + np.sum(A[:, 0:2] ** 2) + np.sum(v[:, None] * A[:, 1:3])
+
+
+def _slice_writes(x):
+    u = np.zeros(5)
+    u[1:4] = x[0:3] * 2.0
+    u[0] = x[4]
+    u[2:] += x[:3]
+    u[:2] = 1.0
+    return np.sum(u * u)
+
+
+def _slice_writes_ag(x):
+    import autograd.numpy as anp
+    u = anp.array([1.0, 1.0, x[1] * 2 + x[0], x[2] * 2 + x[1], x[2]])
+    return anp.sum(u * u)
+
+
+case(V5, ag=_slice_writes_ag)(_slice_writes)
+
+
+def _slice_stencil(x):
+    u = x.copy()
+    for t in range(3):
+        u[1:] = u[1:] + 0.1 * np.sin(u[:-1])
+    return np.sum(u * u)
+
+
+def _slice_stencil_ag(x):
+    import autograd.numpy as anp
+    u = x
+    for t in range(3):
+        u = anp.concatenate([u[:1], u[1:] + 0.1 * anp.sin(u[:-1])])
+    return anp.sum(u * u)
+
+
+case(V5, ag=_slice_stencil_ag)(_slice_stencil)
+
+
+def _row_update(A, v):
+    B = A.copy()
+    for i in range(B.shape[0]):
+        B[i, :] += v * (i + 1.0)
+    return np.sum(np.tanh(B))
+
+
+def _row_update_ag(A, v):
+    import autograd.numpy as anp
+    return anp.sum(anp.tanh(A + anp.arange(1.0, A.shape[0] + 1.0)[:, None] * v))
+
+
+case(M34, W4, wrt=(0, 1), ag=_row_update_ag)(_row_update)
+
+
 # ---------------------------------------------------------------- calls, lambdas, closures
 
 def helper_square_sin(t):

@@ -119,7 +119,21 @@ def f_no_rule(x):
 
 
 def f_slice(x):
-    return np.sum(x[1:3])
+    return np.sum(x.ndim * x)
+
+
+def f_view_read_after_write(x):
+    u = x.copy()
+    v = u[1:3]
+    u[1] = 5.0
+    return np.sum(v)
+
+
+def f_view_write(x):
+    u = x.copy()
+    v = u[1:3]
+    v[0] = 1.0
+    return np.sum(u)
 
 
 def f_loop_local(x):
@@ -176,7 +190,9 @@ CASES = [
     (f_list_literal, (1.0,), "a list value", "np.zeros and element writes"),
     (f_listcomp, (1.0,), "a list comprehension", "explicit for loop"),
     (f_no_rule, (np.ones(3),), "numpy.fft.fft, which has no derivative rule", "adc.primitive"),
-    (f_slice, (np.ones(4),), "slice indexing (x[a:b])", "index single elements"),
+    (f_slice, (np.ones(4),), "the attribute .ndim", "use .shape, .size, .T"),
+    (f_view_read_after_write, (np.ones(4),), "a slice read after its array is written", "copy the slice first"),
+    (f_view_write, (np.ones(4),), "a write through a slice", "copy the slice first"),
     (f_loop_local, (1.0,), "the name 'last', which is only bound", "assign last before the loop"),
     (f_for_iter, (np.ones(3),), "a for loop over something other than range(...)", "loop over indices"),
 ]
@@ -193,9 +209,9 @@ def test_async_is_rejected():
 
 
 def test_error_points_at_the_line():
-    err = _raises(f_slice, (np.ones(4),), "slice indexing", "index single elements")
-    assert err.text.strip() == "return np.sum(x[1:3])"
-    assert err.offset == err.text.index("1:3") + 1
+    err = _raises(f_slice, (np.ones(4),), "the attribute .ndim", "use .shape")
+    assert err.text.strip() == "return np.sum(x.ndim * x)"
+    assert err.offset == err.text.index("x.ndim") + 1
 
 
 def test_function_without_source():

@@ -53,7 +53,7 @@ def _floaty(v):
 
 def _edges(op):
     """(source, destination) pairs along which derivatives flow through `op`."""
-    if op.opname in ("setitem", "iadd_item"):
+    if op.opname in ("setitem", "iadd_item", "setslice", "iadd_slice"):
         return [(op.args[-1], op.args[0])]
     if op.opname == "iadd":
         return [(op.args[1], op.args[0])]
@@ -65,7 +65,7 @@ def _edges(op):
         return [(a, op.result) for a in op.args[:op.attrs["nargs"]]]
     if not differentiable(op):
         return []
-    if op.opname == "getitem":
+    if op.opname in ("getitem", "getslice"):
         return [(op.args[0], r) for r in op.results]
     return [(a, r) for a in op.args for r in op.results]
 

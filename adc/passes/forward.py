@@ -72,8 +72,9 @@ class Tangents:
     def rule(self, op):
         if op.opname == "cast":
             return self.t[op.args[0].id]
-        if op.opname == "getitem":
-            return self.b.emit("getitem", [self.t[op.args[0].id]] + op.args[1:], name=op.result.name + "_dot")
+        if op.opname in ("getitem", "getslice"):
+            return self.b.emit(op.opname, [self.t[op.args[0].id]] + op.args[1:], attrs=dict(op.attrs),
+                               name=op.result.name + "_dot")
         rule = rules.RULES[op.attrs.get("fn") or op.attrs.get("op")]
         types = [a.type for a in op.args]
         which = [k for k, a in enumerate(op.args) if a.id in self.t]
@@ -119,6 +120,20 @@ class Tangents:
         if self.active(arr):
             dval = self.t.get(val.id) or self.b.const(0.0)
             self.b.emit("setitem", [self.t[arr.id]] + op.args[1:-1] + [dval], nresults=0)
+
+    def op_setslice(self, op):
+        self.b.add(_copy(op))
+        arr, val = op.args[0], op.args[-1]
+        if self.active(arr):
+            dval = self.t.get(val.id) or self.b.const(0.0)
+            self.b.emit("setslice", [self.t[arr.id]] + op.args[1:-1] + [dval], attrs=dict(op.attrs), nresults=0)
+
+    def op_iadd_slice(self, op):
+        self.b.add(_copy(op))
+        buf, g = op.args[0], op.args[-1]
+        if self.active(buf) and g.id in self.t:
+            self.b.emit("iadd_slice", [self.t[buf.id]] + op.args[1:-1] + [self.t[g.id]], attrs=dict(op.attrs),
+                        nresults=0)
 
     def op_iadd(self, op):
         self.b.add(_copy(op))

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import rules
 from ..errors import AdcTypeError, fail
-from ..ir import BOOL, C128, F64, I64, T, TupleT, unify, walk
+from ..ir import BOOL, C128, F64, I64, T, TupleT, pattern_ndim, unify, walk
 
 _DTYPES = {np.dtype(np.float64): "float64", np.dtype(np.int64): "int64", np.dtype(np.bool_): "bool",
            np.dtype(np.complex128): "complex128", np.dtype(np.int32): "int64"}
@@ -129,7 +129,25 @@ def _getitem(op, types):
     return T(base.dtype, base.ndim - len(idx))
 
 
+def _getslice(op, types):
+    base = types[0]
+    if not getattr(base, "is_array", False):
+        fail("slicing a value that is not an array", op.loc, "slice arrays only")
+    _check_index_types(op, types[1:])
+    ndim = pattern_ndim(op.attrs["pattern"], base.ndim)
+    if ndim is None:
+        fail(f"too many indices for an array of {base.ndim} dimensions", op.loc, "use one index per dimension")
+    return T(base.dtype, ndim)
+
+
+def _check_index_types(op, idx):
+    if any(isinstance(t, TupleT) or t.ndim or t.dtype not in ("int64", "bool") for t in idx):
+        fail("indexing with a non-integer", op.loc, "index arrays with integers and slices: x[i], x[a:b]")
+
+
 def _check_effect(op):
+    if op.opname == "setslice" and op.args[0].type is not None:
+        _getslice(op, [a.type for a in op.args[:-1]])
     if op.opname == "setitem":
         base, idx = op.args[0].type, op.args[1:-1]
         if base is None:
@@ -158,6 +176,7 @@ _TYPERS = {
     "pop": lambda op, t: op.result.type,
     "undef": lambda op, t: op.result.type,
     "custom": lambda op, t: t[op.attrs["nargs"]],
+    "getslice": _getslice,
 }
 
 

@@ -178,11 +178,12 @@ class Lowerer:
         if isinstance(s.target, gast.Name):
             self.assign(s.target, self.binop(op, self.name(s.target), self.expr(s.value)))
         elif isinstance(s.target, gast.Subscript):
-            arr, idx = self.value(s.target.value), self.indices(s.target.slice)
-            old = self.b.emit("getitem", [arr] + idx, name=_hint(s.target.value))
-            new = self.binop(op, old, self.expr(s.value))
+            arr = self.value(s.target.value)
+            idx, pattern = self.indices(s.target.slice)
+            old = self.read_index(arr, idx, pattern, _hint(s.target.value))
+            new = self.binop(op, old, self.value(s.value))
             self.at(s.target)
-            self.b.emit("setitem", [arr] + idx + [new], nresults=0)
+            self.write_index(arr, idx, pattern, new)
         else:
             self.fail(s.target, "this assignment target", "assign to a name or an array element")
 
@@ -197,9 +198,9 @@ class Lowerer:
                 self.assign(t, v)
         elif isinstance(target, gast.Subscript):
             arr = self.value(target.value)
-            idx = self.indices(target.slice)
+            idx, pattern = self.indices(target.slice)
             self.at(target)
-            self.b.emit("setitem", [arr] + idx + [self.as_value(value, target)], nresults=0)
+            self.write_index(arr, idx, pattern, self.as_value(value, target))
         else:
             self.fail(target, "assignment to an attribute", "assign to a name or an array element")
 
@@ -521,17 +522,38 @@ class Lowerer:
 
     def expr_Subscript(self, node):
         base = self.value(node.value)
-        idx = self.indices(node.slice)
-        if base.id in self.tuples and len(idx) == 1 and self.b.const_int(idx[0]) is not None:
+        idx, pattern = self.indices(node.slice)
+        if pattern is None and base.id in self.tuples and len(idx) == 1 and self.b.const_int(idx[0]) is not None:
             return self.tuples[base.id][self.b.const_int(idx[0])]
-        return self.b.emit("getitem", [base] + idx, name=_hint(node.value))
+        return self.read_index(base, idx, pattern, _hint(node.value))
 
     def indices(self, sl):
+        """(index values, pattern): the pattern is None for integer indices only, else one entry
+        per index: ("i",) an integer, ("n",) None (a new axis), ("s", lower?, upper?, step?) a slice."""
         parts = sl.elts if isinstance(sl, gast.Tuple) else [sl]
+        values, pattern = [], []
         for p in parts:
             if isinstance(p, gast.Slice):
-                self.fail(p, "slice indexing (x[a:b])", "index single elements inside a loop: x[i]")
-        return [self.value(p) for p in parts]
+                bounds = [p.lower, p.upper, p.step]
+                pattern.append(("s",) + tuple(b is not None for b in bounds))
+                values += [self.value(b) for b in bounds if b is not None]
+            elif isinstance(p, gast.Constant) and p.value is None:
+                pattern.append(("n",))
+            else:
+                pattern.append(("i",))
+                values.append(self.value(p))
+        return values, (tuple(pattern) if any(k != ("i",) for k in pattern) else None)
+
+    def read_index(self, base, idx, pattern, name):
+        if pattern is None:
+            return self.b.emit("getitem", [base] + idx, name=name)
+        return self.b.emit("getslice", [base] + idx, attrs={"pattern": pattern}, name=name)
+
+    def write_index(self, base, idx, pattern, value):
+        if pattern is None:
+            self.b.emit("setitem", [base] + idx + [value], nresults=0)
+        else:
+            self.b.emit("setslice", [base] + idx + [value], attrs={"pattern": pattern}, nresults=0)
 
     def expr_Lambda(self, node):
         return LocalFn(node, self.parsed)

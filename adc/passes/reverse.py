@@ -13,7 +13,7 @@ defining region begins, and updated in place (`iadd`, `iadd_item`).
 """
 from .. import rules
 from ..errors import AdcTypeError, fail
-from ..ir import I64, Function, Op, Region, Value, walk
+from ..ir import I64, Function, Op, Region, Value, walk, without_new_axes
 from .activity import activity, differentiable
 from .builder import Builder
 from .lower import inline_rule, inline_template
@@ -161,6 +161,34 @@ class Reverse:
         contribs = inline_rule(self.b, prim.bwd, [g], residuals, which)
         for k, c in zip(which, contribs):
             self.accumulate(op.args[k], c)
+
+    def op_getslice(self, op):
+        """y = x[pattern] is a view: x_bar[pattern] += y_bar (new axes undone)."""
+        x, y = op.args[0], op.result
+        if not (self.active(x) and self.active(y)):
+            return
+        base, view = without_new_axes(op.attrs["pattern"])
+        g = self.adj[y.id]
+        if view != tuple(("s", False, False, False) for _ in view):
+            zeros = [self.b.const(0) for p in view if p[0] == "i"]
+            g = self.b.emit("getslice", [g] + zeros, attrs={"pattern": view})
+        idx = [self.read(i) for i in op.args[1:]]
+        self.b.emit("iadd_slice", [self.adj[x.id]] + idx + [g], attrs={"pattern": base}, nresults=0)
+
+    def op_setslice(self, op):
+        """x[pattern] = v: v_bar += x_bar[pattern] (summed where v broadcast), then x_bar[pattern] = 0."""
+        arr, val = op.args[0], op.args[-1]
+        if not self.active(arr):
+            return
+        buf, idx = self.adj[arr.id], [self.read(i) for i in op.args[1:-1]]
+        if self.active(val):
+            part = self.b.emit("getslice", [buf] + idx, attrs={"pattern": op.attrs["pattern"]}, name=val.name + "_bar")
+            if not val.type.is_array:
+                part = self.b.emit("call", [part], attrs={"fn": "np.sum"}, name=val.name + "_bar")
+            else:
+                part = self.b.emit("call", [part, self.read(val)], attrs={"fn": "rt.unbroadcast"})
+            self.accumulate(val, part)
+        self.b.emit("setslice", [buf] + idx + [self.b.const(0.0)], attrs=dict(op.attrs), nresults=0)
 
     def op_getitem(self, op):
         g = self.adj.pop(op.result.id, None)

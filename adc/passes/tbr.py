@@ -113,13 +113,14 @@ class _Mutations:
             return v
 
         for op in walk(fn.body):
-            for a, b in _array_phi_edges(op):
+            for a, b in _array_phi_edges(op) + ([(op.result, op.args[0])] if op.opname == "getslice" else []):
                 parent[find(a.id)] = find(b.id)
         self.find = find
         self.writes = {}  # alias class -> positions of writes
         for op in walk(fn.body):
-            if op.opname == "setitem":
+            if op.opname in ("setitem", "setslice"):
                 self.writes.setdefault(find(op.args[0].id), []).append(self.order[id(op)])
+        _check_views(fn, find)
         _check_phi_writes(fn, find, self.order)
 
     def _number(self, region):
@@ -153,7 +154,7 @@ def _check_phi_writes(fn, find, order):
     for op in walk(fn.body):
         values.update((r.id, r) for r in op.results)
     for op in walk(fn.body):
-        if op.opname != "setitem":
+        if op.opname not in ("setitem", "setslice"):
             continue
         target = op.args[0]
         cls = find(target.id)
@@ -165,6 +166,37 @@ def _check_phi_writes(fn, find, order):
             for s in structured:
                 if target.id in {a.id for a in _handed_in(s)} and order[id(op)] > order[id(s)]:
                     _refuse(op, target, target)
+
+
+_WRITES = ("setitem", "setslice")
+
+
+def _check_views(fn, find):
+    """A slice is a view of its array: adc allows reading it before the array is written
+    again, never writing through it, never carrying it out of its region."""
+    regions = [fn.body] + [r for op in walk(fn.body) for r in op.regions]
+    for region in regions:
+        for k, op in enumerate(region.ops):
+            if op.opname != "getslice":
+                continue
+            view, cls = op.result, find(op.args[0].id)
+            if view in region.yields or any(view in r.yields for o in walk(region) for r in o.regions):
+                _view_error(op, "a slice carried out of its loop or branch")
+            for later in region.ops[k + 1:]:
+                users = [o for o in walk(Region([], [later])) if view in o.args]
+                if users and any(o.opname in _WRITES and o.args[0] is view for o in users):
+                    _view_error(later, "a write through a slice")
+                if users and not later.regions and later.opname not in _WRITES:
+                    continue
+                if any(o.opname in _WRITES and find(o.args[0].id) == cls for o in walk(Region([], [later]))):
+                    if any(view in o.args for o in region.ops[region.ops.index(later) + 1:]
+                           for o in walk(Region([], [o]))) or (users and later.regions):
+                        _view_error(later, "a slice read after its array is written")
+
+
+def _view_error(op, what):
+    from ..errors import fail
+    fail(what, op.loc, "copy the slice first: y = x[a:b].copy(), or index the array itself")
 
 
 def _handed_in(op):
