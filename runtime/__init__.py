@@ -217,3 +217,112 @@ def _put_row_numba(rows, k, n, row):
         rows[k] = row
         return rows
     return impl2
+
+
+# ---------------------------------------------------------------- reductions along one axis (rank 1 and 2)
+
+def sum_axis(x, axis):
+    return np.sum(x, axis=axis)
+
+
+def mean_axis(x, axis):
+    return np.mean(x, axis=axis)
+
+
+def prod_axis(x, axis):
+    return np.prod(x, axis=axis)
+
+
+def max_axis(x, axis):
+    return np.max(x, axis=axis)
+
+
+def min_axis(x, axis):
+    return np.min(x, axis=axis)
+
+
+def spread(g, x, axis):
+    """`g`, reduced along `axis` of `x`, repeated back to `x`'s shape."""
+    return np.broadcast_to(np.expand_dims(g, axis), np.shape(x)).copy()
+
+
+def expand_axis(y, axis):
+    """np.expand_dims(y, axis): what keepdims=True adds back."""
+    return np.expand_dims(y, axis)
+
+
+def squeeze_axis(g, axis):
+    return np.squeeze(g, axis)
+
+
+def tie_share(x, y, axis):
+    """Where x attains the extreme y along `axis`, 1 / (number of ties); elsewhere 0."""
+    hit = (x == spread(y, x, axis)).astype(np.float64)
+    return hit / spread(np.sum(hit, axis=axis), x, axis)
+
+
+def _reducer(reduce1):
+    """Numba overloads of a reduction along an axis, for arrays of rank 1 and 2."""
+    def typer(x, axis):
+        if not isinstance(x, types.Array) or x.ndim > 2:
+            return None
+        if x.ndim == 1:
+            return lambda x, axis: reduce1(x)
+
+        def impl(x, axis):
+            if axis % 2 == 0:
+                out = np.empty(x.shape[1])
+                for j in range(x.shape[1]):
+                    out[j] = reduce1(x[:, j])
+            else:
+                out = np.empty(x.shape[0])
+                for i in range(x.shape[0]):
+                    out[i] = reduce1(x[i, :])
+            return out
+        return impl
+    return typer
+
+
+for _f, _r in ((sum_axis, np.sum), (mean_axis, np.mean), (prod_axis, np.prod), (max_axis, np.max),
+               (min_axis, np.min)):
+    overload(_f)(_reducer(_r))
+
+
+@overload(spread)
+def _spread_numba(g, x, axis):
+    if x.ndim == 1:
+        return lambda g, x, axis: np.full(x.shape, g)
+
+    def impl(g, x, axis):
+        out = np.empty(x.shape)
+        for i in range(x.shape[0]):
+            for j in range(x.shape[1]):
+                out[i, j] = g[j] if axis % 2 == 0 else g[i]
+        return out
+    return impl
+
+
+@overload(expand_axis)
+def _expand_numba(y, axis):
+    if not isinstance(y, types.Array):
+        return lambda y, axis: np.full(1, y)
+
+    def impl(y, axis):
+        c = np.ascontiguousarray(y)
+        return c.reshape((1, c.shape[0])) if axis % 2 == 0 else c.reshape((c.shape[0], 1))
+    return impl
+
+
+@overload(squeeze_axis)
+def _squeeze_numba(g, axis):
+    if g.ndim == 1:
+        return lambda g, axis: g[0]
+    return lambda g, axis: np.ascontiguousarray(g).reshape(g.size)
+
+
+@overload(tie_share)
+def _tie_share_numba(x, y, axis):
+    def impl(x, y, axis):
+        hit = (x == spread(y, x, axis)) * 1.0
+        return hit / spread(sum_axis(hit, axis), x, axis)
+    return impl

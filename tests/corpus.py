@@ -646,6 +646,22 @@ def _row_update_ag(A, v):
 case(M34, W4, wrt=(0, 1), ag=_row_update_ag)(_row_update)
 
 
+# ---------------------------------------------------------------- reductions with axis= and keepdims=
+
+M34P = R.uniform(0.5, 1.5, (3, 4))
+
+
+@case(M34P, golden=True)
+def reductions_axis(A):
+    return (np.sum(np.sum(A, axis=0) ** 2) + np.sum(A.mean(axis=1) * 3.0) + np.sum(np.max(A, axis=1))
+            + np.sum(np.min(A, axis=0)) + np.sum(np.prod(A, axis=-1)) + np.sum(A.sum(axis=1, keepdims=True) * A))
+
+
+@case(V5)
+def reductions_whole(x):
+    return np.max(x) * np.min(x) + np.prod(x) + x.max() - x.mean() + np.sum(x, axis=0)
+
+
 # ---------------------------------------------------------------- calls, lambdas, closures
 
 def helper_square_sin(t):

@@ -25,7 +25,10 @@ from .fence import fence
 _BINOPS = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
            gast.FloorDiv: "floordiv", gast.Mod: "mod", gast.Pow: "pow"}
 _CMPOPS = {gast.Lt: "lt", gast.LtE: "le", gast.Gt: "gt", gast.GtE: "ge", gast.Eq: "eq", gast.NotEq: "ne"}
-_METHODS = {"copy": np.copy, "sum": np.sum, "dot": np.dot}
+_METHODS = {"copy": np.copy, "sum": np.sum, "dot": np.dot, "mean": np.mean, "prod": np.prod, "max": np.max,
+            "min": np.min}
+_AXIS_REDUCTIONS = {np.sum: "sum", np.mean: "mean", np.prod: "prod", np.max: "max", np.min: "min",
+                    np.amax: "max", np.amin: "min"}
 _RET, _RETVAL, _BRK, _CONT = ".ret", ".retval", ".brk", ".cont"
 
 
@@ -559,7 +562,7 @@ class Lowerer:
         return LocalFn(node, self.parsed)
 
     def expr_Call(self, node):
-        if node.keywords:
+        if node.keywords and not self._reduction_keywords(node):
             self.fail(node, "keyword arguments in a call", "pass the arguments by position")
         if isinstance(node.func, gast.Attribute) and self.static(node.func) is None:
             return self.method_call(node)
@@ -575,7 +578,38 @@ class Lowerer:
         target = _METHODS.get(node.func.attr)
         if target is None:
             self.fail(node, f"the method .{node.func.attr}()", "call the NumPy function instead: np.f(x)")
-        return self.call_rule(node, target, [base] + [self.value(a) for a in node.args])
+        args = [base] + [self.value(a) for a in node.args]
+        if node.keywords:
+            return self.reduce_axis(node, target, args)
+        return self.call_rule(node, target, args)
+
+    def _reduction_keywords(self, node):
+        """Keywords adc takes: axis= and keepdims= (constants) on sum, mean, prod, max, min."""
+        fn = self.static(node.func)
+        is_method = isinstance(node.func, gast.Attribute) and fn is None and node.func.attr in _METHODS
+        if not (is_method or (isinstance(fn, Static) and _hashable(fn.obj) in _AXIS_REDUCTIONS)):
+            return False
+        for k in node.keywords:
+            if k.arg not in ("axis", "keepdims"):
+                self.fail(k.value, f"the keyword {k.arg}=", "use axis= and keepdims= only")
+            if not isinstance(k.value, (gast.Constant, gast.UnaryOp)):
+                self.fail(k.value, f"a computed {k.arg}=", f"write {k.arg} as a constant")
+        return True
+
+    def reduce_axis(self, node, fn, args):
+        """np.sum(x, axis=a, keepdims=k) -> rt.sum_axis(x, a), then rt.expand_axis when keepdims."""
+        kw = {k.arg: _constant(k.value) for k in node.keywords}
+        axis, keep = kw.get("axis"), kw.get("keepdims", False)
+        if len(args) > 1:
+            self.fail(node, "a reduction with extra positional arguments", "pass axis= by keyword")
+        if axis is None:
+            out = self.call_rule(node, fn, args)
+            return self.b.emit("call", [out, self.b.const(0)], attrs={"fn": "rt.expand_axis"}) if keep else out
+        name = _AXIS_REDUCTIONS[_hashable(fn)]
+        out = self.b.emit("call", [args[0], self.b.const(axis)], attrs={"fn": f"rt.{name}_axis"})
+        if keep:
+            out = self.b.emit("call", [out, self.b.const(axis)], attrs={"fn": "rt.expand_axis"})
+        return out
 
     def call_object(self, node, obj, args):
         from ..custom import NonDiff, Primitive
@@ -590,6 +624,8 @@ class Lowerer:
             return self.b.emit("len", [self.as_value(args[0], node.args[0])], name="n")
         if obj in (float, int) and len(args) == 1:
             return self.b.emit("cast", [self.as_value(args[0], node)], attrs={"dtype": "float64" if obj is float else "int64"})
+        if node.keywords:
+            return self.reduce_axis(node, obj, [self.as_value(a, node) for a in args])
         if rules.key_of(obj) is not None:
             return self.call_rule(node, obj, [self.as_value(a, node) for a in args])
         fn = getattr(obj, "py_func", obj)  # a numba dispatcher: differentiate its Python source
@@ -696,6 +732,20 @@ class _Undefined:
 
 
 # ---------------------------------------------------------------- syntax queries
+
+def _hashable(obj):
+    try:
+        hash(obj)
+        return obj
+    except TypeError:
+        return None
+
+
+def _constant(node):
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant):
+        return -node.operand.value
+    return node.value
+
 
 def _is_docstring(s):
     return isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant) and isinstance(s.value.value, str)

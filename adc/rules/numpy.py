@@ -172,3 +172,54 @@ defrule("rt.stop_gradient", rt.stop_gradient, typer=lambda t: t, nondiff=True)
 defrule("rt.seed_count", rt.seed_count, typer=lambda *t: T("int64"), nondiff=True)
 defrule("rt.basis", rt.basis, typer=lambda like, k: T("float64", like.ndim), nondiff=True)
 defrule("rt.put_row", rt.put_row, typer=lambda rows, k, n, row: T("float64", row.ndim + 1), nondiff=True, pure=False)
+
+
+# ---------------------------------------------------------------- reductions with axis= and keepdims=
+# np.sum(x, axis=a) is lowered to rt.sum_axis(x, a) (a runtime helper, since Numba has no axis= on most
+# reductions); keepdims=True adds rt.expand_axis(y, a). Arrays of rank 1 and 2.
+
+def _reduced(x, axis):
+    from ..errors import AdcTypeError
+    if x.ndim not in (1, 2):
+        raise AdcTypeError("reductions with axis= take arrays of 1 or 2 dimensions")
+    return T("float64" if x.dtype != "complex128" else x.dtype, x.ndim - 1)
+
+
+def _expanded(y, axis):
+    return T(y.dtype if y.ndim else "float64", y.ndim + 1)
+
+
+for _name in ("sum", "mean", "prod", "max", "min"):
+    defrule(f"rt.{_name}_axis", getattr(rt, f"{_name}_axis"), typer=_reduced)
+defrule("rt.expand_axis", rt.expand_axis, typer=_expanded)
+defrule("rt.squeeze_axis", rt.squeeze_axis, typer=lambda g, axis: T(g.dtype, g.ndim - 1))
+defrule("rt.spread", rt.spread, typer=lambda g, x, axis: T("float64", x.ndim))
+defrule("rt.tie_share", rt.tie_share, typer=lambda x, y, axis: T("float64", x.ndim), nondiff=True)
+
+vjp("rt.sum_axis")(lambda g, y, x, axis: (rt.spread(g, x, axis), 0))
+vjp("rt.mean_axis")(lambda g, y, x, axis: (rt.spread(g, x, axis) / x.shape[axis], 0))
+vjp("rt.prod_axis")(lambda g, y, x, axis: (rt.spread(g * y, x, axis) / x, 0))
+vjp("rt.max_axis")(lambda g, y, x, axis: (rt.spread(g, x, axis) * rt.tie_share(x, y, axis), 0))
+vjp("rt.min_axis")(lambda g, y, x, axis: (rt.spread(g, x, axis) * rt.tie_share(x, y, axis), 0))
+vjp("rt.expand_axis")(lambda g, y, v, axis: (rt.squeeze_axis(g, axis), 0))
+vjp("rt.squeeze_axis")(lambda g, y, v, axis: (rt.expand_axis(g, axis), 0))
+vjp("rt.spread")(lambda g, y, v, x, axis: (rt.sum_axis(g, axis), 0, 0))
+jvp("rt.sum_axis")(lambda y, x, axis, dx, daxis: (rt.sum_axis(dx, axis), 0))
+jvp("rt.mean_axis")(lambda y, x, axis, dx, daxis: (rt.mean_axis(dx, axis), 0))
+jvp("rt.prod_axis")(lambda y, x, axis, dx, daxis: (y * rt.sum_axis(dx / x, axis), 0))
+jvp("rt.max_axis")(lambda y, x, axis, dx, daxis: (rt.sum_axis(dx * rt.tie_share(x, y, axis), axis), 0))
+jvp("rt.min_axis")(lambda y, x, axis, dx, daxis: (rt.sum_axis(dx * rt.tie_share(x, y, axis), axis), 0))
+jvp("rt.expand_axis")(lambda y, v, axis, dv, daxis: (rt.expand_axis(dv, axis), 0))
+jvp("rt.squeeze_axis")(lambda y, v, axis, dv, daxis: (rt.squeeze_axis(dv, axis), 0))
+jvp("rt.spread")(lambda y, g, x, axis, dg, dx, daxis: (rt.spread(dg, x, axis), 0, 0))
+
+# whole-array max, min, prod (ties share the derivative equally, as in autograd)
+defrule("np.max", np.max, np.amax, typer=reduction)
+defrule("np.min", np.min, np.amin, typer=reduction)
+defrule("np.prod", np.prod, typer=reduction)
+vjp("np.max")(lambda g, y, x: g * (x == y) / np.sum(x == y))
+vjp("np.min")(lambda g, y, x: g * (x == y) / np.sum(x == y))
+vjp("np.prod")(lambda g, y, x: g * y / x)
+jvp("np.max")(lambda y, x, dx: np.sum(dx * (x == y)) / np.sum(x == y))
+jvp("np.min")(lambda y, x, dx: np.sum(dx * (x == y)) / np.sum(x == y))
+jvp("np.prod")(lambda y, x, dx: y * np.sum(dx / x))
