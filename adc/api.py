@@ -262,18 +262,10 @@ class Derivative:
         return table.get(self.kind, lambda: passes.grad_passes(self.wrt, self.debug))()
 
     def _current_capture_types(self):
-        """Types of the values the function reads from globals and closures now (before parsing: none)."""
-        code = self.f.__code__
-        names = sorted(set(code.co_names) | set(code.co_freevars))
-        out = []
-        for n in names:
-            try:
-                v = _FnResolver(self.f).resolve(n)
-            except (KeyError, ValueError):
-                continue
-            if isinstance(v, (bool, int, float, complex, np.ndarray, np.number)):
-                out.append((n, str(type_of(v)) if not isinstance(v, np.ndarray) or v.ndim else "0d"))
-        return tuple(out)
+        """What the function reads from globals and closures now: the types of numbers and
+        arrays, and which functions (their code) — a closure over another function is
+        another derivative."""
+        return _free_signature(self.f, depth=3)
 
     def _compile(self, types):
         fn = passes.front(self.parsed)
@@ -321,6 +313,28 @@ class _FnResolver:
         if name in code.co_freevars and self.fn.__closure__:
             return self.fn.__closure__[code.co_freevars.index(name)].cell_contents
         return self.fn.__globals__[name]
+
+
+def _free_signature(fn, depth, seen=None):
+    seen = set() if seen is None else seen
+    if depth == 0 or id(fn) in seen or not hasattr(fn, "__code__"):
+        return ()
+    seen.add(id(fn))
+    code = fn.__code__
+    out = []
+    for n in sorted(set(code.co_names) | set(code.co_freevars)):
+        try:
+            v = _FnResolver(fn).resolve(n)
+        except (KeyError, ValueError):
+            continue
+        if isinstance(v, (bool, int, float, complex, np.ndarray, np.number)):
+            out.append((n, str(type_of(v)) if not isinstance(v, np.ndarray) or v.ndim else "0d"))
+        elif inspect.isfunction(getattr(v, "py_func", v)):
+            inner = getattr(v, "py_func", v)
+            out.append((n, inner.__qualname__, cache.code_digest(inner), _free_signature(inner, depth - 1, seen)))
+        elif hasattr(v, "fwd") and hasattr(v, "bwd"):  # a primitive: its rules are code too
+            out.append((n, tuple(cache.code_digest(r) for r in (v.f, v.fwd, v.bwd, v.jvp) if r is not None)))
+    return tuple(out)
 
 
 def _capture(parsed, name):

@@ -13,7 +13,7 @@ import re
 
 from .ir import Region, pattern_text, walk
 
-HEADER = "import math\nimport numpy as np\nimport adc_runtime as rt\n"
+HEADER = "import math\nimport numpy as np\nimport adc_runtime as rt\nimport adc_runtime.linalg as la\n"
 _STACK = ("_fstack", "_fsp", "_istack", "_isp")
 
 _BIN = {"add": ("+", 11), "sub": ("-", 11), "mul": ("*", 12), "div": ("/", 12), "floordiv": ("//", 12),
@@ -412,7 +412,7 @@ class _Names:
             for r in op.regions:
                 values.extend(r.params)
             values.extend(op.results)
-        taken, names = set(_STACK) | {"np", "math", "rt", "_fsp0", "_isp0"}, {}
+        taken, names = set(_STACK) | {"np", "math", "rt", "la", "_fsp0", "_isp0"}, {}
         group_name = {}
         for v in values:
             if v.twin is not None:

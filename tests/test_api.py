@@ -146,3 +146,22 @@ def test_cli_show_prints_the_adjoint():
     assert out.returncode == 0, out.stderr
     assert "def loss_grad(x, theta, steps):" in out.stdout
     assert "# grad of: u[i] = u[i] + 0.01 * (math.sin(u[i - 1]) - theta * u[i])" in out.stdout
+
+
+def _wrap(f):
+    def g(x):
+        return f(x) * 2.0
+    return g
+
+
+def _square(x):
+    return x * x
+
+
+def _cube(x):
+    return x * x * x
+
+
+def test_closures_over_different_functions_are_different_derivatives():
+    assert adc.grad(_wrap(_square))(3.0) == pytest.approx(12.0)
+    assert adc.grad(_wrap(_cube))(3.0) == pytest.approx(54.0)

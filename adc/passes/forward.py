@@ -85,7 +85,9 @@ class Tangents:
         elif rule.elementwise:
             terms = [self._elementwise_term(rule, op, k, types) for k in which]
         else:
-            raise NotImplementedError(f"adc has no forward-mode rule for {rule.key}")
+            fail(f"forward mode through {rule.key}, which has no forward-mode rule yet"
+                 + (" (second derivatives of linear algebra are not supported yet)" if rule.key.startswith("la.") else ""),
+                 op.loc, "use reverse mode for this function, or give the call a rule with adc.primitive")
         total = terms[0]
         for term in terms[1:]:
             total = self.b.emit("binop", [total, term], attrs={"op": "add"})

@@ -6,3 +6,4 @@ key of a Python callable and `RULES[key]` the rule.
 from .core import RULES, Rule, jvp_template_for, key_of, template_for  # noqa: F401
 from . import math as _math  # noqa: F401  (registers rules)
 from . import numpy as _numpy  # noqa: F401  (registers rules)
+from . import linalg as _linalg  # noqa: F401  (registers rules)

@@ -1,6 +1,7 @@
 import math
 import numpy as np
 import adc_runtime as rt
+import adc_runtime.linalg as la
 
 
 def loop_break_grad(x):

@@ -1,0 +1,86 @@
+"""Linear algebra through the harness, on well-conditioned, symmetric and SPD matrices.
+
+Second derivatives (Hessian-vector products) through np.linalg are not
+supported yet, so these cases check reverse and forward mode (order 1).
+"""
+import autograd.numpy as anp
+import numpy as np
+import pytest
+
+import adc
+from harness import autograd_version, check_grads
+
+R = np.random.default_rng(7)
+N = 4
+WELL = np.eye(N) * 3.0 + R.uniform(-0.5, 0.5, (N, N))  # well conditioned
+B = R.uniform(-1.0, 1.0, N)
+B2 = R.uniform(-1.0, 1.0, (N, 2))
+_G = R.uniform(-1.0, 1.0, (N, N))
+SPD = np.dot(_G, _G.T) + N * np.eye(N)
+SYM = (_G + _G.T) * 0.5 + np.diag(np.arange(N) * 2.0)  # symmetric, well-separated eigenvalues
+
+
+def solve_vec(A, b):
+    x = np.linalg.solve(A, b)
+    return np.sum(x * x) + np.sum(np.sin(x))
+
+
+def solve_mat(A, b):
+    return np.sum(np.linalg.solve(A, b) ** 2)
+
+
+def inv_det(A):
+    return np.sum(np.linalg.inv(A) * A.T) + np.linalg.det(A) * 0.1
+
+
+def cholesky_loss(A):
+    L = np.linalg.cholesky(A)
+    s = 0.0
+    for i in range(L.shape[0]):
+        s = s + L[i, i] * (i + 1.0)
+    return s + np.sum(L * L)
+
+
+def cholesky_loss_ag(A):
+    L = anp.linalg.cholesky(A)
+    return anp.sum(anp.diag(L) * anp.arange(1.0, A.shape[0] + 1.0)) + anp.sum(L * L)
+
+
+def spectrum(A):
+    w = np.linalg.eigvalsh(A)
+    return np.sum(w * w * w) + w[0] + np.trace(np.dot(A, A))
+
+
+def spectrum_ag(A):
+    w = anp.linalg.eigh(A)[0]
+    return anp.sum(w * w * w) + w[0] + anp.trace(anp.dot(A, A))
+
+
+CASES = [
+    (solve_vec, (WELL, B), (0, 1), None, False),
+    (solve_mat, (WELL, B2), (0, 1), None, False),
+    (inv_det, (WELL,), 0, None, False),
+    (cholesky_loss, (SPD,), 0, cholesky_loss_ag, True),
+    (spectrum, (SYM,), 0, spectrum_ag, True),
+]
+
+
+@pytest.mark.parametrize("f,args,wrt,ag,symmetric", CASES, ids=[c[0].__name__ for c in CASES])
+def test_linalg(f, args, wrt, ag, symmetric):
+    if symmetric:
+        # a derivative with respect to a symmetric matrix: compare along symmetric directions only
+        check_grads(lambda_sym(f), (args[0],), wrt=0, ag=lambda_sym(ag or autograd_version(f)), order=1)
+    else:
+        check_grads(f, args, wrt=wrt, ag=ag, order=1)
+
+
+def lambda_sym(f):
+    """f on the symmetric part of its argument, so that finite differences stay symmetric."""
+    def g(A):
+        return f(0.5 * (A + A.T))
+    return g
+
+
+def test_second_derivatives_of_linalg_say_so():
+    with pytest.raises(adc.AdcSyntaxError, match="second derivatives of linear algebra"):
+        adc.hvp(inv_det, backend="python")(WELL, np.ones_like(WELL))
