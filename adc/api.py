@@ -96,12 +96,14 @@ def source(df, *args):
 
 class Derivative:
     def __init__(self, f, kind, wrt, backend, debug):
-        if isinstance(f, Derivative):
-            raise AdcError(f"adc cannot differentiate {f!r} again in reverse mode yet (reverse over reverse); "
-                           "for second derivatives use adc.hvp or adc.hessian (forward over reverse)")
+        if isinstance(f, Derivative) and (f.kind != "grad" or isinstance(f._wrt_spec, tuple)):
+            raise AdcError(f"adc differentiates a derivative made by adc.grad with one wrt argument; got {f!r}. "
+                           "hint: for second derivatives use adc.hvp or adc.hessian")
         if backend not in BACKENDS:
             raise AdcError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
         self.f, self.kind, self.backend, self.debug = f, kind, backend, debug
+        self.user_fn = f.user_fn if isinstance(f, Derivative) else f  # the function whose source adc reads
+        self.chain = (f.chain if isinstance(f, Derivative) else ()) + ((kind, wrt),)
         self._parsed = None
         params = inspect.signature(f).parameters
         self._names = list(params)
@@ -111,15 +113,15 @@ class Derivative:
         self._specs = {}
         self._ctypes = {}  # argument types -> types of the captured values last seen
         self._last = None
-        functools.update_wrapper(self, f)
+        functools.update_wrapper(self, f, updated=())
 
     def __repr__(self):
-        return f"<adc.{self.kind} of {self.f.__qualname__} wrt {self.wrt}, backend={self.backend}>"
+        return f"<adc.{self.kind} of {self.user_fn.__qualname__} wrt {self.wrt}, backend={self.backend}>"
 
     @property
     def parsed(self):
         if self._parsed is None:
-            self._parsed = parse_function(self.f)
+            self._parsed = parse_function(self.user_fn)
         return self._parsed
 
     @property
@@ -146,7 +148,7 @@ class Derivative:
         def pullback(cotangent):
             if np.shape(cotangent) != np.shape(value):
                 raise AdcTypeError(f"the cotangent has shape {np.shape(cotangent)}, but the output of "
-                                   f"{self.f.__qualname__} has shape {np.shape(value)}")
+                                   f"{self.user_fn.__qualname__} has shape {np.shape(value)}")
             ct = np.array(cotangent, dtype=np.float64) if np.ndim(value) else float(cotangent)
             grads = bwd(*residuals, ct, *tape)
             if len(self.wrt) == 1:
@@ -171,14 +173,14 @@ class Derivative:
         tangents = ()
         if self.kind in ("jvp", "hvp"):
             if not args:
-                raise AdcTypeError(f"adc.{self.kind} of {self.f.__qualname__} takes the arguments and then the "
+                raise AdcTypeError(f"adc.{self.kind} of {self.user_fn.__qualname__} takes the arguments and then the "
                                    "tangent(s)")
             args, tangents = args[:-1], args[-1]
         args = args + self._defaults_after(len(args))
         if len(args) != len(self._names) or self._variadic:
             passes.front(self.parsed)  # the fence names what is wrong with the signature
         if len(args) != len(self._names):
-            raise AdcTypeError(f"{self.f.__qualname__} takes {len(self._names)} arguments "
+            raise AdcTypeError(f"{self.user_fn.__qualname__} takes {len(self._names)} arguments "
                                f"({', '.join(self._names)}); got {len(args)}")
         if self.kind in ("jvp", "hvp"):
             tangents = self._check_tangents(args, tangents)
@@ -201,7 +203,7 @@ class Derivative:
         return tuple(out)
 
     def _defaults_after(self, n):
-        defaults = self.f.__defaults__ or ()
+        defaults = self.user_fn.__defaults__ or ()
         missing = len(self._names) - n
         return tuple(defaults[len(defaults) - missing:]) if 0 < missing <= len(defaults) else ()
 
@@ -238,8 +240,8 @@ class Derivative:
 
     def _build(self, types, force=False):
         ctypes = self._current_capture_types()
-        request = cache.request_key([self.f.__code__.co_filename], self.f.__qualname__, cache.code_digest(self.f), self.kind,
-                                    self.wrt, self.backend, self.debug, types, ctypes)
+        request = cache.request_key([self.user_fn.__code__.co_filename], self.user_fn.__qualname__,
+                                    cache.code_digest(self.user_fn), self.chain, self.backend, self.debug, types, ctypes)
         entry = None if force else cache.lookup(request)
         if entry is None:
             entry = self._compile(types)
@@ -248,6 +250,15 @@ class Derivative:
         module = cache.import_module(entry["path"])
         calls = [BACKENDS[self.backend](getattr(module, name)) for name in entry["names"]]
         return _Spec(calls, _read(entry["path"]), captures)
+
+    def _differentiated_ir(self, fn):
+        """The IR this derivative differentiates: the primal's, or the gradient an inner adc.grad makes."""
+        if not isinstance(self.f, Derivative):
+            return fn
+        inner = passes.run(self.f._differentiated_ir(fn), self.f._passes())
+        inner.body.yields = [inner.body.yields[1]]  # adc.grad(f) returns the gradient alone
+        passes.strip_comments(inner)
+        return inner
 
     def _passes(self):
         like = lambda fn: fn.params[self.wrt[0]]  # noqa: E731  (the parameter the rows run over)
@@ -265,7 +276,7 @@ class Derivative:
         """What the function reads from globals and closures now: the types of numbers and
         arrays, and which functions (their code) — a closure over another function is
         another derivative."""
-        return _free_signature(self.f, depth=3)
+        return _free_signature(self.user_fn, depth=3)
 
     def _compile(self, types):
         fn = passes.front(self.parsed)
@@ -277,6 +288,7 @@ class Derivative:
             resolvers[(parsed.fn.__module__, parsed.fn.__qualname__)] = parsed
         fn = passes.run(fn, passes.PRIMAL)
         captured = fn.captured
+        fn = self._differentiated_ir(fn)
         fns = passes.run(fn, self._passes())
         fns = fns if isinstance(fns, tuple) else (fns,)
         source = codegen.generate(fns)
@@ -291,8 +303,8 @@ class Derivative:
         known = getattr(self, "_resolvers", {})
         if qual in known:
             return known[qual]
-        if qual == (self.f.__module__, self.f.__qualname__):
-            return _FnResolver(self.f)
+        if qual == (self.user_fn.__module__, self.user_fn.__qualname__):
+            return _FnResolver(self.user_fn)
         import sys
         obj = sys.modules.get(qual[0])
         for part in qual[1].split("."):

@@ -16,6 +16,17 @@ from .ir import Region, pattern_text, walk
 HEADER = "import math\nimport numpy as np\nimport adc_runtime as rt\nimport adc_runtime.linalg as la\n"
 _STACK = ("_fstack", "_fsp", "_istack", "_isp")
 
+
+def _stack(level):
+    """The stack variables of one level: 0 is a derivative's own tape, 1 and 2 the tape and the
+    adjoint stack of a derivative taken of a derivative."""
+    suffix = str(level) if level else ""
+    return tuple(name + suffix for name in _STACK)
+
+
+def _level(op):
+    return op.attrs.get("level", 0)
+
 _BIN = {"add": ("+", 11), "sub": ("-", 11), "mul": ("*", 12), "div": ("/", 12), "floordiv": ("//", 12),
         "mod": ("%", 12), "pow": ("**", 14)}
 _CMP = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
@@ -40,7 +51,7 @@ class _Gen:
         self.folded = _foldable(fn, self.consts)
         self.names = _Names(fn, self.folded, self.consts).assign()
         self.lines = []
-        self.uses_stack = any(op.opname in ("push", "pop", "stack_check", "stack_save") for op in walk(fn.body))
+        self.levels = sorted({_level(op) for op in walk(fn.body) if op.opname in ("push", "pop", "stack_check", "stack_save")})
 
     # ------------------------------------------------------------ text of values
 
@@ -111,10 +122,12 @@ class _Gen:
         stack_in = list(_STACK) if fn.stack == "in" else []
         params = [self.name(p) for p in fn.params] + stack_in + [self.name(v) for v, _ in fn.captured]
         self.emit(0, f"def {fn.name}({', '.join(params)}):")
-        if (self.uses_stack and fn.stack == "own") or fn.stack == "out":
-            self.emit(1, "_fstack, _istack = rt.new_stack(1024)")
-            self.emit(1, "_fsp = 0")
-            self.emit(1, "_isp = 0")
+        levels = set(self.levels) - ({0} if fn.stack == "in" else set()) | ({0} if fn.stack == "out" else set())
+        for level in sorted(levels):
+            fstack, fsp, istack, isp = _stack(level)
+            self.emit(1, f"{fstack}, {istack} = rt.new_stack(1024)")
+            self.emit(1, f"{fsp} = 0")
+            self.emit(1, f"{isp} = 0")
         self.region(fn.body, 1)
         outs = [self.ref(v) for v in fn.body.yields] + (list(_STACK) if fn.stack == "out" else [])
         self.emit(1, "return " + (outs[0] if len(outs) == 1 else ", ".join(outs)))
@@ -193,7 +206,8 @@ class _Gen:
         self.emit(depth, f"{self.ref(a[0], _ATOM)}[{', '.join(self.ref(x) for x in a[1:-1])}] += {self.ref(a[-1])}")
 
     def st_reserve(self, op, depth):
-        for stack, top, key in (("_fstack", "_fsp", "nf"), ("_istack", "_isp", "ni")):
+        fstack, fsp, istack, isp = _stack(_level(op))
+        for stack, top, key in ((fstack, fsp, "nf"), (istack, isp, "ni")):
             if op.attrs[key]:
                 n = str(op.attrs[key])
                 count = f"{n} * {self.ref(op.args[0], 12)}" if op.args else n
@@ -201,7 +215,8 @@ class _Gen:
                 self.emit(depth, f"{stack} = rt.reserve({stack}, {top}, {count})")
 
     def st_stack_check(self, op, depth):
-        self.emit(depth, "rt.check_empty(_fsp, _isp)")
+        _, fsp, _, isp = _stack(_level(op))
+        self.emit(depth, f"rt.check_empty({fsp}, {isp})")
 
     def st_stack_save(self, op, depth):
         self.emit(depth, "_fsp0, _isp0 = _fsp, _isp")
@@ -210,24 +225,27 @@ class _Gen:
         self.emit(depth, "_fsp, _isp = _fsp0, _isp0")
 
     def stack_push(self, run, depth):
+        fstack, fsp, istack, isp = names = _stack(_level(run[0]))
+        all4 = ", ".join(names)
         for kind, group in _by_stack(run, lambda op: op.args[0]):
             if kind == "array":
                 for op in group:
-                    self.emit(depth, f"_fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, {self.ref(op.args[0])})")
+                    self.emit(depth, f"{all4} = rt.push_array({all4}, {self.ref(op.args[0])})")
                 continue
-            stack, top = ("_fstack", "_fsp") if kind == "f" else ("_istack", "_isp")
+            stack, top = (fstack, fsp) if kind == "f" else (istack, isp)
             for j, op in enumerate(group):
                 self.emit(depth, f"{stack}[{top}{_plus(j)}] = {self.ref(op.args[0])}")
             self.emit(depth, f"{top} += {len(group)}")
 
     def stack_pop(self, run, depth):
+        fstack, fsp, istack, isp = names = _stack(_level(run[0]))
         for kind, group in _by_stack(run, lambda op: op.result):
             if kind == "array":
                 for op in group:
                     v = op.result
-                    self.emit(depth, f"{self.name(v)}, _fsp, _isp = rt.pop_array{v.type.ndim}(_fstack, _fsp, _istack, _isp)")
+                    self.emit(depth, f"{self.name(v)}, {fsp}, {isp} = rt.pop_array{v.type.ndim}({', '.join(names)})")
                 continue
-            stack, top = ("_fstack", "_fsp") if kind == "f" else ("_istack", "_isp")
+            stack, top = (fstack, fsp) if kind == "f" else (istack, isp)
             self.emit(depth, f"{top} -= {len(group)}")
             for j, op in enumerate(group):
                 self.emit(depth, f"{self.name(op.result)} = {stack}[{top}{_plus(len(group) - 1 - j)}]")
@@ -284,8 +302,10 @@ def _plus(j):
 
 
 def _run(ops, k):
+    """The pushes (or pops) of one level that follow each other from ops[k] on."""
     run = [ops[k]]
-    while k + len(run) < len(ops) and ops[k + len(run)].opname == ops[k].opname:
+    while (k + len(run) < len(ops) and ops[k + len(run)].opname == ops[k].opname
+           and _level(ops[k + len(run)]) == _level(ops[k])):
         run.append(ops[k + len(run)])
     return run
 
@@ -412,7 +432,7 @@ class _Names:
             for r in op.regions:
                 values.extend(r.params)
             values.extend(op.results)
-        taken, names = set(_STACK) | {"np", "math", "rt", "la", "_fsp0", "_isp0"}, {}
+        taken, names = set(_STACK + _stack(1) + _stack(2) + _stack(3)) | {"np", "math", "rt", "la", "_fsp0", "_isp0"}, {}
         group_name = {}
         for v in values:
             if v.twin is not None:

@@ -29,7 +29,7 @@ class Primitive:
 
     def __init__(self, f):
         self.f, self.fwd, self.bwd, self.jvp = f, None, None, None
-        functools.update_wrapper(self, f)
+        functools.update_wrapper(self, f, updated=())
 
     def __call__(self, *args):
         return self.f(*args)
@@ -50,7 +50,7 @@ class NonDiff:
 
     def __init__(self, f):
         self.f = f
-        functools.update_wrapper(self, f)
+        functools.update_wrapper(self, f, updated=())
 
     def __call__(self, *args):
         return self.f(*args)

@@ -42,3 +42,27 @@ def test_complex_tangent_for_real_argument():
 def test_hessian_takes_one_argument():
     with pytest.raises(adc.AdcError, match="one wrt argument"):
         adc.hessian(lambda x, y: x * y, wrt=(0, 1))
+
+
+SCALAR_CASES = [c for c in CASES if isinstance(c.wrt, int) and isinstance(c.args[c.wrt], float)]
+
+
+@pytest.mark.parametrize("case", SCALAR_CASES, ids=[c.name for c in SCALAR_CASES])
+def test_reverse_over_reverse(case):
+    """adc.grad(adc.grad(f)) against forward over reverse and finite differences of the gradient."""
+    args, k = list(case.args), case.wrt
+    g = adc.grad(case.f, wrt=k, backend="python")
+    h = 1e-5
+    up, down = list(args), list(args)
+    up[k], down[k] = args[k] + h, args[k] - h
+    fd = (g(*up) - g(*down)) / (2 * h)
+    for backend in ("python", "numba"):
+        second = adc.grad(adc.grad(case.f, wrt=k, backend=backend), wrt=k, backend=backend, debug=True)(*args)
+        hv = adc.hvp(case.f, wrt=k, backend=backend)(*args, 1.0)
+        np.testing.assert_allclose(second, hv, rtol=1e-9, atol=1e-10, err_msg=f"{backend}: rev-over-rev vs hvp")
+        np.testing.assert_allclose(second, fd, rtol=1e-4, atol=1e-5, err_msg=f"{backend}: rev-over-rev vs FD")
+
+
+def test_derivative_of_a_jvp_is_refused():
+    with pytest.raises(adc.AdcError, match="made by adc.grad with one wrt argument"):
+        adc.grad(adc.jvp(lambda x: x * x))

@@ -79,6 +79,12 @@ def run(fn, passes):
     return fn
 
 
+def strip_comments(fn):
+    """Drop the sweep markers of a function that is to be differentiated again."""
+    fn.body.ops = [op for op in fn.body.ops if op.opname != "comment"]
+    return fn
+
+
 def _after(name, fn, typed):
     ir.verify(fn, typed=typed)
     if name in os.environ.get("ADC_PRINT_AFTER", "").split(","):

@@ -153,16 +153,16 @@ class Tangents:
         self.b.add(_copy(op))
         v = op.args[0]
         if v.id in self.t:
-            self.b.emit("push", [self.t[v.id]], nresults=0)
+            self.b.emit("push", [self.t[v.id]], nresults=0, attrs=dict(op.attrs))
 
     def op_pop(self, op):
         w = op.result
         if w.twin is not None and w.twin.id in self.t:  # its push pushed a tangent too
-            self.t[w.id] = self.b.emit("pop", types=[w.type], name=w.name + "_dot")
+            self.t[w.id] = self.b.emit("pop", types=[w.type], name=w.name + "_dot", attrs=dict(op.attrs))
         self.b.add(_copy(op))
 
     def op_reserve(self, op):
-        self.b.add(Op("reserve", list(op.args), [], {"nf": 2 * op.attrs["nf"], "ni": op.attrs["ni"]}, [], op.loc))
+        self.b.add(Op("reserve", list(op.args), [], {**op.attrs, "nf": 2 * op.attrs["nf"]}, [], op.loc))
 
     # ------------------------------------------------------------ structured control flow
 

@@ -35,16 +35,24 @@ def reverse(fn, wrt, debug=False, seeded=False):
         if not p.type.is_float:
             raise AdcTypeError(f"cannot differentiate with respect to {p.name}, which is {p.type}; "
                                "pass a float (e.g. 1.0, or x.astype(float)) or leave it out of wrt")
-    tape = Tape(fn, debug)
+    tape = Tape(fn, debug, level=_free_level(fn))
     rev = Reverse(fn, activity(fn, params, out), tape)
     seed = Value(out.name + "_bar", out.type) if seeded else None
     backward = rev.sweep(out, params, seed)
     forward = Forward(tape).region(fn.body, loop_depth=0)
     if debug:
-        backward.ops.append(Op("stack_check", []))
+        backward.ops.append(Op("stack_check", [], attrs={"level": tape.level}))
     marks = [Op("comment", attrs={"text": "forward sweep"})], [Op("comment", attrs={"text": "backward sweep"})]
     body = Region([], marks[0] + forward.ops + marks[1] + backward.ops, [out] + backward.yields)
     return Function(fn.name + "_grad", fn.params + ([seed] if seeded else []), body, fn.loc, fn.captured)
+
+
+def _free_level(fn):
+    """The first stack level `fn` does not use: a derivative of a derivative records its own
+    tape (and the adjoints of the inner tape) on stacks of its own."""
+    used = [op.attrs.get("level", 0) + (2 if op.attrs.get("adjoint_stack") else 1)
+            for op in walk(fn.body) if op.opname in ("push", "pop", "reserve", "stack_check")]
+    return max(used, default=0)
 
 
 # ---------------------------------------------------------------- backward sweep
@@ -161,6 +169,52 @@ class Reverse:
         contribs = inline_rule(self.b, prim.bwd, [g], residuals, which)
         for k, c in zip(which, contribs):
             self.accumulate(op.args[k], c)
+
+    # ------------------------------------------------------------ a derivative's own ops (reverse over reverse)
+
+    def op_pop(self, op):
+        """w = pop() returns what a push stored: its adjoint goes on the adjoint stack, for the push."""
+        w = op.result
+        if self.active(w):
+            g = self.adj.pop(w.id, None) if not w.type.is_array else self.adj[w.id]
+            g = g if g is not None else self.zero(w)
+            level = {"level": self.tape.level + 1, "adjoint_stack": True}
+            if not w.type.is_array:
+                self.b.emit("reserve", [], nresults=0, attrs={"nf": 1, "ni": 0, **level})
+            self.b.emit("push", [g], nresults=0, attrs=level)
+
+    def op_push(self, op):
+        v = op.args[0]
+        w = self.tape.popped_as(v)
+        if w is not None and self.active(w) and self.active(v):
+            g = self.b.emit("pop", types=[v.type], attrs={"level": self.tape.level + 1, "adjoint_stack": True},
+                            name=v.name + "_bar")
+            self.accumulate(v, g)
+
+    def op_iadd(self, op):
+        buf, c = op.args
+        if self.active(buf) and self.active(c):
+            part = self.adj[buf.id]
+            if not c.type.is_array:
+                part = self.b.emit("call", [part], attrs={"fn": "np.sum"})
+            elif c.type.ndim != buf.type.ndim:
+                part = self.b.emit("call", [part, self.read(c)], attrs={"fn": "rt.unbroadcast"})
+            self.accumulate(c, part)
+
+    def op_iadd_item(self, op):
+        buf, g = op.args[0], op.args[-1]
+        if self.active(buf) and self.active(g):
+            idx = [self.read(i) for i in op.args[1:-1]]
+            self.accumulate(g, self.b.emit("getitem", [self.adj[buf.id]] + idx, name=g.name + "_bar"))
+
+    def op_iadd_slice(self, op):
+        buf, c = op.args[0], op.args[-1]
+        if self.active(buf) and self.active(c):
+            idx = [self.read(i) for i in op.args[1:-1]]
+            part = self.b.emit("getslice", [self.adj[buf.id]] + idx, attrs=dict(op.attrs))
+            if not c.type.is_array:
+                part = self.b.emit("call", [part], attrs={"fn": "np.sum"})
+            self.accumulate(c, part)
 
     def op_getslice(self, op):
         """y = x[pattern] is a view: x_bar[pattern] += y_bar (new axes undone)."""
@@ -302,11 +356,12 @@ class Reverse:
 
     def _exit(self, forward_region, backward_region):
         """Pop what the forward region pushed, at the start of its mirror."""
-        pops = [Op("pop", [], [w]) for w, v in self.tape.pops(forward_region)]
+        level = {"level": self.tape.level}
+        pops = [Op("pop", [], [w], dict(level)) for w, v in self.tape.pops(forward_region)]
         tag = self.tape.tag(forward_region)
         if tag is not None:  # debug mode: the pops must meet the pushes of this very region
             seen, want = Value("tag", I64), Value("c", I64)
-            pops = [Op("pop", [], [seen]), Op("const", [], [want], {"value": tag}),
+            pops = [Op("pop", [], [seen], dict(level)), Op("const", [], [want], {"value": tag}),
                     Op("call", [seen, want], [], {"fn": "rt.check_tag"})] + pops
         backward_region.ops[0:0] = pops
 
@@ -355,11 +410,12 @@ class Forward:
                 out.ops.append(Op("call", [v], [snap], {"fn": "np.copy"}, [], op.loc))
             out.ops.extend(self.op(op, loop_depth))
         if region is not self.tape.top:
-            out.ops.extend(Op("push", [v], [], {}, [], None) for v in self.tape.recorded(region))
+            level = {"level": self.tape.level}
+            out.ops.extend(Op("push", [v], [], dict(level), [], None) for v in self.tape.recorded(region))
             tag = self.tape.tag(region)
             if tag is not None:
                 value = Value("c", I64)
-                out.ops += [Op("const", [], [value], {"value": tag}), Op("push", [value])]
+                out.ops += [Op("const", [], [value], {"value": tag}), Op("push", [value], [], dict(level))]
         return out
 
     def op(self, op, depth):
@@ -420,4 +476,5 @@ class Forward:
         counts = self._pushes(region)
         if not any(counts):
             return []
-        return [Op("reserve", [trips] if trips is not None else [], [], {"nf": counts[0], "ni": counts[1]})]
+        return [Op("reserve", [trips] if trips is not None else [], [],
+                   {"nf": counts[0], "ni": counts[1], "level": self.tape.level})]

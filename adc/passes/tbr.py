@@ -14,8 +14,8 @@ from ..ir import I64, Region, Value, walk
 
 
 class Tape:
-    def __init__(self, fn, debug=False):
-        self.debug = debug
+    def __init__(self, fn, debug=False, level=0):
+        self.debug, self.level = debug, level
         self.top = fn.body
         self.home = {}  # value id -> region defining it
         self.op_home = {}  # op id -> region holding it
@@ -25,11 +25,19 @@ class Tape:
         self.counters = {}  # while op id -> trip-count value
         self.defs = {}  # value id -> op defining it
         self._index(fn.body)
+        self._all_ops = list(walk(fn.body))
         for p in fn.params:
             self.home[p.id] = fn.body
         for v, _ in fn.captured:
             self.home[v.id] = fn.body
         self._mutations = _Mutations(fn)
+
+    def popped_as(self, v):
+        """The value a pop of `fn` returns for pushed value `v` (a derivative's own tape), or None."""
+        if not hasattr(self, "_pops"):
+            self._pops = {op.result.twin.id: op.result for op in self._all_ops
+                          if op.opname == "pop" and op.result.twin is not None}
+        return self._pops.get(v.id)
 
     def nested(self, v):
         """Whether `v` is defined inside a loop or branch."""
@@ -118,7 +126,7 @@ class _Mutations:
         self.find = find
         self.writes = {}  # alias class -> positions of writes
         for op in walk(fn.body):
-            if op.opname in ("setitem", "setslice"):
+            if op.opname in ("setitem", "setslice", "iadd", "iadd_item", "iadd_slice"):
                 self.writes.setdefault(find(op.args[0].id), []).append(self.order[id(op)])
         _check_views(fn, find)
         _check_phi_writes(fn, find, self.order)
