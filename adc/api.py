@@ -18,46 +18,28 @@ from .frontend import parse_function
 from .passes.infer import type_of
 
 
-def grad(f=None, wrt=0, *, backend="numba", debug=False):
-    """The gradient of scalar-valued `f` with respect to the parameters `wrt`.
+def _derivative(kind, doc):
+    """The public maker of one kind of derivative: a call form, a bare decorator, a decorator with options."""
+    def make(f=None, wrt=0, *, backend="numba", debug=False):
+        if f is None:
+            return lambda g: make(g, wrt, backend=backend, debug=debug)
+        return Derivative(f, kind, wrt, backend, debug)
+    make.__name__ = make.__qualname__ = kind
+    make.__doc__ = doc
+    return make
+
+
+grad = _derivative("grad", """The gradient of scalar-valued `f` with respect to the parameters `wrt`.
 
     Use as `adc.grad(f)`, `@adc.grad` or `@adc.grad(wrt=(0, "theta"))`.
-    `wrt` takes positions or names; a tuple gives a tuple of gradients.
-    """
-    if f is None:
-        return lambda g: grad(g, wrt, backend=backend, debug=debug)
-    return Derivative(f, "grad", wrt, backend, debug)
+    `wrt` takes positions or names; a tuple gives a tuple of gradients.""")
+value_and_grad = _derivative("value_and_grad", "Like `grad`, returning (f(*args), gradient).")
+jvp = _derivative("jvp", """Forward mode: `adc.jvp(f, wrt)(*args, tangents)` -> (f(*args), directional derivative).
 
-
-def value_and_grad(f=None, wrt=0, *, backend="numba", debug=False):
-    """Like `grad`, returning (f(*args), gradient)."""
-    if f is None:
-        return lambda g: value_and_grad(g, wrt, backend=backend, debug=debug)
-    return Derivative(f, "value_and_grad", wrt, backend, debug)
-
-
-def jvp(f=None, wrt=0, *, backend="numba", debug=False):
-    """Forward mode: `adc.jvp(f, wrt)(*args, tangents)` -> (f(*args), directional derivative).
-
-    `tangents` has the shape of the `wrt` argument (a tuple of them when `wrt` is a tuple)."""
-    if f is None:
-        return lambda g: jvp(g, wrt, backend=backend, debug=debug)
-    return Derivative(f, "jvp", wrt, backend, debug)
-
-
-def hvp(f=None, wrt=0, *, backend="numba", debug=False):
-    """Hessian-vector product, forward over reverse: `adc.hvp(f, wrt)(*args, v)` -> H v."""
-    if f is None:
-        return lambda g: hvp(g, wrt, backend=backend, debug=debug)
-    return Derivative(f, "hvp", wrt, backend, debug)
-
-
-def vjp(f=None, wrt=0, *, backend="numba", debug=False):
-    """Split reverse mode: `value, pullback = adc.vjp(f, wrt)(*args)`; `pullback(cotangent)`
-    gives the gradients and may be called any number of times on the same tape."""
-    if f is None:
-        return lambda g: vjp(g, wrt, backend=backend, debug=debug)
-    return Derivative(f, "vjp", wrt, backend, debug)
+    `tangents` has the shape of the `wrt` argument (a tuple of them when `wrt` is a tuple).""")
+hvp = _derivative("hvp", "Hessian-vector product, forward over reverse: `adc.hvp(f, wrt)(*args, v)` -> H v.")
+vjp = _derivative("vjp", """Split reverse mode: `value, pullback = adc.vjp(f, wrt)(*args)`; `pullback(cotangent)`
+    gives the gradients and may be called any number of times on the same tape.""")
 
 
 def jacobian(f=None, wrt=0, mode="rev", *, backend="numba", debug=False):
