@@ -165,3 +165,22 @@ def _cube(x):
 def test_closures_over_different_functions_are_different_derivatives():
     assert adc.grad(_wrap(_square))(3.0) == pytest.approx(12.0)
     assert adc.grad(_wrap(_cube))(3.0) == pytest.approx(54.0)
+
+
+def _loop_free(x):
+    return np.sum(np.tanh(x) * x)
+
+
+def _with_loop(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s = s + x[i] * x[i]
+    return s
+
+
+def test_auto_backend_picks_numpy_for_loop_free_code_and_numba_for_loops():
+    free, looped = adc.grad(_loop_free), adc.grad(_with_loop)
+    free(np.ones(3))
+    looped(np.ones(3))
+    assert not hasattr(free._last.call, "jitted")
+    assert hasattr(looped._last.call, "jitted")
