@@ -13,7 +13,8 @@ import re
 
 from .ir import Region, pattern_text, walk
 
-HEADER = "import math\nimport numpy as np\nimport adc_runtime as rt\nimport adc_runtime.linalg as la\n"
+_IMPORTS = (("math.", "import math"), ("np.", "import numpy as np"), ("rt.", "import adc_runtime as rt"),
+            ("la.", "import adc_runtime.linalg as la"))
 _STACK = ("_fstack", "_fsp", "_istack", "_isp")
 
 
@@ -40,7 +41,9 @@ _PURE = {"binop", "unop", "cmp", "logic", "call", "getitem", "getslice", "shape"
 def generate(fn):
     """The Python source text of `fn` (a Function, or a tuple of them for one module)."""
     fns = fn if isinstance(fn, tuple) else (fn,)
-    return HEADER + "".join("\n\n" + _Gen(f).source() for f in fns)
+    body = "".join("\n\n" + _Gen(f).source() for f in fns)
+    used = [line for prefix, line in _IMPORTS if re.search(r"\b" + re.escape(prefix), body)]
+    return "\n".join(used) + "\n" + body
 
 
 class _Gen:
@@ -137,7 +140,6 @@ class _Gen:
         self.lines.append("    " * depth + text)
 
     def region(self, region, depth):
-        start = len(self.lines)
         last_line = [None]
         ops = region.ops
         k = 0

@@ -9,14 +9,13 @@ inside loops or branches become boolean flags: the statements after them run
 under `if not flag`, and a loop that can break becomes a `while`.
 """
 import inspect
-import math
 import types
 
 import gast
 import numpy as np
 
 from .. import rules
-from ..errors import AdcSyntaxError, fail
+from ..errors import fail
 from ..frontend import missing, parse_function
 from ..ir import Function, Value
 from .builder import Builder

@@ -153,7 +153,6 @@ def _check_phi_writes(fn, find, order):
     """Refuse a write that one array's two names would see with two adjoints: a write
     through a rebound array (a phi) while another name still reads its memory, or a write
     through a name after its array was handed to a loop or branch under another name."""
-    from ..errors import fail
     from ..ir import uses
     count = uses(fn.body)
     structured = [op for op in walk(fn.body) if op.opname in ("for", "while", "if")]

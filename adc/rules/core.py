@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import inspect
 
 from ..errors import AdcTypeError
-from ..ir import BOOL, F64, I64, T, TupleT, promote
+from ..ir import F64, I64, T, TupleT, promote
 
 
 @dataclass

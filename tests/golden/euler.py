@@ -1,7 +1,6 @@
 import math
 import numpy as np
 import adc_runtime as rt
-import adc_runtime.linalg as la
 
 
 def _euler_grad(x, theta):

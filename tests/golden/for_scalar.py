@@ -1,7 +1,5 @@
 import math
-import numpy as np
 import adc_runtime as rt
-import adc_runtime.linalg as la
 
 
 def for_scalar_grad(x):

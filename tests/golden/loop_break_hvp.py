@@ -1,7 +1,4 @@
-import math
-import numpy as np
 import adc_runtime as rt
-import adc_runtime.linalg as la
 
 
 def loop_break_grad_jvp(x, x_dot):
