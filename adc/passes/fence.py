@@ -49,6 +49,12 @@ def fence(parsed):
         _check_node(parsed, sub)
 
 
+def _names_module(parsed, node):
+    """`np` in `np.add(...)`: a module, not a container being mutated."""
+    import types
+    return isinstance(node, gast.Name) and isinstance(parsed.resolve(node.id), types.ModuleType)
+
+
 def _check_args(parsed, args):
     if args.vararg is not None:
         fail("*args", parsed.loc(args.vararg), "list the parameters one by one, or pass an array")
@@ -63,7 +69,8 @@ def _check_node(parsed, sub):
     for kind, (what, hint) in _REJECT.items():
         if isinstance(sub, kind):
             fail(what, parsed.loc(sub), hint)
-    if isinstance(sub, gast.Call) and isinstance(sub.func, gast.Attribute) and sub.func.attr in _LIST_MUTATORS:
+    if (isinstance(sub, gast.Call) and isinstance(sub.func, gast.Attribute) and sub.func.attr in _LIST_MUTATORS
+            and not _names_module(parsed, sub.func.value)):
         fail(f"list or container mutation (.{sub.func.attr})", parsed.loc(sub),
              "preallocate an array with np.zeros(n) and write elements: x[i] = v")
     if isinstance(sub, (gast.FunctionDef, gast.Lambda)) and sub is not parsed.node:

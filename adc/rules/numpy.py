@@ -223,3 +223,50 @@ vjp("np.prod")(lambda g, y, x: g * y / x)
 jvp("np.max")(lambda y, x, dx: np.sum(dx * (x == y)) / np.sum(x == y))
 jvp("np.min")(lambda y, x, dx: np.sum(dx * (x == y)) / np.sum(x == y))
 jvp("np.prod")(lambda y, x, dx: y * np.sum(dx / x))
+
+
+# ---------------------------------------------------------------- more elementwise functions
+
+_ufunc("add", lambda g, y, a, b: (g, g), typer=same_dtype, broadcasting=True)
+_ufunc("subtract", lambda g, y, a, b: (g, -g), typer=same_dtype, broadcasting=True)
+_ufunc("multiply", lambda g, y, a, b: (g * b, g * a), typer=same_dtype, broadcasting=True)
+_ufunc("divide", lambda g, y, a, b: (g / b, -g * y / b), broadcasting=True)
+_ufunc("true_divide", lambda g, y, a, b: (g / b, -g * y / b), broadcasting=True)
+_ufunc("fmax", lambda g, y, a, b: (g * (a >= b), g * (a < b)), typer=same_dtype, broadcasting=True)
+_ufunc("fmin", lambda g, y, a, b: (g * (a <= b), g * (a > b)), typer=same_dtype, broadcasting=True)
+_ufunc("logaddexp", lambda g, y, a, b: (g * np.exp(a - y), g * np.exp(b - y)), broadcasting=True)
+_ufunc("logaddexp2", lambda g, y, a, b: (g * np.exp2(a - y), g * np.exp2(b - y)), broadcasting=True)
+_ufunc("deg2rad", lambda g, y, x: g * 0.017453292519943295)
+_ufunc("rad2deg", lambda g, y, x: g * 57.29577951308232)
+_ufunc("radians", lambda g, y, x: g * 0.017453292519943295)
+_ufunc("degrees", lambda g, y, x: g * 57.29577951308232)
+_ufunc("positive", lambda g, y, x: g, typer=same_dtype)
+_ufunc("trunc", nondiff=True)
+_ufunc("rint", nondiff=True)
+_ufunc("fix", nondiff=True)
+_ufunc("floor_divide", typer=same_dtype, nondiff=True, broadcasting=True)
+_ufunc("isfinite", typer=to_bool, nondiff=True)
+_ufunc("isinf", typer=to_bool, nondiff=True)
+_ufunc("signbit", typer=to_bool, nondiff=True)
+
+
+def _select_type(c, a, b):
+    return T(same_dtype(a, b).dtype if same_dtype(a, b).dtype != "int64" else "float64",
+             max(c.ndim, a.ndim, b.ndim))
+
+
+defrule("np.where", np.where, typer=_select_type, broadcasting=True, elementwise=True)
+vjp("np.where")(lambda g, y, c, a, b: (0, g * c, g * (1 - c)))
+defrule("np.clip", np.clip, typer=lambda x, lo, hi: T("float64", x.ndim), broadcasting=True, elementwise=True)
+vjp("np.clip")(lambda g, y, x, lo, hi: (g * (x >= lo) * (x <= hi), g * (x < lo), g * (x > hi)))
+
+defrule("np.argmax", np.argmax, typer=lambda x: T("int64"), nondiff=True)
+defrule("np.argmin", np.argmin, typer=lambda x: T("int64"), nondiff=True)
+
+defrule("np.cumsum", np.cumsum, typer=lambda x: T("float64", 1))
+vjp("np.cumsum", when=lambda x: x.ndim == 1)(lambda g, y, x: np.cumsum(g[::-1])[::-1])
+jvp("np.cumsum")(lambda y, x, dx: np.cumsum(dx))
+
+defrule("np.linalg.norm", np.linalg.norm, typer=lambda x: T("float64"))
+vjp("np.linalg.norm")(lambda g, y, x: g * x / y)
+jvp("np.linalg.norm")(lambda y, x, dx: np.sum(x * dx) / y)
