@@ -428,6 +428,22 @@ def _double_buffer_ag(x):
 case(V5, ag=_double_buffer_ag, golden=True)(_double_buffer)
 
 
+@case(R.uniform(0.1, 1.0, 40))
+def nested_loops_fill_the_stack(x):
+    """Outer and inner loops both record, past the stack's first allocation."""
+    s = 0.0
+    for i in range(x.shape[0]):
+        t = x[i]
+        for j in range(60):
+            t = t * 0.99 + 0.01 * math.sin(x[(i + j) % x.shape[0]])
+        k = 0
+        while k < 3:
+            t = t * x[i]
+            k += 1
+        s = s + t * t
+    return s
+
+
 @case(V5)
 def array_while(x):
     i = 0

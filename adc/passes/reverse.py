@@ -39,7 +39,7 @@ def reverse(fn, wrt, debug=False, seeded=False):
     rev = Reverse(fn, activity(fn, params, out), tape)
     seed = Value(out.name + "_bar", out.type) if seeded else None
     backward = rev.sweep(out, params, seed)
-    forward = Forward(tape).region(fn.body, loop_depth=0)
+    forward = Forward(tape).region(fn.body)
     if debug:
         backward.ops.append(Op("stack_check", [], attrs={"level": tape.level}))
     marks = [Op("comment", attrs={"text": "forward sweep"})], [Op("comment", attrs={"text": "backward sweep"})]
@@ -384,6 +384,10 @@ class Reverse:
         return out
 
 
+def _has_loops(region):
+    return any(op.opname in ("for", "while") for op in walk(region))
+
+
 def _defined(region):
     return [r for op in region.ops for r in op.results]
 
@@ -398,18 +402,25 @@ def _const_of(v, fn):
 # ---------------------------------------------------------------- forward sweep
 
 class Forward:
-    """The primal, plus the pushes, snapshots, trip counters and stack reservations the tape needs."""
+    """The primal, plus the pushes, snapshots, trip counters and stack reservations the tape needs.
+
+    A region reserves stack room for its own pushes right before making them, since the loops
+    nested in it push in between; a `for` loop with no loop inside reserves once, on entry, for
+    all its iterations (and its branches).
+    """
 
     def __init__(self, tape):
         self.tape = tape
 
-    def region(self, region, loop_depth):
+    def region(self, region, covered=False):
         out = Region(list(region.params), [], list(region.yields))
         for op in region.ops:
             for v, snap in self.tape.snapshots.get(id(op), []):
                 out.ops.append(Op("call", [v], [snap], {"fn": "np.copy"}, [], op.loc))
-            out.ops.extend(self.op(op, loop_depth))
+            out.ops.extend(self.op(op, covered))
         if region is not self.tape.top:
+            if not covered:
+                out.ops += self._reserve(region, None, own=True)
             level = {"level": self.tape.level}
             out.ops.extend(Op("push", [v], [], dict(level), [], None) for v in self.tape.recorded(region))
             tag = self.tape.tag(region)
@@ -418,33 +429,29 @@ class Forward:
                 out.ops += [Op("const", [], [value], {"value": tag}), Op("push", [value], [], dict(level))]
         return out
 
-    def op(self, op, depth):
+    def op(self, op, covered):
         if op.opname == "for":
-            return self._for(op, depth)
+            return self._for(op)
         if op.opname == "while":
-            return self._while(op, depth)
-        regions = [self.region(r, depth) for r in op.regions]
-        if op.opname == "if" and depth == 0:
-            for r, orig in zip(regions, op.regions):
-                r.ops[0:0] = self._reserve(orig, None)
+            return self._while(op)
+        regions = [self.region(r, covered) for r in op.regions]
         return [Op(op.opname, op.args, op.results, op.attrs, regions, op.loc)]
 
-    def _for(self, op, depth):
-        body = self.region(op.regions[0], depth + 1)
-        new = Op("for", op.args, op.results, op.attrs, [body], op.loc)
-        if not any(self._pushes(op.regions[0])):
-            return [new]
+    def _for(self, op):
+        body = op.regions[0]
+        if _has_loops(body) or not any(self._pushes(body)):
+            return [Op("for", op.args, op.results, op.attrs, [self.region(body)], op.loc)]
+        new = Op("for", op.args, op.results, op.attrs, [self.region(body, covered=True)], op.loc)
         start, stop, step = op.args[:3]
         trips = Value("trips")
         count = Op("call", [start, stop, step], [trips], {"fn": "rt.range_len"}, [], op.loc)
-        return [count] + self._reserve(op.regions[0], trips) + [new]
+        return [count] + self._reserve(body, trips) + [new]
 
-    def _while(self, op, depth):
-        cond = self.region(op.regions[0], depth + 1)
-        body = self.region(op.regions[1], depth + 1)
+    def _while(self, op):
+        cond = self.region(op.regions[0])
+        body = self.region(op.regions[1])
         if id(op) not in self.tape.counters:
             return [Op("while", op.args, op.results, op.attrs, [cond, body], op.loc)]
-        body.ops[0:0] = self._reserve(op.regions[1], None)
         count = self.tape.counters[id(op)]
         zero, one = Value("c", None), Value("c", None)
         cond.params.append(Value("trips"))
@@ -455,8 +462,8 @@ class Forward:
         pre = [Op("const", [], [zero], {"value": 0}), Op("const", [], [one], {"value": 1})]
         return pre + [Op("while", op.args + [zero], op.results + [count], op.attrs, [cond, body], op.loc)]
 
-    def _pushes(self, region):
-        """(float pushes, int pushes) one pass through `region` makes, nested branches included."""
+    def _pushes(self, region, own=False):
+        """(float pushes, int pushes) one pass through `region` makes; with its branches unless `own`."""
         nf, ni = 0, int(self.tape.tag(region) is not None)
         for v in self.tape.recorded(region):
             if v.type.is_array:
@@ -465,15 +472,15 @@ class Forward:
                 nf += 1
             else:
                 ni += 1
-        for op in region.ops:
+        for op in [] if own else region.ops:
             if op.opname == "if":
                 for arm in op.regions:
                     f, i = self._pushes(arm)
                     nf, ni = nf + f, ni + i
         return nf, ni
 
-    def _reserve(self, region, trips):
-        counts = self._pushes(region)
+    def _reserve(self, region, trips, own=False):
+        counts = self._pushes(region, own)
         if not any(counts):
             return []
         return [Op("reserve", [trips] if trips is not None else [], [],
