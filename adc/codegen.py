@@ -55,6 +55,7 @@ class _Gen:
         self.names = _Names(fn, self.folded, self.consts).assign()
         self.lines = []
         self.levels = sorted({_level(op) for op in walk(fn.body) if op.opname in ("push", "pop", "stack_check", "stack_save")})
+        self.debug = any(op.opname == "stack_check" for op in walk(fn.body))  # exact stacks: overruns show
 
     # ------------------------------------------------------------ text of values
 
@@ -128,7 +129,7 @@ class _Gen:
         levels = set(self.levels) - ({0} if fn.stack == "in" else set()) | ({0} if fn.stack == "out" else set())
         for level in sorted(levels):
             fstack, fsp, istack, isp = _stack(level)
-            self.emit(1, f"{fstack}, {istack} = rt.new_stack(1024)")
+            self.emit(1, f"{fstack}, {istack} = rt.new_stack({1 if self.debug else 1024})")
             self.emit(1, f"{fsp} = 0")
             self.emit(1, f"{isp} = 0")
         self.region(fn.body, 1)
@@ -214,7 +215,7 @@ class _Gen:
                 n = str(op.attrs[key])
                 count = f"{n} * {self.ref(op.args[0], 12)}" if op.args else n
                 count = self.ref(op.args[0]) if op.args and n == "1" else count
-                self.emit(depth, f"{stack} = rt.reserve({stack}, {top}, {count})")
+                self.emit(depth, f"{stack} = rt.{'reserve_exact' if self.debug else 'reserve'}({stack}, {top}, {count})")
 
     def st_stack_check(self, op, depth):
         _, fsp, _, isp = _stack(_level(op))

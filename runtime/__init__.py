@@ -39,6 +39,17 @@ def reserve(stack, top, n):
 
 
 @register_jitable
+def reserve_exact(stack, top, n):
+    """Debug mode: grow to exactly what is asked, so a push nobody reserved room for overruns
+    at once (and fails under Numba's bounds checks or CPython) instead of landing in slack."""
+    if top + n > stack.shape[0]:
+        bigger = np.empty(top + n, stack.dtype)
+        bigger[:stack.shape[0]] = stack
+        return bigger
+    return stack
+
+
+@register_jitable
 def range_len(start, stop, step):
     """len(range(start, stop, step))."""
     if step > 0:

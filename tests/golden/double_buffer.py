@@ -8,7 +8,6 @@ def _double_buffer_grad(x):
     _isp = 0
     # forward sweep
     u = np.copy(x)
-    _istack = rt.reserve(_istack, _isp, 4)
     u_1 = u
     for t_1 in range(4):
         v = np.zeros(u_1.shape[0])
@@ -23,6 +22,7 @@ def _double_buffer_grad(x):
             _fsp += 1
             _istack[_isp] = t_6
             _isp += 1
+        _istack = rt.reserve(_istack, _isp, 1)
         _fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, u_1)
         _fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, v)
         _istack[_isp] = t_3

@@ -9,7 +9,6 @@ def _euler_grad(x, theta):
     _isp = 0
     # forward sweep
     u = np.copy(x)
-    _istack = rt.reserve(_istack, _isp, 20)
     for _ in range(20):
         t = u.shape[0]
         _fstack = rt.reserve(_fstack, _fsp, 2 * rt.range_len(1, t, 1))
@@ -20,6 +19,7 @@ def _euler_grad(x, theta):
             _fstack[_fsp] = u_3
             _fstack[_fsp + 1] = u_2
             _fsp += 2
+        _istack = rt.reserve(_istack, _isp, 1)
         _istack[_isp] = t
         _isp += 1
     t_7 = u * u

@@ -10,7 +10,6 @@ def _euler_grad_jvp(x, theta, x_dot, theta_dot):
     # forward sweep
     u = np.copy(x)
     u_dot = np.copy(x_dot)
-    _istack = rt.reserve(_istack, _isp, 20)
     for _ in range(20):
         t = u.shape[0]
         _fstack = rt.reserve(_fstack, _fsp, 4 * rt.range_len(1, t, 1))
@@ -28,6 +27,7 @@ def _euler_grad_jvp(x, theta, x_dot, theta_dot):
             _fstack[_fsp + 2] = u_2
             _fstack[_fsp + 3] = u_dot_2
             _fsp += 4
+        _istack = rt.reserve(_istack, _isp, 1)
         _istack[_isp] = t
         _isp += 1
     t_10 = u * u

@@ -11,17 +11,16 @@ def if_elif_else_grad(x):
     if cond:
         y = x * x
     else:
-        _fstack = rt.reserve(_fstack, _fsp, 1)
-        _istack = rt.reserve(_istack, _isp, 1)
         cond_1 = x > 0.0
         if cond_1:
             y = math.sin(x)
         else:
-            _fstack = rt.reserve(_fstack, _fsp, 1)
             t_2 = math.exp(x)
             y = -x * 3.0 + t_2
+            _fstack = rt.reserve(_fstack, _fsp, 1)
             _fstack[_fsp] = t_2
             _fsp += 1
+        _istack = rt.reserve(_istack, _isp, 1)
         _istack[_isp] = cond_1
         _isp += 1
     t_3 = y * x

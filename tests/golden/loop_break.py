@@ -11,11 +11,11 @@ def loop_break_grad(x):
         go_1 = i < 100 and not broke_2
         if not go_1:
             break
-        _istack = rt.reserve(_istack, _isp, 1)
         s_2 = s_1 + x * i
         if s_2 > 5.0:
             broke_2 = True
         t_1 = i + 1
+        _istack = rt.reserve(_istack, _isp, 1)
         _istack[_isp] = i
         _isp += 1
         trips_1 = trips + 1

@@ -11,10 +11,10 @@ def while_newton_grad(a):
         cond_2 = abs(x * x - a) > 1e-12 and i_1 < 50
         if not cond_2:
             break
-        _fstack = rt.reserve(_fstack, _fsp, 2)
         t_3 = a / x
         x_1 = 0.5 * (x + t_3)
         i_1 = i_1 + 1
+        _fstack = rt.reserve(_fstack, _fsp, 2)
         _fstack[_fsp] = t_3
         _fstack[_fsp + 1] = x
         _fsp += 2

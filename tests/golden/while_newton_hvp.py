@@ -11,12 +11,12 @@ def while_newton_grad_jvp(a, a_dot):
         cond_2 = abs(x * x - a) > 1e-12 and i_1 < 50
         if not cond_2:
             break
-        _fstack = rt.reserve(_fstack, _fsp, 4)
         t_3 = a / x
         t_dot = a_dot / x + -x_dot * t_3 / x
         x_1 = 0.5 * (x + t_3)
         x_dot_1 = (x_dot + t_dot) * 0.5
         i_1 = i_1 + 1
+        _fstack = rt.reserve(_fstack, _fsp, 4)
         _fstack[_fsp] = t_3
         _fstack[_fsp + 1] = t_dot
         _fstack[_fsp + 2] = x
