@@ -419,10 +419,10 @@ class Forward:
                 out.ops.append(Op("call", [v], [snap], {"fn": "np.copy"}, [], op.loc))
             out.ops.extend(self.op(op, covered))
         if region is not self.tape.top:
-            if not covered:
-                out.ops += self._reserve(region, None, own=True)
             level = {"level": self.tape.level}
-            out.ops.extend(Op("push", [v], [], dict(level), [], None) for v in self.tape.recorded(region))
+            pushes = [Op("push", [v], [], dict(level), [], None) for v in self.tape.recorded(region)]
+            arrays = sum(1 for op in pushes if op.args[0].type.is_array)
+            out.ops += pushes[:arrays] + ([] if covered else self._reserve(region, None, own=True)) + pushes[arrays:]
             tag = self.tape.tag(region)
             if tag is not None:
                 value = Value("c", I64)
@@ -439,7 +439,7 @@ class Forward:
 
     def _for(self, op):
         body = op.regions[0]
-        if _has_loops(body) or not any(self._pushes(body)):
+        if _has_loops(body) or self._records_arrays(body) or not any(self._pushes(body)):
             return [Op("for", op.args, op.results, op.attrs, [self.region(body)], op.loc)]
         new = Op("for", op.args, op.results, op.attrs, [self.region(body, covered=True)], op.loc)
         start, stop, step = op.args[:3]
@@ -461,6 +461,11 @@ class Forward:
         body.yields = body.yields + [step.result]
         pre = [Op("const", [], [zero], {"value": 0}), Op("const", [], [one], {"value": 1})]
         return pre + [Op("while", op.args + [zero], op.results + [count], op.attrs, [cond, body], op.loc)]
+
+    def _records_arrays(self, region):
+        """Whether one pass through `region` (its branches included) pushes an array."""
+        regions = [region] + [r for op in walk(region) for r in op.regions]
+        return any(v.type.is_array for r in regions for v in self.tape.recorded(r))
 
     def _pushes(self, region, own=False):
         """(float pushes, int pushes) one pass through `region` makes; with its branches unless `own`."""

@@ -98,8 +98,10 @@ class Tape:
         return 1000 + list(self.records).index(id(region))
 
     def recorded(self, region):
-        """Values pushed when `region` ends, in push order."""
-        return self.records.get(id(region), [])
+        """Values pushed when `region` ends, in push order: arrays first (a pushed array reserves its
+        own room, taking stack the scalars' reservation must not count on), then scalars."""
+        values = self.records.get(id(region), [])
+        return [v for v in values if v.type.is_array] + [v for v in values if not v.type.is_array]
 
     def pops(self, region):
         """(popped value, primal value) for the mirror of `region`, in pop order."""

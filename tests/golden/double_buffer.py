@@ -22,9 +22,9 @@ def _double_buffer_grad(x):
             _fsp += 1
             _istack[_isp] = t_6
             _isp += 1
-        _istack = rt.reserve(_istack, _isp, 1)
         _fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, u_1)
         _fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, v)
+        _istack = rt.reserve(_istack, _isp, 1)
         _istack[_isp] = t_3
         _isp += 1
         u_1 = v
