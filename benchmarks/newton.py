@@ -29,21 +29,8 @@ def loss(a, b):
 primal = numba.njit(cache=True)(loss)
 
 
-def loss_autograd(a, b):
-    total = 0.0
-    for k in range(a.shape[0]):
-        x = 1.0
-        it = 0
-        while abs(x * x * x + a[k] * x - b[k]) > 1e-12 and it < 100:
-            step = (x * x * x + a[k] * x - b[k]) / (3.0 * x * x + a[k])
-            if step > 1.0:
-                step = 1.0
-            elif step < -1.0:
-                step = -1.0
-            x = x - step
-            it += 1
-        total = total + x * x
-    return total
+# autograd traces the same source: its arithmetic is on scalars and element reads only
+loss_autograd = loss
 
 
 def args(quick):
