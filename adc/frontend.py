@@ -86,11 +86,13 @@ def _parse_snippet(text, fn):
     try:
         return gast.parse(text)
     except SyntaxError:
-        # a lambda inside a larger expression: retry on the lambda's own text
+        pass
+    for left, right in ("()", "{}"):  # a lambda inside a larger expression or a dict entry: its lines alone
         try:
-            return gast.parse("(" + text.strip().rstrip(",") + ")")
+            return gast.parse(left + text.strip().rstrip(",") + right)
         except SyntaxError:
-            raise AdcSourceError(f"adc cannot parse the source of {fn.__qualname__}") from None
+            pass
+    raise AdcSourceError(f"adc cannot parse the source of {fn.__qualname__}")
 
 
 def _find_node(tree, fn, line0, dedent):

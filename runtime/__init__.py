@@ -252,6 +252,14 @@ def min_axis(x, axis):
     return np.min(x, axis=axis)
 
 
+def var_axis(x, axis):
+    return np.var(x, axis=axis)
+
+
+def std_axis(x, axis):
+    return np.std(x, axis=axis)
+
+
 def spread(g, x, axis):
     """`g`, reduced along `axis` of `x`, repeated back to `x`'s shape."""
     return np.broadcast_to(np.expand_dims(g, axis), np.shape(x)).copy()
@@ -295,7 +303,7 @@ def _reducer(reduce1):
 
 
 for _f, _r in ((sum_axis, np.sum), (mean_axis, np.mean), (prod_axis, np.prod), (max_axis, np.max),
-               (min_axis, np.min)):
+               (min_axis, np.min), (var_axis, np.var), (std_axis, np.std)):
     overload(_f)(_reducer(_r))
 
 
@@ -337,3 +345,8 @@ def _tie_share_numba(x, y, axis):
         hit = (x == spread(y, x, axis)) * 1.0
         return hit / spread(sum_axis(hit, axis), x, axis)
     return impl
+
+
+from .arrays import (along, concatenate, concatenate_part, diff_vjp, flip, hstack, hstack_part, inner,  # noqa: E402
+                     kron_vjp_a, kron_vjp_b, mask_add, pick, ravel, repeat_vjp, reshape, stack, stack_part,
+                     take_add, tile, tile_vjp, unpermute, vstack, vstack_part)

@@ -191,8 +191,8 @@ CASES = [
     (f_listcomp, (1.0,), "a list comprehension", "explicit for loop"),
     (f_no_rule, (np.ones(3),), "numpy.fft.fft, which has no derivative rule", "adc.primitive"),
     (f_slice, (np.ones(4),), "the attribute .ndim", "use .shape, .size, .T"),
-    (f_view_read_after_write, (np.ones(4),), "a slice read after its array is written", "copy the slice first"),
-    (f_view_write, (np.ones(4),), "a write through a slice", "copy the slice first"),
+    (f_view_read_after_write, (np.ones(4),), "a slice read after its array is written", "copy it first"),
+    (f_view_write, (np.ones(4),), "a write through a slice", "copy it first"),
     (f_loop_local, (1.0,), "the name 'last', which is only bound", "assign last before the loop"),
     (f_for_iter, (np.ones(3),), "a for loop over something other than range(...)", "loop over indices"),
 ]

@@ -55,8 +55,8 @@ def _edges(op):
     """(source, destination) pairs along which derivatives flow through `op`."""
     if op.opname in ("setitem", "iadd_item", "setslice", "iadd_slice"):
         return [(op.args[-1], op.args[0])]
-    if op.opname == "iadd":
-        return [(op.args[1], op.args[0])]
+    if op.opname == "iadd" or (op.opname == "call" and rules.RULES[op.attrs["fn"]].scatter):
+        return [(op.args[-1], op.args[0])]
     if op.opname == "pop":
         return [(op.result.twin, op.result)] if op.result.twin is not None else []
     if op.opname in ("for", "while", "if"):

@@ -45,6 +45,8 @@ class Tangents:
             handler = getattr(self, "op_" + op.opname, None)
             if handler is not None:
                 handler(op)
+            elif op.opname == "call" and rules.RULES[op.attrs["fn"]].scatter:
+                self.scatter(op)
             else:
                 self.b.add(_copy(op))
                 self.tangent_of(op)
@@ -84,6 +86,8 @@ class Tangents:
             terms = inline_template(self.b, template, [op.result] + list(op.args) + dargs, which)
         elif rule.elementwise:
             terms = [self._elementwise_term(rule, op, k, types) for k in which]
+        elif rule.linear:
+            return self._linear(op)
         else:
             fail(f"forward mode through {rule.key}, which has no forward-mode rule yet"
                  + (" (second derivatives of linear algebra are not supported yet)" if rule.key.startswith("la.") else ""),
@@ -94,6 +98,12 @@ class Tangents:
         if total.name in ("t", "c"):
             total.name = op.result.name + "_dot"
         return total
+
+    def _linear(self, op):
+        """A linear function's tangent: the function of the tangents (zero for a constant float
+        argument; integer arguments such as an axis stay as they are)."""
+        args = [self.t[a.id] if a.id in self.t else self.zero(a) if _is_float(a) else a for a in op.args]
+        return self.b.emit("call", args, attrs=dict(op.attrs), name=op.result.name + "_dot")
 
     def _elementwise_term(self, rule, op, k, types):
         """A diagonal Jacobian is its own transpose: the vjp template applied to the tangent."""
@@ -115,6 +125,13 @@ class Tangents:
                  f"give it one: {prim.__name__}.defjvp(jvp)")
         dargs = [self.t[a.id] if a.id in self.t else self.zero(a) for a in args]
         self.t[op.result.id] = inline_rule(self.b, prim.jvp, list(args) + dargs)
+
+    def scatter(self, op):
+        """buf[idx] += g: the same into the tangents."""
+        self.b.add(_copy(op))
+        buf, idx, g = op.args
+        if self.active(buf) and g.id in self.t:
+            self.b.emit("call", [self.t[buf.id], idx, self.t[g.id]], attrs=dict(op.attrs), nresults=0)
 
     def op_setitem(self, op):
         self.b.add(_copy(op))
@@ -209,6 +226,10 @@ class Tangents:
         self.b.add(Op(op.opname, args, list(op.results) + tres, dict(op.attrs), regions, op.loc, op.adjoint))
         for k, tr in zip(active, tres):
             self.t[op.results[k].id] = tr
+
+
+def _is_float(v):
+    return getattr(v.type, "is_float", False)
 
 
 def _copy(op):

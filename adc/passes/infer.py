@@ -122,11 +122,22 @@ def _getitem(op, types):
     if isinstance(base, TupleT):
         return base.elems[0] if len(set(base.elems)) == 1 else fail(
             "indexing a tuple of mixed types", op.loc, "unpack it: a, b = t")
+    if len(idx) == 1 and getattr(idx[0], "ndim", 0) and idx[0].dtype in ("int64", "bool"):
+        return _gather(op, base, idx[0])
     if any(isinstance(t, TupleT) or t.ndim or t.dtype not in ("int64", "bool") for t in idx):
         fail("indexing with a non-integer", op.loc, "index arrays with integers: x[i], A[i, j]")
     if base.ndim < len(idx):
         fail(f"{len(idx)} indices into an array of {base.ndim} dimensions", op.loc, "use one index per dimension")
     return T(base.dtype, base.ndim - len(idx))
+
+
+def _gather(op, base, idx):
+    """x[idx] with an integer array (rows of x) or a boolean mask of x's shape (a 1-D array)."""
+    if idx.dtype == "int64":
+        return T(base.dtype, base.ndim - 1 + idx.ndim)
+    if idx.ndim != base.ndim:
+        fail("a boolean mask of another rank than its array", op.loc, "index with a mask of the array's shape")
+    return T(base.dtype, 1)
 
 
 def _getslice(op, types):

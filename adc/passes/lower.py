@@ -19,15 +19,20 @@ from ..errors import fail
 from ..frontend import missing, parse_function
 from ..ir import Function, Value
 from .builder import Builder
+from . import npcalls
 from .fence import fence
 
 _BINOPS = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
            gast.FloorDiv: "floordiv", gast.Mod: "mod", gast.Pow: "pow"}
 _CMPOPS = {gast.Lt: "lt", gast.LtE: "le", gast.Gt: "gt", gast.GtE: "ge", gast.Eq: "eq", gast.NotEq: "ne"}
 _METHODS = {"copy": np.copy, "sum": np.sum, "dot": np.dot, "mean": np.mean, "prod": np.prod, "max": np.max,
-            "min": np.min}
+            "min": np.min, "std": np.std, "var": np.var, "reshape": np.reshape, "ravel": np.ravel,
+            "flatten": np.ravel, "transpose": np.transpose, "swapaxes": np.swapaxes, "squeeze": np.squeeze,
+            "cumsum": np.cumsum, "cumprod": np.cumprod, "conj": np.conj, "conjugate": np.conj,
+            "argmax": np.argmax, "argmin": np.argmin, "clip": np.clip, "trace": np.trace, "repeat": np.repeat}
+_ATTRIBUTES = {"T": np.transpose, "real": np.real, "imag": np.imag}
 _AXIS_REDUCTIONS = {np.sum: "sum", np.mean: "mean", np.prod: "prod", np.max: "max", np.min: "min",
-                    np.amax: "max", np.amin: "min"}
+                    np.amax: "max", np.amin: "min", np.std: "std", np.var: "var"}
 _RET, _RETVAL, _BRK, _CONT = ".ret", ".retval", ".brk", ".cont"
 
 
@@ -453,9 +458,12 @@ class Lowerer:
             return self.b.emit("shape", [base], name="shape")
         if node.attr == "size":
             return self.b.emit("size", [base], name="n")
-        if node.attr == "T":
-            return self.call_rule(node, np.transpose, [base])
-        self.fail(node, f"the attribute .{node.attr}", "use .shape, .size, .T, or a NumPy function")
+        if node.attr in _ATTRIBUTES:
+            return self.call_rule(node, _ATTRIBUTES[node.attr], [base])
+        self.fail(node, f"the attribute .{node.attr}", "use .shape, .size, .T, .real, .imag, or a NumPy function")
+
+    def expr_List(self, node):  # only as a call's argument (the fence sees to it): np.stack([a, b])
+        return self.expr_Tuple(node)
 
     def expr_Tuple(self, node):
         parts = [self.value(e) for e in node.elts]
@@ -561,7 +569,7 @@ class Lowerer:
         return LocalFn(node, self.parsed)
 
     def expr_Call(self, node):
-        if node.keywords and not self._reduction_keywords(node):
+        if node.keywords and not (self._reduction_keywords(node) or self._bound_keywords(node)):
             self.fail(node, "keyword arguments in a call", "pass the arguments by position")
         if isinstance(node.func, gast.Attribute) and self.static(node.func) is None:
             return self.method_call(node)
@@ -570,6 +578,8 @@ class Lowerer:
             self.fail(node.func, "a call of a value that is not a function", "call a function by its name")
         if isinstance(fn, LocalFn):
             return self.inline_local(node, fn)
+        if fn.obj is np.einsum:
+            return npcalls.einsum(self, node)
         return self.call_object(node, fn.obj, [self.expr(a) for a in node.args])
 
     def method_call(self, node):
@@ -577,16 +587,21 @@ class Lowerer:
         target = _METHODS.get(node.func.attr)
         if target is None:
             self.fail(node, f"the method .{node.func.attr}()", "call the NumPy function instead: np.f(x)")
-        args = [base] + [self.value(a) for a in node.args]
-        if node.keywords:
-            return self.reduce_axis(node, target, args)
-        return self.call_rule(node, target, args)
+        args = [self.value(a) for a in node.args]
+        if target is np.reshape and len(args) != 1:  # x.reshape(m, n)
+            args = [self.expr_Tuple(gast.Tuple(elts=node.args, ctx=gast.Load()))]
+        return self.call_object(node, target, [base] + args)
+
+    def _bound_keywords(self, node):
+        fn = self.static(node.func)
+        method = _METHODS.get(node.func.attr) if isinstance(node.func, gast.Attribute) and fn is None else None
+        return _hashable(method or getattr(fn, "obj", None)) in npcalls.SIGNATURES
 
     def _reduction_keywords(self, node):
-        """Keywords adc takes: axis= and keepdims= (constants) on sum, mean, prod, max, min."""
+        """Keywords adc takes: axis= and keepdims= (constants) on sum, mean, prod, max, min, std, var."""
         fn = self.static(node.func)
-        is_method = isinstance(node.func, gast.Attribute) and fn is None and node.func.attr in _METHODS
-        if not (is_method or (isinstance(fn, Static) and _hashable(fn.obj) in _AXIS_REDUCTIONS)):
+        method = _METHODS.get(node.func.attr) if isinstance(node.func, gast.Attribute) and fn is None else None
+        if _hashable(method or getattr(fn, "obj", None)) not in _AXIS_REDUCTIONS:
             return False
         for k in node.keywords:
             if k.arg not in ("axis", "keepdims"):
@@ -623,8 +638,18 @@ class Lowerer:
             return self.b.emit("len", [self.as_value(args[0], node.args[0])], name="n")
         if obj in (float, int) and len(args) == 1:
             return self.b.emit("cast", [self.as_value(args[0], node)], attrs={"dtype": "float64" if obj is float else "int64"})
-        if node.keywords:
+        if _hashable(obj) in npcalls.SIGNATURES:
+            args = npcalls.bind(self, node, obj, args)
+        elif node.keywords:
             return self.reduce_axis(node, obj, [self.as_value(a, node) for a in args])
+        if _hashable(obj) in npcalls.JOINS:
+            return npcalls.join(self, node, obj, args)
+        if obj is np.linalg.svd or _hashable(obj) in npcalls.DECOMPOSITIONS:
+            return npcalls.decompose(self, node, obj, [self.as_value(a, node) for a in args])
+        if obj is np.tensordot:
+            return npcalls.tensordot(self, node, args)
+        if obj is np.flip and len(args) == 2:
+            return self.b.emit("call", args, attrs={"fn": "rt.flip"})
         if rules.key_of(obj) is not None:
             return self.call_rule(node, obj, [self.as_value(a, node) for a in args])
         fn = getattr(obj, "py_func", obj)  # a numba dispatcher: differentiate its Python source

@@ -121,6 +121,8 @@ class Reverse:
             handler = getattr(self, "op_" + op.opname, None)
             if handler is not None:
                 handler(op)
+            elif op.opname == "call" and rules.RULES[op.attrs["fn"]].scatter:
+                self.scatter(op)
             elif differentiable(op) and any(self.active(r) for r in op.results):
                 self.rule(op)
 
@@ -135,6 +137,8 @@ class Reverse:
             return self.accumulate(op.args[0], g)
         rule = rules.RULES[key]
         which = [k for k, a in enumerate(op.args) if self.active(a)]
+        if rule.part is not None:
+            return self.parts(rule, op, g, which)
         found = rules.template_for(rule, [a.type for a in op.args], which)
         if found is None:
             raise AdcTypeError(f"{key} has no reverse-mode rule for arguments {[str(a.type) for a in op.args]}")
@@ -144,6 +148,14 @@ class Reverse:
         contribs = inline_template(self.b, template, [g] + values, which)
         for k, c in zip(which, contribs):
             self.accumulate(op.args[k], self.unbroadcast(rule, op, op.args[k], c))
+
+    def parts(self, rule, op, g, which):
+        """A variadic rule (concatenate, stack): each array's part of the adjoint, by its position."""
+        args = [self.read(a, op) for a in op.args]
+        for k in which:
+            index = self.b.const(k - rule.lead)
+            self.accumulate(op.args[k], self.b.emit("call", [g, index] + args, attrs={"fn": rule.part},
+                                                    name=op.args[k].name + "_bar"))
 
     def unbroadcast(self, rule, op, x, c):
         if not rule.broadcasting or not op.result.type.is_array:
@@ -245,11 +257,27 @@ class Reverse:
         self.b.emit("setslice", [buf] + idx + [self.b.const(0.0)], attrs=dict(op.attrs), nresults=0)
 
     def op_getitem(self, op):
+        if len(op.args) == 2 and op.args[1].type.is_array:
+            return self.gather(op)
         g = self.adj.pop(op.result.id, None)
         if g is None or not self.active(op.args[0]):
             return
         idx = [self.read(i) for i in op.args[1:]]
         self.b.emit("iadd_item", [self.adj[op.args[0].id]] + idx + [g], nresults=0)
+
+    def gather(self, op):
+        """y = x[idx] (integer array: repeated indices add up) or x[mask]: scatter y_bar back."""
+        x, idx, y = op.args[0], op.args[1], op.result
+        if self.active(x) and self.active(y):
+            helper = "rt.take_add" if idx.type.dtype == "int64" else "rt.mask_add"
+            self.b.emit("call", [self.adj[x.id], self.read(idx), self.adj[y.id]], attrs={"fn": helper}, nresults=0)
+
+    def scatter(self, op):
+        """buf[idx] += g (a gather's adjoint, differentiated again): g_bar += buf_bar[idx]."""
+        buf, idx, g = op.args
+        if self.active(buf) and self.active(g):
+            self.b.emit("iadd", [self.adj[g.id], self.b.emit("getitem", [self.adj[buf.id], self.read(idx)])],
+                        nresults=0)
 
     def op_setitem(self, op):
         arr, val = op.args[0], op.args[-1]

@@ -123,7 +123,7 @@ class _Mutations:
             return v
 
         for op in walk(fn.body):
-            for a, b in _array_phi_edges(op) + ([(op.result, op.args[0])] if op.opname == "getslice" else []):
+            for a, b in _array_phi_edges(op) + ([(op.result, op.args[0])] if _is_view(op) else []):
                 parent[find(a.id)] = find(b.id)
         self.find = find
         self.writes = {}  # alias class -> positions of writes
@@ -186,26 +186,33 @@ def _check_views(fn, find):
     regions = [fn.body] + [r for op in walk(fn.body) for r in op.regions]
     for region in regions:
         for k, op in enumerate(region.ops):
-            if op.opname != "getslice":
+            if not _is_view(op):
                 continue
             view, cls = op.result, find(op.args[0].id)
+            kind = "slice" if op.opname == "getslice" else f"view ({op.attrs['fn']} of an array)"
             if view in region.yields or any(view in r.yields for o in walk(region) for r in o.regions):
-                _view_error(op, "a slice carried out of its loop or branch")
+                _view_error(op, f"a {kind} carried out of its loop or branch")
             for later in region.ops[k + 1:]:
                 users = [o for o in walk(Region([], [later])) if view in o.args]
                 if users and any(o.opname in _WRITES and o.args[0] is view for o in users):
-                    _view_error(later, "a write through a slice")
+                    _view_error(later, f"a write through a {kind}")
                 if users and not later.regions and later.opname not in _WRITES:
                     continue
                 if any(o.opname in _WRITES and find(o.args[0].id) == cls for o in walk(Region([], [later]))):
                     if any(view in o.args for o in region.ops[region.ops.index(later) + 1:]
                            for o in walk(Region([], [o]))) or (users and later.regions):
-                        _view_error(later, "a slice read after its array is written")
+                        _view_error(later, f"a {kind} read after its array is written")
+
+
+def _is_view(op):
+    """A slice, or a call that may return a view of its first argument (reshape, transpose)."""
+    from .. import rules
+    return op.opname == "getslice" or (op.opname == "call" and rules.RULES[op.attrs["fn"]].view)
 
 
 def _view_error(op, what):
     from ..errors import fail
-    fail(what, op.loc, "copy the slice first: y = x[a:b].copy(), or index the array itself")
+    fail(what, op.loc, "copy it first: y = x[a:b].copy(), or index the array itself")
 
 
 def _handed_in(op):

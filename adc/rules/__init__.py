@@ -7,3 +7,4 @@ from .core import RULES, Rule, jvp_template_for, key_of, template_for  # noqa: F
 from . import math as _math  # noqa: F401  (registers rules)
 from . import numpy as _numpy  # noqa: F401  (registers rules)
 from . import linalg as _linalg  # noqa: F401  (registers rules)
+from . import arrays as _arrays  # noqa: F401  (registers rules)

@@ -22,15 +22,22 @@ class Rule:
     elementwise: bool = False  # diagonal Jacobian: the vjp template applied to a tangent is the jvp
     templates: list = field(default_factory=list)  # (when(*arg types) -> bool, vjp template)
     jvp_templates: list = field(default_factory=list)  # (when, jvp template)
+    linear: bool = False  # linear in its float arguments: the tangent is the call on the tangents
+    view: bool = False  # may return a view of its first argument (no writes through it)
+    part: str = None  # variadic (axis?, *xs): key of the helper giving the adjoint part of xs[k]
+    lead: int = 0  # arguments before the variadic ones
+    scatter: bool = False  # call(buf, index, g) adds g into buf at index (an effect, no result)
 
 
 RULES = {}  # key -> Rule
 BY_OBJECT = {}  # id(python object) -> key
 
 
-def defrule(key, *objs, typer, nondiff=False, broadcasting=False, pure=True, elementwise=False):
+def defrule(key, *objs, typer, nondiff=False, broadcasting=False, pure=True, elementwise=False, linear=False,
+            view=False, part=None, lead=0, scatter=False):
     """Register primitive `key`, called as `objs` in user code."""
-    RULES[key] = Rule(key, typer, nondiff=nondiff, broadcasting=broadcasting, pure=pure, elementwise=elementwise)
+    RULES[key] = Rule(key, typer, nondiff=nondiff, broadcasting=broadcasting, pure=pure, elementwise=elementwise,
+                      linear=linear, view=view, part=part, lead=lead, scatter=scatter)
     for obj in objs:
         BY_OBJECT[id(obj)] = key
     return RULES[key]

@@ -7,7 +7,7 @@ import numpy as np
 
 import adc_runtime as rt
 
-from .core import (defrule, elementwise, first, jvp, reduction, same_dtype, to_bool, vjp)
+from .core import (BY_OBJECT, defrule, elementwise, first, jvp, reduction, same_dtype, to_bool, vjp)
 from ..ir import T
 
 
@@ -137,8 +137,12 @@ jvp("np.transpose")(lambda y, x, dx: np.transpose(dx))
 
 # ---------------------------------------------------------------- construction
 
+def _shape_rank(shape):
+    return len(shape.elems) if hasattr(shape, "elems") else 1
+
+
 def _alloc(shape):
-    return T("float64", len(shape.elems) if hasattr(shape, "elems") else 1)
+    return T("float64", _shape_rank(shape))
 
 
 defrule("np.zeros", np.zeros, typer=_alloc, nondiff=True)
@@ -264,9 +268,87 @@ defrule("np.argmax", np.argmax, typer=lambda x: T("int64"), nondiff=True)
 defrule("np.argmin", np.argmin, typer=lambda x: T("int64"), nondiff=True)
 
 defrule("np.cumsum", np.cumsum, typer=lambda x: T("float64", 1))
+
+
+def _no_flattening(x):
+    from ..errors import AdcTypeError
+    raise AdcTypeError("np.cumprod takes 1-D arrays here; flatten first: np.cumprod(x.ravel())")
 vjp("np.cumsum", when=lambda x: x.ndim == 1)(lambda g, y, x: np.cumsum(g[::-1])[::-1])
+vjp("np.cumsum", when=lambda x: x.ndim == 2)(lambda g, y, x: rt.reshape(np.cumsum(g[::-1])[::-1], x.shape))
 jvp("np.cumsum")(lambda y, x, dx: np.cumsum(dx))
 
 defrule("np.linalg.norm", np.linalg.norm, typer=lambda x: T("float64"))
 vjp("np.linalg.norm")(lambda g, y, x: g * x / y)
 jvp("np.linalg.norm")(lambda y, x, dx: np.sum(x * dx) / y)
+
+
+# ---------------------------------------------------------------- spread, cumulative products, more ufuncs
+
+defrule("np.var", np.var, typer=lambda x: T("float64"))
+defrule("np.std", np.std, typer=lambda x: T("float64"))
+vjp("np.var")(lambda g, y, x: g * 2.0 * (x - np.mean(x)) / x.size)
+vjp("np.std")(lambda g, y, x: g * (x - np.mean(x)) / (x.size * y))
+jvp("np.var")(lambda y, x, dx: 2.0 * np.mean((x - np.mean(x)) * dx))
+jvp("np.std")(lambda y, x, dx: np.mean((x - np.mean(x)) * dx) / y)
+for _name in ("var", "std"):
+    defrule(f"rt.{_name}_axis", getattr(rt, f"{_name}_axis"), typer=_reduced)
+vjp("rt.var_axis")(lambda g, y, x, axis: (
+    rt.spread(g, x, axis) * 2.0 * (x - rt.expand_axis(rt.mean_axis(x, axis), axis)) / x.shape[axis], 0))
+vjp("rt.std_axis")(lambda g, y, x, axis: (
+    rt.spread(g / y, x, axis) * (x - rt.expand_axis(rt.mean_axis(x, axis), axis)) / x.shape[axis], 0))
+jvp("rt.var_axis")(lambda y, x, axis, dx, daxis: (
+    2.0 * rt.mean_axis((x - rt.expand_axis(rt.mean_axis(x, axis), axis)) * dx, axis), 0))
+jvp("rt.std_axis")(lambda y, x, axis, dx, daxis: (
+    rt.mean_axis((x - rt.expand_axis(rt.mean_axis(x, axis), axis)) * dx, axis) / y, 0))
+
+defrule("np.cumprod", np.cumprod, typer=lambda x: T("float64", 1 if x.ndim == 1 else _no_flattening(x)))
+vjp("np.cumprod", when=lambda x: x.ndim == 1)(lambda g, y, x: np.cumsum((g * y)[::-1])[::-1] / x)
+jvp("np.cumprod")(lambda y, x, dx: y * np.cumsum(dx / x))
+BY_OBJECT[id(np.average)] = "np.mean"
+
+_ufunc("sinc", lambda g, y, x: g * (np.cos(3.141592653589793 * x) - y) / (x + (x == 0.0)))
+_ufunc("fmod", lambda g, y, a, b: (g, -g * np.trunc(a / b)), broadcasting=True)
+_ufunc("remainder", lambda g, y, a, b: (g, -g * np.floor(a / b)), broadcasting=True)
+_ufunc("mod", lambda g, y, a, b: (g, -g * np.floor(a / b)), broadcasting=True)
+_ufunc("copysign", lambda g, y, a, b: (g * np.sign(a) * np.sign(y), 0.0 * g), broadcasting=True)
+_ufunc("float_power", lambda g, y, a, b: (g * b * a ** (b - 1), g * y * np.log(a)), broadcasting=True)
+for _name in ("greater", "greater_equal", "less", "less_equal", "equal", "not_equal", "logical_and",
+              "logical_or", "logical_xor"):
+    _ufunc(_name, typer=to_bool, nondiff=True, broadcasting=True)
+_ufunc("logical_not", typer=to_bool, nondiff=True)
+
+# ---------------------------------------------------------------- constants and ranges
+
+defrule("np.eye", np.eye, typer=lambda n: T("float64", 2), nondiff=True)
+defrule("np.identity", np.identity, typer=lambda n: T("float64", 2), nondiff=True)
+defrule("np.arange", np.arange, typer=lambda *t: T(same_dtype(*t).dtype, 1), nondiff=True)
+defrule("np.linspace", np.linspace, typer=lambda *t: T("float64", 1), nondiff=True)
+defrule("np.full", np.full, typer=lambda shape, v: T(v.dtype if v.dtype != "int64" else "float64", _shape_rank(shape)))
+vjp("np.full")(lambda g, y, shape, v: (0, np.sum(g)))
+jvp("np.full")(lambda y, shape, v, dshape, dv: (0, np.full(y.shape, dv)))
+
+# ---------------------------------------------------------------- complex numbers (autograd's convention: the
+# gradient of a real f at z = x + iy is df/dx - i df/dy, so holomorphic rules read as in the real case)
+
+
+def _is_complex(x, *rest):
+    return x.dtype == "complex128"
+
+
+def _real_part(x):
+    return T("float64", x.ndim)
+
+
+defrule("np.real", np.real, typer=_real_part)
+defrule("np.imag", np.imag, typer=_real_part)
+defrule("np.conj", np.conj, np.conjugate, typer=first, linear=True)
+defrule("np.angle", np.angle, typer=_real_part)
+vjp("np.real")(lambda g, y, x: g)
+vjp("np.imag", when=_is_complex)(lambda g, y, x: -1j * g)
+vjp("np.imag")(lambda g, y, x: 0.0 * g)
+vjp("np.conj")(lambda g, y, x: np.conj(g))
+vjp("np.angle", when=_is_complex)(lambda g, y, x: g * np.conj(x * 1j) / (x * np.conj(x)).real)
+vjp("np.angle")(lambda g, y, x: 0.0 * g)
+jvp("np.real")(lambda y, x, dx: np.real(dx))
+jvp("np.imag")(lambda y, x, dx: np.imag(dx))
+jvp("np.angle")(lambda y, x, dx: np.imag(dx / x))

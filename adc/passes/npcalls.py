@@ -1,0 +1,171 @@
+"""How `lower` spells the NumPy calls that are more than one rule applied to positional arguments.
+
+Contract: each function takes the `Lowerer`, the call's gast node and its
+lowered arguments, and returns the IR value of the call (or None when the
+call is not of its kind). Covered here:
+
+- keyword arguments, bound to positions with NumPy's defaults (`SIGNATURES`);
+- joins of a tuple or list of arrays: `np.concatenate((a, b), axis=1)` becomes
+  `rt.concatenate(1, a, b)`, whose adjoint hands each array its part;
+- decompositions with several outputs (`w, V = np.linalg.eigh(A)`): one call
+  per output, so each output has its own adjoint and the unused ones cost nothing;
+- `np.einsum` with the common subscripts and `np.tensordot` with an axes
+  count, rewritten to products, transposes and sums.
+"""
+import gast
+import numpy as np
+
+import adc_runtime as rt
+
+REQUIRED = object()
+
+SIGNATURES = {  # parameters after which keywords bind; (name, default) is optional, None leaves it out
+    np.concatenate: ("arrays", ("axis", 0)),
+    np.stack: ("arrays", ("axis", 0)),
+    np.diag: ("v", ("k", 0)),
+    np.triu: ("m", ("k", 0)),
+    np.tril: ("m", ("k", 0)),
+    np.flip: ("m", ("axis", None)),
+    np.squeeze: ("a", "axis"),
+    np.expand_dims: ("a", "axis"),
+    np.roll: ("a", "shift"),
+    np.tile: ("a", "reps"),
+    np.repeat: ("a", "repeats"),
+    np.swapaxes: ("a", "axis1", "axis2"),
+    np.reshape: ("a", "shape"),
+    np.clip: ("a", "a_min", "a_max"),
+    np.tensordot: ("a", "b", ("axes", 2)),
+    np.linalg.svd: ("a", ("full_matrices", True), ("compute_uv", True)),
+}
+
+
+def bind(lw, node, fn, args):
+    """`args` and the call's keywords in `fn`'s parameter order, defaults filled in."""
+    params = SIGNATURES[fn]
+    names = [p if isinstance(p, str) else p[0] for p in params]
+    bound = dict(zip(names, args))
+    if len(args) > len(params):
+        lw.fail(node, f"a call with {len(args)} arguments to {_name(fn)}", "pass the arguments NumPy documents")
+    for k in node.keywords:
+        if k.arg not in names or k.arg in bound:
+            lw.fail(k.value, f"the keyword {k.arg}= of {_name(fn)}", f"adc takes: {', '.join(names)}")
+        bound[k.arg] = lw.expr(k.value)
+    out = []
+    for p, name in zip(params, names):
+        if name in bound:
+            out.append(bound[name])
+        elif isinstance(p, str):
+            lw.fail(node, f"{_name(fn)} without {name}=", f"pass {name} (adc must know the result's rank)")
+        elif p[1] is not None:
+            out.append(lw.b.const(p[1]))
+    return out
+
+
+def _name(fn):
+    return f"np.{'linalg.' if fn.__module__.endswith('linalg') else ''}{fn.__name__}"
+
+
+# ---------------------------------------------------------------- joins
+
+JOINS = {np.concatenate: "rt.concatenate", np.stack: "rt.stack", np.hstack: "rt.hstack", np.vstack: "rt.vstack"}
+
+
+def join(lw, node, fn, args):
+    arrays = lw.tuples.get(getattr(args[0], "id", None))
+    if arrays is None:
+        lw.fail(node, f"{_name(fn)} of a value that is not a tuple written out", "write the arrays out: (a, b, c)")
+    lead = args[1:2] if fn in (np.concatenate, np.stack) else []
+    return lw.b.emit("call", lead + list(arrays), attrs={"fn": JOINS[fn]})
+
+
+# ---------------------------------------------------------------- decompositions
+
+DECOMPOSITIONS = {
+    np.linalg.eigh: ("np.linalg.eigvalsh", "la.eigh_vectors"),
+    np.linalg.qr: ("la.qr_q", "la.qr_r"),
+    np.linalg.slogdet: ("la.slogdet_sign", "la.logdet"),
+}
+
+
+def decompose(lw, node, fn, args):
+    """One call per output; their tuple, known to `lw`, is what unpacking and indexing see."""
+    if fn is np.linalg.svd:
+        a, full, uv = args
+        if lw.b.consts.get(uv.id) is False:
+            return lw.b.emit("call", [a, full], attrs={"fn": "la.svd_s"}, name="s")
+        keys, args = ("la.svd_u", "la.svd_s", "la.svd_vt"), [a, full]
+    else:
+        keys = DECOMPOSITIONS[fn]
+    parts = [lw.b.emit("call", list(args), attrs={"fn": key}, name=key.split("_")[-1]) for key in keys]
+    t = lw.b.emit("tuple", parts, name="parts")
+    lw.tuples[t.id] = parts
+    return t
+
+
+# ---------------------------------------------------------------- einsum and tensordot
+
+EINSUM = {  # subscripts with letters renamed in order of first appearance
+    "i,i->": lambda a, b: np.dot(a, b),
+    "i,i->i": lambda a, b: a * b,
+    "i,j->ij": lambda a, b: np.outer(a, b),
+    "ij,j->i": lambda a, b: np.dot(a, b),
+    "i,ij->j": lambda a, b: np.dot(a, b),
+    "ij,i->j": lambda a, b: np.dot(b, a),
+    "ij,jk->ik": lambda a, b: np.dot(a, b),
+    "ij,kj->ik": lambda a, b: np.dot(a, b.T),
+    "ij,ik->jk": lambda a, b: np.dot(a.T, b),
+    "ij,jk->ki": lambda a, b: np.dot(a, b).T,
+    "ij,ij->": lambda a, b: np.sum(a * b),
+    "ij,ij->ij": lambda a, b: a * b,
+    "ij,ij->i": lambda a, b: rt.sum_axis(a * b, 1),
+    "ij,ji->": lambda a, b: np.sum(a * b.T),
+    "i->": lambda a: np.sum(a),
+    "ij->": lambda a: np.sum(a),
+    "ij->ji": lambda a: np.transpose(a),
+    "ij->i": lambda a: rt.sum_axis(a, 1),
+    "ij->j": lambda a: rt.sum_axis(a, 0),
+    "ii->": lambda a: np.trace(a),
+    "ii->i": lambda a: np.diag(a, 0),
+}
+
+
+def canonical(subscripts):
+    """'ab,bc->ac' -> 'ij,jk->ik': letters renamed in order of first appearance."""
+    names = {}
+    for ch in subscripts:
+        if ch.isalpha() and ch not in names:
+            names[ch] = "ijklmnop"[len(names)]
+    return "".join(names.get(ch, ch) for ch in subscripts.replace(" ", ""))
+
+
+def einsum(lw, node):
+    from .lower import inline_template
+    spec = node.args[0] if node.args else None
+    if not (isinstance(spec, gast.Constant) and isinstance(spec.value, str)) or node.keywords:
+        lw.fail(node, "np.einsum without its subscripts written as a string", 'write them out: np.einsum("ij,jk->ik", a, b)')
+    key = canonical(spec.value if "->" in spec.value else spec.value + "->" + _implicit_output(spec.value))
+    template = EINSUM.get(key)
+    if template is None:
+        lw.fail(node, f"np.einsum with subscripts '{spec.value}'", "adc rewrites one- and two-operand "
+                f"contractions of matrices and vectors ({', '.join(EINSUM)}); write others with np.dot and np.sum")
+    args = [lw.value(a) for a in node.args[1:]]
+    if len(args) != key.count(",") + 1:
+        lw.fail(node, f"np.einsum('{spec.value}') with {len(args)} operands", "pass one array per operand")
+    return inline_template(lw.b, template, args, [0])[0]
+
+
+def _implicit_output(spec):
+    """NumPy's implicit output: the letters that appear once, in alphabetical order."""
+    letters = [ch for ch in spec if ch.isalpha()]
+    return "".join(sorted(ch for ch in set(letters) if letters.count(ch) == 1))
+
+
+TENSORDOT = {0: lambda a, b: np.outer(a, b), 1: lambda a, b: np.dot(a, b), 2: lambda a, b: np.sum(a * b)}
+
+
+def tensordot(lw, node, args):
+    from .lower import inline_template
+    axes = lw.b.const_int(args[2])
+    if axes not in TENSORDOT:
+        lw.fail(node, "np.tensordot with these axes", "pass an integer axes= of 0, 1 or 2 (for arrays of rank 1 and 2)")
+    return inline_template(lw.b, TENSORDOT[axes], args[:2], [0])[0]
