@@ -100,12 +100,17 @@ def hstack_part(g, k, *xs):
     return along(g, axis, off, off + xs[k].shape[axis])
 
 
-@register_jitable
 def vstack_part(g, k, *xs):
     if xs[0].ndim == 1:
         return pick(g, 0, k)
-    off = _offset(k, 0, xs)
-    return along(g, 0, off, off + xs[k].shape[0])
+    return concatenate_part(g, k, 0, *xs)
+
+
+@overload(vstack_part)
+def _vstack_part_numba(g, k, *xs):
+    if xs[0].ndim == 1:
+        return lambda g, k, *xs: pick(g, 0, k)
+    return lambda g, k, *xs: concatenate_part(g, k, 0, *xs)
 
 
 # ---------------------------------------------------------------- reshaping, tiling, flipping

@@ -107,3 +107,208 @@ def cholesky_jvp(l, da):
 @register_jitable
 def trace_vjp(g, a):
     return g * np.eye(a.shape[0])
+
+
+# ---------------------------------------------------------------- decompositions with several outputs, one
+# helper per output (adc lowers `w, V = np.linalg.eigh(A)` to one call each: each output has its own adjoint)
+
+@register_jitable
+def _gaps(w):
+    """F with F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it."""
+    n = w.shape[0]
+    f = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                f[i, j] = 1.0 / (w[j] - w[i])
+    return f
+
+
+@register_jitable
+def eigh_vectors(a):
+    """V of w, V = eigh(A)."""
+    return np.linalg.eigh(a)[1]
+
+
+@register_jitable
+def eigh_vectors_vjp(g, a):
+    """A_bar for V = eigh(A)[1] (distinct eigenvalues): V (F * V^T g) V^T."""
+    w, v = np.linalg.eigh(a)
+    return np.dot(np.dot(v, _gaps(w) * np.dot(v.T, g)), v.T)
+
+
+@register_jitable
+def eigh_vectors_jvp(a, da):
+    """dV = V (F * V^T dA V)."""
+    w, v = np.linalg.eigh(a)
+    return np.dot(v, _gaps(w) * np.dot(np.dot(v.T, da), v))
+
+
+@register_jitable
+def _thin_svd(a, full):
+    if full and a.shape[0] != a.shape[1]:
+        raise ValueError("adc differentiates the thin SVD of a non-square matrix: pass full_matrices=False")
+    return np.linalg.svd(a, full_matrices=False)
+
+
+@register_jitable
+def svd_u(a, full):
+    return _thin_svd(a, full)[0]
+
+
+@register_jitable
+def svd_s(a, full):
+    return _thin_svd(a, full)[1]
+
+
+@register_jitable
+def svd_vt(a, full):
+    return _thin_svd(a, full)[2]
+
+
+@register_jitable
+def _svd_gaps(s):
+    """F with F[i, j] = 1 / (s[j]^2 - s[i]^2) off the diagonal, 0 on it."""
+    return _gaps(s * s)
+
+
+@register_jitable
+def svd_s_vjp(g, a):
+    """A_bar for s = svd(A)[1]: U diag(g) V^T."""
+    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    return np.dot(u * g, vt)
+
+
+@register_jitable
+def svd_u_vjp(g, a):
+    """A_bar for U = svd(A)[0]: U (F * (U^T g - g^T U)) S V^T + (I - U U^T) g S^-1 V^T."""
+    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    j = _svd_gaps(s) * (np.dot(u.T, g) - np.dot(g.T, u))
+    inner = np.dot(np.dot(u, j * s), vt)
+    outer = np.dot((g - np.dot(u, np.dot(u.T, g))) / s, vt)
+    return inner + outer
+
+
+@register_jitable
+def svd_vt_vjp(g, a):
+    """A_bar for Vt = svd(A)[2], with gV = g^T: U S (F * (V^T gV - gV^T V)) V^T + U S^-1 gV^T (I - V V^T)."""
+    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    v, gv = vt.T.copy(), g.T.copy()
+    k = _svd_gaps(s) * (np.dot(v.T, gv) - np.dot(gv.T, v))
+    inner = np.dot(np.dot(u, (s * k.T).T), vt)
+    outer = np.dot(u, (gv.T - np.dot(np.dot(gv.T, v), vt)) / np.expand_dims(s, 1))
+    return inner + outer
+
+
+@register_jitable
+def svd_s_jvp(a, da):
+    """ds = diag(U^T dA V)."""
+    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    return np.sum(u * np.dot(da, vt.T), axis=0)
+
+
+@register_jitable
+def svd_u_jvp(a, da):
+    """dU = U (F * (P S + S P^T)) + (I - U U^T) dA V S^-1, with P = U^T dA V."""
+    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    dav = np.dot(da, vt.T)
+    p = np.dot(u.T, dav)
+    return np.dot(u, _svd_gaps(s) * (p * s + (p * s).T)) + (dav - np.dot(u, p)) / s
+
+
+@register_jitable
+def svd_vt_jvp(a, da):
+    """dVt = dV^T, dV = V (F * (S P + P^T S)) + (I - V V^T) dA^T U S^-1."""
+    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    v = vt.T.copy()
+    dau = np.dot(da.T, u)
+    p = np.dot(u.T, np.dot(da, v))
+    sp = (s * p.T).T
+    dv = np.dot(v, _svd_gaps(s) * (sp + sp.T)) + (dau - np.dot(v, np.dot(v.T, dau))) / s
+    return dv.T.copy()
+
+
+@register_jitable
+def qr_q(a):
+    return np.linalg.qr(a)[0]
+
+
+@register_jitable
+def qr_r(a):
+    return np.linalg.qr(a)[1]
+
+
+@register_jitable
+def _copyltu(m):
+    """The symmetric matrix with m's lower triangle."""
+    return np.tril(m, -1) + np.tril(m, -1).T + np.diag(np.diag(m))
+
+
+@register_jitable
+def _qr_back(q, r, gq, m):
+    """(gQ + Q copyltu(M)) R^-T, for A = QR with m rows >= n columns."""
+    b = gq + np.dot(q, _copyltu(m))
+    return np.linalg.solve(r, b.T).T.copy()
+
+
+@register_jitable
+def qr_q_vjp(g, a):
+    """A_bar for Q = qr(A)[0]: M = -g^T Q."""
+    q, r = np.linalg.qr(a)
+    return _qr_back(q, r, g, -np.dot(g.T, q))
+
+
+@register_jitable
+def qr_r_vjp(g, a):
+    """A_bar for R = qr(A)[1]: M = R g^T."""
+    q, r = np.linalg.qr(a)
+    return _qr_back(q, r, np.zeros_like(q), np.dot(r, g.T))
+
+
+@register_jitable
+def _qr_tangent(a, da):
+    """(Q, R, C, Omega): C = Q^T dA R^-1, Omega its antisymmetric part from the strict lower triangle."""
+    q, r = np.linalg.qr(a)
+    c = np.linalg.solve(r.T, np.dot(q.T, da).T).T.copy()
+    omega = np.tril(c, -1) - np.tril(c, -1).T
+    return q, r, c, omega
+
+
+@register_jitable
+def qr_q_jvp(a, da):
+    """dQ = dA R^-1 - Q (C - Omega)."""
+    q, r, c, omega = _qr_tangent(a, da)
+    return np.linalg.solve(r.T, da.T).T - np.dot(q, c - omega)
+
+
+@register_jitable
+def qr_r_jvp(a, da):
+    """dR = (C - Omega) R."""
+    q, r, c, omega = _qr_tangent(a, da)
+    return np.dot(c - omega, r)
+
+
+@register_jitable
+def slogdet_sign(a):
+    return np.linalg.slogdet(a)[0]
+
+
+@register_jitable
+def logdet(a):
+    return np.linalg.slogdet(a)[1]
+
+
+@register_jitable
+def pinv_vjp(g, p, a):
+    """A_bar for P = pinv(A) (full rank): -P^T g P^T + (I - A P) g^T P P^T + P^T P g^T (I - P A)."""
+    m, n = a.shape
+    return (-np.dot(np.dot(p.T, g), p.T) + np.dot(np.dot(np.eye(m) - np.dot(a, p), g.T), np.dot(p, p.T))
+            + np.dot(np.dot(p.T, p), np.dot(g.T, np.eye(n) - np.dot(p, a))))
+
+
+@register_jitable
+def pinv_jvp(p, a, da):
+    """dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P."""
+    m, n = a.shape
+    return (-np.dot(np.dot(p, da), p) + np.dot(np.dot(p, p.T), np.dot(da.T, np.eye(m) - np.dot(a, p)))
+            + np.dot(np.eye(n) - np.dot(p, a), np.dot(da.T, np.dot(p.T, p))))

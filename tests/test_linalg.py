@@ -56,12 +56,60 @@ def spectrum_ag(A):
     return anp.sum(w * w * w) + w[0] + anp.trace(anp.dot(A, A))
 
 
+TALL = R.uniform(-1.0, 1.0, (5, 3)) + np.eye(5, 3) * 2.0
+W3 = np.arange(1.0, 4.0)
+
+
+def eigen_loss(A):
+    w, V = np.linalg.eigh(A)
+    return np.sum(V ** 4 * np.arange(1.0, N + 1.0)) + w[-1] * w[0]
+
+
+def svd_loss(A):
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return np.sum(U ** 4 * W3) + np.sum(s ** 3) + np.sum(Vt ** 4 * W3[:, None])
+
+
+def qr_loss(A):
+    Q, R = np.linalg.qr(A)
+    return np.sum(Q * np.sin(A)) + np.sum(R ** 3)
+
+
+def qr_loss_ag(A):
+    """qr_loss with Gram-Schmidt QR (autograd has no qr rule), signed as LAPACK signs R's diagonal."""
+    d = np.sign(np.diag(np.linalg.qr(TALL)[1]))
+    cols, rows = [], []
+    for j in range(A.shape[1]):
+        r = [anp.dot(q, A[:, j]) for q in cols]
+        v = A[:, j] - sum(rk * q for rk, q in zip(r, cols)) if cols else A[:, j]
+        nv = anp.sqrt(anp.dot(v, v))
+        cols.append(v / nv)
+        rows.append(anp.concatenate([anp.array(r), anp.array([nv]), anp.zeros(A.shape[1] - j - 1)]) if r
+                    else anp.concatenate([anp.array([nv]), anp.zeros(A.shape[1] - 1)]))
+    Q, R = anp.stack(cols, axis=1) * d, anp.stack(rows, axis=1) * d[:, None]
+    return anp.sum(Q * anp.sin(A)) + anp.sum(R ** 3)
+
+
+def slogdet_loss(A):
+    sign, logdet = np.linalg.slogdet(A)
+    return sign * logdet + np.linalg.slogdet(A)[1] ** 2
+
+
+def pinv_loss(A):
+    return np.sum(np.linalg.pinv(A) ** 2 * np.arange(15.0).reshape(3, 5))
+
+
 CASES = [
     (solve_vec, (WELL, B), (0, 1), None, False),
     (solve_mat, (WELL, B2), (0, 1), None, False),
     (inv_det, (WELL,), 0, None, False),
     (cholesky_loss, (SPD,), 0, cholesky_loss_ag, True),
     (spectrum, (SYM,), 0, spectrum_ag, True),
+    (eigen_loss, (SYM,), 0, None, True),
+    (svd_loss, (TALL,), 0, None, False),
+    (qr_loss, (TALL,), 0, qr_loss_ag, False),
+    (slogdet_loss, (WELL,), 0, None, False),
+    (pinv_loss, (TALL,), 0, None, False),
 ]
 
 

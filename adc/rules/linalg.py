@@ -4,7 +4,12 @@ At points where a derivative is undefined, adc does what NumPy and autograd
 do: `eigvalsh` assumes distinct eigenvalues (repeated ones give a
 derivative that depends on the eigenbasis LAPACK returns), `det`, `inv` and
 `solve` assume an invertible matrix (a singular one raises LinAlgError),
-`cholesky` a symmetric positive-definite one.
+`cholesky` a symmetric positive-definite one; `eigh` (eigenvectors) distinct
+eigenvalues, `svd` distinct nonzero singular values (and the thin SVD,
+full_matrices=False, of a non-square matrix), `qr` a matrix of full column
+rank with at least as many rows as columns, `pinv` a matrix of full rank.
+Eigenvectors and singular vectors are defined up to sign: their derivative
+follows the sign LAPACK returns, as in NumPy and autograd.
 """
 import numpy as np
 
@@ -45,11 +50,43 @@ defrule("np.trace", np.trace, typer=lambda a: T("float64"))
 vjp("np.trace")(lambda g, y, a: la.trace_vjp(g, a))
 jvp("np.trace")(lambda y, a, da: np.trace(da))
 
+# decompositions: `lower` spells `w, V = np.linalg.eigh(A)` as one call per output (see passes/npcalls.py)
+defrule("la.eigh_vectors", la.eigh_vectors, typer=lambda a: _square(a))
+vjp("la.eigh_vectors")(lambda g, y, a: la.eigh_vectors_vjp(g, a))
+jvp("la.eigh_vectors")(lambda y, a, da: la.eigh_vectors_jvp(a, da))
+defrule("la.svd_u", la.svd_u, typer=lambda a, full: T("float64", 2))
+defrule("la.svd_s", la.svd_s, typer=lambda a, full: T("float64", 1))
+defrule("la.svd_vt", la.svd_vt, typer=lambda a, full: T("float64", 2))
+vjp("la.svd_u")(lambda g, y, a, full: (la.svd_u_vjp(g, a), 0))
+vjp("la.svd_s")(lambda g, y, a, full: (la.svd_s_vjp(g, a), 0))
+vjp("la.svd_vt")(lambda g, y, a, full: (la.svd_vt_vjp(g, a), 0))
+jvp("la.svd_u")(lambda y, a, full, da, dfull: (la.svd_u_jvp(a, da), 0))
+jvp("la.svd_s")(lambda y, a, full, da, dfull: (la.svd_s_jvp(a, da), 0))
+jvp("la.svd_vt")(lambda y, a, full, da, dfull: (la.svd_vt_jvp(a, da), 0))
+defrule("la.qr_q", la.qr_q, typer=lambda a: T("float64", 2))
+defrule("la.qr_r", la.qr_r, typer=lambda a: T("float64", 2))
+vjp("la.qr_q")(lambda g, y, a: la.qr_q_vjp(g, a))
+vjp("la.qr_r")(lambda g, y, a: la.qr_r_vjp(g, a))
+jvp("la.qr_q")(lambda y, a, da: la.qr_q_jvp(a, da))
+jvp("la.qr_r")(lambda y, a, da: la.qr_r_jvp(a, da))
+defrule("la.slogdet_sign", la.slogdet_sign, typer=lambda a: T("float64"), nondiff=True)
+defrule("la.logdet", la.logdet, typer=lambda a: T("float64"))
+vjp("la.logdet")(lambda g, y, a: la.logdet_vjp(g, a))
+jvp("la.logdet")(lambda y, a, da: la.logdet_jvp(a, da))
+defrule("np.linalg.pinv", np.linalg.pinv, typer=lambda a: T("float64", 2))
+vjp("np.linalg.pinv")(lambda g, y, a: la.pinv_vjp(g, y, a))
+jvp("np.linalg.pinv")(lambda y, a, da: la.pinv_jvp(y, a, da))
+
 _HELPER_RANKS = {  # rank of each helper's result, from its arguments' types
     "solve_vjp_a": lambda *t: 2, "solve_vjp_b": lambda g, a: g.ndim, "solve_jvp": lambda x, *t: x.ndim,
     "inv_vjp": lambda *t: 2, "inv_jvp": lambda *t: 2, "det_vjp": lambda *t: 2, "det_jvp": lambda *t: 0,
     "logdet_vjp": lambda *t: 2, "logdet_jvp": lambda *t: 0, "eigvalsh_vjp": lambda *t: 2,
     "eigvalsh_jvp": lambda *t: 1, "cholesky_vjp": lambda *t: 2, "cholesky_jvp": lambda *t: 2, "trace_vjp": lambda *t: 2,
+    "eigh_vectors_vjp": lambda *t: 2, "eigh_vectors_jvp": lambda *t: 2, "svd_u_vjp": lambda *t: 2,
+    "svd_s_vjp": lambda *t: 2, "svd_vt_vjp": lambda *t: 2, "svd_u_jvp": lambda *t: 2, "svd_s_jvp": lambda *t: 1,
+    "svd_vt_jvp": lambda *t: 2, "qr_q_vjp": lambda *t: 2, "qr_r_vjp": lambda *t: 2, "qr_q_jvp": lambda *t: 2,
+    "qr_r_jvp": lambda *t: 2, "pinv_vjp": lambda *t: 2, "pinv_jvp": lambda *t: 2,
 }
 for _helper, _rank in _HELPER_RANKS.items():
-    defrule("la." + _helper, getattr(la, _helper), typer=lambda *t, _rank=_rank: T("float64", _rank(*t)))
+    defrule("la." + _helper, getattr(la, _helper), typer=lambda *t, _rank=_rank: T("float64", _rank(*t)),
+            linear=_helper == "trace_vjp")  # g * I: linear in g, reads only the shape of A
