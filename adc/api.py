@@ -181,7 +181,9 @@ class Derivative:
                                    f"but {name!r} has shape {np.shape(arg)}")
             if np.iscomplexobj(t) and not np.iscomplexobj(arg):
                 raise AdcTypeError(f"the tangent of argument {name!r} is complex, but {name!r} is real")
-            out.append(np.array(t, dtype=np.float64) if isinstance(arg, np.ndarray) else float(t))  # a copy: writes into x also write into its tangent
+            kind = complex if np.iscomplexobj(arg) else float
+            # a copy: writes into x also write into its tangent
+            out.append(np.array(t, dtype=kind) if isinstance(arg, np.ndarray) else kind(t))
         return tuple(out)
 
     def _defaults_after(self, n):

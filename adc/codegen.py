@@ -235,6 +235,13 @@ class _Gen:
                 for op in group:
                     self.emit(depth, f"{all4} = rt.push_array({all4}, {self.ref(op.args[0])})")
                 continue
+            if kind == "c":  # a complex number takes two float slots: real part, imaginary part
+                for j, op in enumerate(group):
+                    value = self.ref(op.args[0], _ATOM)
+                    self.emit(depth, f"{fstack}[{fsp}{_plus(2 * j)}] = {value}.real")
+                    self.emit(depth, f"{fstack}[{fsp}{_plus(2 * j + 1)}] = {value}.imag")
+                self.emit(depth, f"{fsp} += {2 * len(group)}")
+                continue
             stack, top = (fstack, fsp) if kind == "f" else (istack, isp)
             for j, op in enumerate(group):
                 self.emit(depth, f"{stack}[{top}{_plus(j)}] = {self.ref(op.args[0])}")
@@ -247,6 +254,13 @@ class _Gen:
                 for op in group:
                     v = op.result
                     self.emit(depth, f"{self.name(v)}, {fsp}, {isp} = rt.pop_array{v.type.ndim}({', '.join(names)})")
+                continue
+            if kind == "c":
+                self.emit(depth, f"{fsp} -= {2 * len(group)}")
+                for j, op in enumerate(group):
+                    k = 2 * (len(group) - 1 - j)
+                    self.emit(depth, f"{self.name(op.result)} = complex({fstack}[{fsp}{_plus(k)}], "
+                                     f"{fstack}[{fsp}{_plus(k + 1)}])")
                 continue
             stack, top = (fstack, fsp) if kind == "f" else (istack, isp)
             self.emit(depth, f"{top} -= {len(group)}")
@@ -316,7 +330,7 @@ def _run(ops, k):
 def _stack_kind(v):
     if v.type.is_array:
         return "array"
-    return "f" if v.type.dtype == "float64" else "i"
+    return {"float64": "f", "complex128": "c"}.get(v.type.dtype, "i")
 
 
 def _by_stack(run, value_of):

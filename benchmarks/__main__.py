@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 import adc
-from . import euler, networks, newton
+from . import ba, euler, gmm, jax_versions, lstm, networks, newton
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -43,35 +43,47 @@ def _autograd(f, wrt):
         import autograd
     except ImportError:
         return None
-    return autograd.grad(f, wrt)
+    return autograd.grad(f, wrt) if f is not None else None
 
 
 class Workload:
-    """A function, its arguments, the primals to time and the gradient methods to check and time."""
+    """A function, its arguments, the primals to time and the gradient methods to check and time.
 
-    def __init__(self, name, args, primals, grads, slow=()):
+    A method given as None is not installed; a method given as a string is not run, and the string
+    says why."""
+
+    def __init__(self, name, args, primals, grads, slow=(), args_for=None):
         self.name, self.args, self.primals, self.grads, self.slow = name, args, primals, grads, set(slow)
+        self.args_for = args_for or {}  # method label -> its own arguments (JAX: a static trip count)
 
     def run(self, repeat):
-        rows, notes = [], []
-        reference = self.grads[0][1](*self.args)
+        rows, notes, reference = [], [], None
         for label, f in self.primals:
-            rows.append((label, median_time(lambda: f(*self.args), repeat)))
+            rows.append((label, median_time(lambda: f(*self.args), repeat), None))
         for label, g in self.grads:
-            if g is None:
-                notes.append(f"{label}: not installed (pip install -e .[bench])")
+            if g is None or isinstance(g, str):
+                notes.append(f"{label}: {g or 'not installed (pip install -e .[bench])'}")
                 continue
-            if not agrees(g(*self.args), reference):
+            args = self.args_for.get(label, self.args)
+            t0 = time.perf_counter()
+            got = g(*args)
+            first = time.perf_counter() - t0
+            reference = got if reference is None else reference  # the first method's (adc's) gradient
+            if not agrees(got, reference):
                 notes.append(f"{label}: its gradient differs from adc's; not timed")
                 continue
             slow = label in self.slow
-            rows.append((label, median_time(lambda: g(*self.args), 1 if slow else repeat, warmup=0 if slow else 1)))
+            t = first if slow else median_time(lambda: g(*args), repeat, warmup=0)
+            rows.append((label, t, first))
         return rows, notes
 
 
 def workloads(quick):
+    jax = jax_versions.load()
     x, theta, steps = euler.args(quick)
     a, b = newton.args(quick)
+    gmm_args, E = gmm.args(quick), gmm.placement(10)
+    lstm_args, ba_args = lstm.args(quick), ba.args(quick)
     mlp_args, rnn_args = networks.mlp_args(quick), networks.rnn_args(quick)
     return [
         Workload(f"1. Euler chain (scalar loops), n=100, {steps} steps", (x, theta, steps),
@@ -79,33 +91,80 @@ def workloads(quick):
                  [("adc (numba)", adc.grad(euler.loss, wrt=(0, 1), backend="numba")),
                   ("hand-written Numba adjoint", lambda *a: euler.hand_adjoint(*a)[1:]),
                   ("adc (python)", adc.grad(euler.loss, wrt=(0, 1), backend="python")),
-                  ("autograd", _autograd(euler.loss_autograd, (0, 1)))],
+                  ("autograd", _autograd(euler.loss_autograd, (0, 1))),
+                  ("JAX jit(grad), lax.scan", jax and jax_versions.compiled_grad(
+                      jax, jax_versions.euler_loss(jax), (0, 1), static=(2,)))],
                  slow={"adc (python)", "autograd"}),
         Workload(f"2. Newton iterations (while loop, branches), {a.shape[0]} parameters", (a, b),
                  [("Numba primal", newton.primal)],
                  [("adc (numba)", adc.grad(newton.loss, wrt=(0, 1), backend="numba")),
                   ("adc (python)", adc.grad(newton.loss, wrt=(0, 1), backend="python")),
-                  ("autograd", _autograd(newton.loss_autograd, (0, 1)))],
+                  ("autograd", _autograd(newton.loss_autograd, (0, 1))),
+                  ("JAX jit(grad), masked 100 steps", jax and jax_versions.compiled_grad(
+                      jax, jax_versions.newton_loss(jax), (0, 1)))],
                  slow={"adc (python)", "autograd"}),
+        Workload(f"3a. ADBench GMM, loop source, d=10, k=25, n={gmm_args[3].shape[0]}", gmm_args,
+                 [("Numba primal", gmm.gmm_numba)],
+                 [("adc (numba)", adc.grad(gmm.gmm_loops, wrt=(0, 1, 2), backend="numba")),
+                  ("hand-written Numba adjoint", lambda *a: gmm.hand_adjoint(*a)[1:]),
+                  ("autograd", "not run on the loop source: it cannot box the element writes, and ADBench "
+                               "measured 776 s and 10 GB for one gradient of its loop-style GMM")]),
+        Workload(f"3b. ADBench GMM, vectorised source, d=10, k=25, n={gmm_args[3].shape[0]}", gmm_args + (E,),
+                 [("NumPy primal", gmm.gmm_vector), ("NumPy primal, batched (einsum)", gmm.gmm_vector_batched)],
+                 [("adc (auto: python)", adc.grad(gmm.gmm_vector, wrt=(0, 1, 2))),
+                  ("adc (numba)", adc.grad(gmm.gmm_vector, wrt=(0, 1, 2), backend="numba")),
+                  ("autograd, batched source", _autograd(on_autograd(gmm.gmm_vector_batched), (0, 1, 2))),
+                  ("JAX jit(grad), batched source", jax and jax_versions.compiled_grad(
+                      jax, jax_versions.on_jax(gmm.gmm_vector_batched, vars(gmm)), (0, 1, 2)))]),
+        Workload(f"4. ADBench LSTM, 2 layers, {lstm_args[3].shape[0]} characters of 7 bits", lstm_args,
+                 [("Numba primal", lstm.primal)],
+                 [("adc (numba)", adc.grad(lstm.objective, wrt=(0, 1, 2), backend="numba")),
+                  ("adc (python)", adc.grad(lstm.objective, wrt=(0, 1, 2), backend="python")),
+                  ("autograd, functional source", _autograd(on_autograd(lstm.objective_functional), (0, 1, 2))),
+                  ("JAX jit(grad), lax.scan", jax and jax_versions.compiled_grad(
+                      jax, jax_versions.lstm_loss(jax), (0, 1, 2)))],
+                 slow={"adc (python)", "autograd, functional source"}),
+        Workload(f"5. ADBench bundle adjustment, {ba_args[2].shape[0]} observations", ba_args,
+                 [("Numba primal", ba.primal)],
+                 [("adc (numba)", adc.grad(ba.loss, wrt=(0, 1, 2), backend="numba")),
+                  ("adc (python)", adc.grad(ba.loss, wrt=(0, 1, 2), backend="python")),
+                  ("autograd, vectorised source", _autograd(on_autograd(ba.loss_vectorised), (0, 1, 2))),
+                  ("JAX jit(grad), vectorised source", jax and jax_versions.compiled_grad(
+                      jax, jax_versions.on_jax(ba.loss_vectorised, vars(ba)), (0, 1, 2)))],
+                 slow={"adc (python)"}),
         Workload("6. MLP loss, batch 256, width 128, tanh (loop-free, BLAS-bound)", mlp_args,
                  [("NumPy primal", networks.mlp), ("Numba primal", networks.mlp_numba)],
                  [("adc (auto: python)", adc.grad(networks.mlp, wrt=(0, 1, 2, 3))),
                   ("adc (numba)", adc.grad(networks.mlp, wrt=(0, 1, 2, 3), backend="numba")),
-                  ("autograd", _autograd(networks.mlp_autograd, (0, 1, 2, 3)))]),
+                  ("autograd", _autograd(networks.mlp_autograd, (0, 1, 2, 3))),
+                  ("JAX jit(grad)", jax and jax_versions.compiled_grad(
+                      jax, jax_versions.on_jax(networks.mlp, vars(networks)), (0, 1, 2, 3)))]),
         Workload("7. RNN, 100 steps, hidden 128", rnn_args,
                  [("NumPy primal", networks.rnn), ("Numba primal", networks.rnn_numba)],
                  [("adc (numba)", adc.grad(networks.rnn, wrt=(0, 1, 2), backend="numba")),
                   ("adc (python)", adc.grad(networks.rnn, wrt=(0, 1, 2), backend="python")),
-                  ("autograd", _autograd(networks.rnn_autograd, (0, 1, 2)))]),
+                  ("autograd", _autograd(networks.rnn_autograd, (0, 1, 2))),
+                  ("JAX jit(grad), unrolled loop", jax and jax_versions.compiled_grad(
+                      jax, jax_versions.on_jax(networks.rnn, vars(networks)), (0, 1, 2)))]),
     ]
+
+
+def on_autograd(f):
+    """`f`'s own source with `np` re-bound to autograd's NumPy."""
+    try:
+        return networks.on_autograd(f)
+    except ImportError:
+        return None
 
 
 def table(rows):
     base = rows[0][1]
-    adc_t = dict(rows).get("adc (numba)") or dict(rows).get("adc (auto: python)")
-    lines = ["| method | time | / first primal | / adc |", "|---|---:|---:|---:|"]
-    for label, t in rows:
-        lines.append(f"| {label} | {_fmt(t)} | {t / base:,.2f} | {t / adc_t:,.2f} |")
+    times = {label: t for label, t, _ in rows}
+    adc_t = times.get("adc (numba)") or times.get("adc (auto: python)")
+    lines = ["| method | time | / first primal | / adc | first call |", "|---|---:|---:|---:|---:|"]
+    for label, t, first in rows:
+        lines.append(f"| {label} | {_fmt(t)} | {t / base:,.2f} | {t / adc_t:,.2f} | "
+                     f"{_fmt(first) if first is not None else ''} |")
     return lines
 
 
@@ -131,7 +190,50 @@ def euler_extras(quick):
         f"- a second process, after importing adc and Numba: Numba's own start-up on its first cached call "
         f"{numba_start * 1e3:.0f} ms, then adc's gradient from the on-disk cache {adc_cached * 1e3:.0f} ms more "
         f"(target < 100 ms)",
-    ]
+    ] + peak_memory(quick)
+
+
+MEMORY = """
+import resource, sys, numpy as np
+from benchmarks import euler
+which, steps = sys.argv[1], int(sys.argv[2])
+x = np.linspace(0.0, 1.0, 100)
+if which == "adc":
+    import adc
+    g = adc.grad(euler.loss, wrt=(0, 1), backend="numba")
+else:
+    import autograd
+    g = autograd.grad(euler.loss_autograd, (0, 1))
+g(x, 0.3, 2)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+g(x, 0.3, steps)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) * 1024)
+"""
+
+
+def peak_memory(quick):
+    """Peak memory growth of one gradient of workload 1 at 100,000 steps (quick: 10,000): adc's stacks,
+    measured; autograd's tape, measured at 1,000 steps (quick: 100) and scaled linearly."""
+    steps, ag_steps = (10_000, 100) if quick else (100_000, 1_000)
+    root = os.path.dirname(HERE)
+
+    def grow(which, n):
+        out = subprocess.run([sys.executable, "-c", MEMORY, which, str(n)], capture_output=True, text=True,
+                             cwd=root, check=True)
+        return int(out.stdout.split()[-1])
+
+    adc_bytes = grow("adc", steps)
+    lines = [f"- peak memory of one gradient of workload 1 at {steps:,} steps (n=100): adc's stacks "
+             f"{adc_bytes / 2**20:,.0f} MiB (process peak growth; the tape holds what the backward sweep reads, "
+             f"{adc_bytes / (steps * 99):.0f} bytes per inner iteration)"]
+    try:
+        import autograd  # noqa: F401
+        ag_bytes = grow("autograd", ag_steps) * steps / ag_steps
+        lines.append(f"  against autograd's tape {ag_bytes / 2**30:,.1f} GiB (measured at {ag_steps:,} steps, scaled "
+                     f"linearly): {ag_bytes / max(adc_bytes, 1):,.0f}× more")
+    except ImportError:
+        lines.append("  (autograd is not installed: no comparison)")
+    return lines
 
 
 def cached_latency():
@@ -160,7 +262,7 @@ def plot(results, path):
         return "(matplotlib is not installed: no plot; pip install -e .[bench])"
     fig, axes = plt.subplots(1, len(results), figsize=(4.5 * len(results), 4.5))
     for ax, (name, rows, _) in zip(np.atleast_1d(axes), results):
-        labels, times = zip(*rows)
+        labels, times = zip(*[(label, t) for label, t, _ in rows])
         ax.barh(range(len(rows)), times, color="tab:blue")
         ax.set_yticks(range(len(rows)))
         ax.set_yticklabels(labels, fontsize=8)
@@ -195,12 +297,21 @@ def main(argv=None):
             extras = euler_extras(opts.quick)
             print("\n".join(extras), flush=True)
             out += extras + [""]
-    out += [plot(results, os.path.join(HERE, "results.png")), "", "## Not measured yet", "",
-            "- JAX and tangent-ad rows: neither is installed by this project's extras yet.",
-            "- Workloads 3 (ADBench GMM), 4 (ADBench LSTM) and 5 (bundle adjustment) are still to come.", ""]
+    out += [plot(results, os.path.join(HERE, "results.png")), "", "## Notes", "", NOTES]
     with open(os.path.join(HERE, "RESULTS.md"), "w") as f:
         f.write("\n".join(out))
     print(f"\nwrote {os.path.join(HERE, 'RESULTS.md')}")
+
+
+NOTES = """\
+- "first call" is the first call's latency: adc's includes Numba's compile (or loading it from the on-disk
+  cache), JAX's its tracing and XLA compile.
+- JAX cannot reverse-differentiate `lax.while_loop`: its workload-2 entry runs 100 masked Newton steps for
+  every parameter (vectorised over the parameters), where adc differentiates the while loop as written.
+- tangent-ad is not measured: it pins gast 0.2, which cannot be installed next to adc's gast.
+- Workload 5 measures the gradient of the summed squared reprojection errors (ADBench asks for the sparse
+  Jacobian of the residuals).
+"""
 
 
 def _fmt(t):

@@ -140,13 +140,13 @@ def _unbroadcast_numba(c, x):
 def _unbroadcast_11(c, x):
     if c.shape[0] == x.shape[0]:
         return c
-    out = np.zeros(1)
+    out = np.zeros(1, c.dtype)
     out[0] = c.sum()
     return out
 
 
 def _unbroadcast_21(c, x):
-    out = np.zeros(x.shape[0])
+    out = np.zeros(x.shape[0], c.dtype)
     for i in range(c.shape[0]):
         for j in range(c.shape[1]):
             out[j if x.shape[0] > 1 else 0] += c[i, j]
@@ -156,7 +156,7 @@ def _unbroadcast_21(c, x):
 def _unbroadcast_22(c, x):
     if c.shape[0] == x.shape[0] and c.shape[1] == x.shape[1]:
         return c
-    out = np.zeros(x.shape)
+    out = np.zeros(x.shape, c.dtype)
     for i in range(c.shape[0]):
         for j in range(c.shape[1]):
             out[i if x.shape[0] > 1 else 0, j if x.shape[1] > 1 else 0] += c[i, j]

@@ -780,6 +780,29 @@ def docstring_and_pass(x):
     return x * 3.0
 
 
+def _rows_ag(S, w):
+    import autograd.numpy as anp
+    rows = [S[0], S[1], S[2]]
+    for t in range(2):
+        for i in range(0, 2):
+            rows[i + 1] = rows[i + 1] * anp.tanh(rows[i] * w) + rows[i]
+            rows[i] = rows[i] * 0.5
+    return anp.sum(rows[0] * rows[1] + rows[2] ** 2)
+
+
+@case(M34, W4, wrt=(0, 1), ag=_rows_ag)
+def rows_read_then_written(S, w):
+    """Rows S[i] are views: read, then their memory written (an LSTM's state update). The tape must
+    keep what the rows held when they were read."""
+    s = S.copy()
+    for t in range(2):
+        for i in range(0, 2):
+            new = s[i + 1] * np.tanh(s[i] * w) + s[i]
+            s[i + 1, :] = new
+            s[i, :] = s[i] * 0.5
+    return np.sum(s[0] * s[1] + s[2] ** 2)
+
+
 # ---------------------------------------------------------------- functions with array outputs
 
 VECTOR_CASES = []

@@ -6,6 +6,10 @@
   * autograd's gradient of the same arithmetic (a functional rewrite when
     the function writes into arrays, which autograd cannot box),
 scaled by a non-unit cotangent so that a dropped seed shows.
+
+Complex arguments follow autograd's convention: the gradient g of a real
+function at z satisfies df = Re(sum(g * dz)), so the finite-difference
+directions are complex and the dot-product test takes the real part.
 """
 import math
 import types
@@ -67,7 +71,7 @@ def check_grads(f, args, wrt=0, ag=None, backends=BACKENDS, rtol=1e-6, atol=1e-8
     names = list(inspect.signature(f).parameters)
     wrt_t = tuple(names.index(w) if isinstance(w, str) else w for w in (wrt if isinstance(wrt, tuple) else (wrt,)))
     rng = np.random.default_rng(seed)
-    dirs = [rng.standard_normal(np.shape(args[k])) for k in wrt_t]
+    dirs = [_direction(rng, args[k]) for k in wrt_t]
     expected_value = f(*_copy(args))
     fd = finite_difference(f, args, wrt_t, dirs)
     reference = _autograd_grads(ag or autograd_version(f), args, wrt_t)
@@ -83,7 +87,7 @@ def check_grads(f, args, wrt=0, ag=None, backends=BACKENDS, rtol=1e-6, atol=1e-8
                                    err_msg=f"{backend}: value differs from the primal")
         for k, g in zip(wrt_t, grads):
             assert np.shape(g) == np.shape(args[k]), f"{backend}: gradient shape {np.shape(g)} != {np.shape(args[k])}"
-        directional = sum(np.sum(g * d) for g, d in zip(grads, dirs))
+        directional = np.real(sum(np.sum(g * d) for g, d in zip(grads, dirs)))  # autograd's complex convention
         np.testing.assert_allclose(directional, COTANGENT * fd, rtol=1e-5, atol=1e-6,
                                    err_msg=f"{backend}: <grad, v> differs from finite differences")
         if reference is not None:
@@ -95,6 +99,14 @@ def check_grads(f, args, wrt=0, ag=None, backends=BACKENDS, rtol=1e-6, atol=1e-8
         if order >= 2:
             _check_hvp(f, args, wrt, wrt_t, dirs, backend, ag or autograd_version(f), hvp_ref)
     return results
+
+
+def _direction(rng, arg):
+    """A random direction of `arg`'s shape (complex for a complex argument)."""
+    d = rng.standard_normal(np.shape(arg))
+    if np.iscomplexobj(arg):
+        d = d + 1j * rng.standard_normal(np.shape(arg))
+    return d
 
 
 def _check_forward(f, args, wrt, wrt_t, dirs, fd, backend):

@@ -13,7 +13,7 @@ defining region begins, and updated in place (`iadd`, `iadd_item`).
 """
 from .. import rules
 from ..errors import AdcTypeError, fail
-from ..ir import I64, Function, Op, Region, Value, walk, without_new_axes
+from ..ir import I64, Function, Op, Region, TupleT, Value, walk, without_new_axes
 from .activity import activity, differentiable
 from .builder import Builder
 from .lower import inline_rule, inline_template
@@ -67,12 +67,29 @@ class Reverse:
         return v.id in self.act
 
     def read(self, v, at=None):
-        """Primal `v` in the backward sweep: recomputed when it is integer arithmetic, else taped."""
-        op = self.tape.defining_op(v)
-        if self.tape.nested(v) and op is not None and op.opname in ("binop", "unop") and v.type == I64:
+        """Primal `v` in the backward sweep: recomputed when that is cheaper than a push and a pop
+        (integer arithmetic; element reads of arrays nothing writes; sums and products of those and of
+        values at hand), else taped."""
+        if self.tape.nested(v) and self._recompute(v, depth=3):
+            op = self.tape.defining_op(v)
             args = [self.read(a) for a in op.args]
             return self.b.emit(op.opname, args, attrs=op.attrs, name=v.name)
         return self.tape.read(v, at)
+
+    def _recompute(self, v, depth):
+        op = self.tape.defining_op(v)
+        if op is None or depth == 0 or isinstance(v.type, TupleT) or v.type.ndim:
+            return False
+        if v.type == I64 and op.opname in ("binop", "unop"):
+            return True
+        if op.opname == "getitem":
+            return self.tape.read_only(op.args[0]) and all(self._at_hand(a, depth) for a in op.args[1:])
+        cheap = op.attrs.get("op") in ("add", "sub", "mul", "neg") and op.opname in ("binop", "unop")
+        return cheap and all(self._at_hand(a, depth) for a in op.args)
+
+    def _at_hand(self, v, depth):
+        """Readable in the backward sweep for the price of an int push at most."""
+        return not self.tape.nested(v) or v.type == I64 or self._recompute(v, depth - 1)
 
     def sweep(self, out, params, seed=None):
         """The backward sweep of the whole function; yields one gradient per param."""
@@ -147,7 +164,13 @@ class Reverse:
         values = [self.read(primal[k], op) if k in needs else primal[k] for k in range(len(primal))]
         contribs = inline_template(self.b, template, [g] + values, which)
         for k, c in zip(which, contribs):
-            self.accumulate(op.args[k], self.unbroadcast(rule, op, op.args[k], c))
+            self.accumulate(op.args[k], self.real_part(op, op.args[k], self.unbroadcast(rule, op, op.args[k], c)))
+
+    def real_part(self, op, x, c):
+        """A real input of a complex op keeps the real part of its contribution (autograd's convention)."""
+        if x.type.dtype == "complex128" or all(v.type.dtype != "complex128" for v in op.args + op.results):
+            return c
+        return self.b.emit("call", [c], attrs={"fn": "np.real"}, name=c.name)
 
     def parts(self, rule, op, g, which):
         """A variadic rule (concatenate, stack): each array's part of the adjoint, by its position."""
@@ -499,9 +522,15 @@ class Forward:
         """(float pushes, int pushes) one pass through `region` makes; with its branches unless `own`."""
         nf, ni = 0, int(self.tape.tag(region) is not None)
         for v in self.tape.recorded(region):
+            if v.type.is_array and v.type.dtype == "complex128":
+                raise AdcTypeError(f"adc cannot record the complex array '{v.name}' for the backward sweep yet; "
+                                   "keep complex arrays out of loops and branches, or carry real and imaginary "
+                                   "parts as two float arrays")
             if v.type.is_array:
                 continue
-            if v.type.dtype in ("float64",):
+            if v.type.dtype == "complex128":
+                nf += 2  # real and imaginary parts
+            elif v.type.dtype == "float64":
                 nf += 1
             else:
                 ni += 1

@@ -70,6 +70,10 @@ class Tape:
         self.popped[v.id] = Value(v.name, v.type, twin=v)
         return self.popped[v.id]
 
+    def read_only(self, v):
+        """Whether array `v` is of the top-level region and never written (through any name)."""
+        return self.home.get(v.id, self.top) is self.top and not self._mutations.writes.get(self._mutations.find(v.id))
+
     def bind(self, v, w):
         """In the backward sweep, primal `v` is `w` (a reversed loop index)."""
         self.popped[v.id] = w
@@ -189,7 +193,7 @@ def _check_views(fn, find):
             if not _is_view(op):
                 continue
             view, cls = op.result, find(op.args[0].id)
-            kind = "slice" if op.opname == "getslice" else f"view ({op.attrs['fn']} of an array)"
+            kind = {"getslice": "slice", "getitem": "row"}.get(op.opname) or f"view ({op.attrs['fn']} of an array)"
             if view in region.yields or any(view in r.yields for o in walk(region) for r in o.regions):
                 _view_error(op, f"a {kind} carried out of its loop or branch")
             for later in region.ops[k + 1:]:
@@ -205,8 +209,11 @@ def _check_views(fn, find):
 
 
 def _is_view(op):
-    """A slice, or a call that may return a view of its first argument (reshape, transpose)."""
+    """A slice, a row A[i] (an element read whose result is an array), or a call that may return a
+    view of its first argument (reshape, transpose)."""
     from .. import rules
+    if op.opname == "getitem":
+        return op.result.type.is_array and not any(a.type.is_array for a in op.args[1:])
     return op.opname == "getslice" or (op.opname == "call" and rules.RULES[op.attrs["fn"]].view)
 
 

@@ -7,7 +7,8 @@ import math
 
 import numpy as np
 
-from .core import defrule, elementwise, first, same_dtype, scalar_only, to_int, vjp
+from .core import defrule, elementwise, first, jvp, same_dtype, scalar_only, to_int, vjp
+from ..ir import T
 
 # ---------------------------------------------------------------- operators
 
@@ -58,9 +59,17 @@ def _(g, y, a):
 
 # ---------------------------------------------------------------- builtins
 
-defrule("abs", abs, typer=first, elementwise=True)
+defrule("abs", abs, typer=lambda x: T("float64") if x.dtype == "complex128" else x, elementwise=True)
 defrule("max", max, typer=scalar_only(same_dtype), elementwise=True)
 defrule("min", min, typer=scalar_only(same_dtype), elementwise=True)
+
+
+@vjp("abs", when=lambda x: x.dtype == "complex128")
+def _(g, y, x):
+    return g * x.conjugate() / y
+
+
+jvp("abs", when=lambda x: x.dtype == "complex128")(lambda y, x, dx: (x.conjugate() * dx).real / y)
 
 
 @vjp("abs")

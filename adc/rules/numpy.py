@@ -7,7 +7,7 @@ import numpy as np
 
 import adc_runtime as rt
 
-from .core import (BY_OBJECT, defrule, elementwise, first, jvp, reduction, same_dtype, to_bool, vjp)
+from .core import (BY_OBJECT, RULES, defrule, elementwise, first, jvp, reduction, same_dtype, to_bool, vjp)
 from ..ir import T
 
 
@@ -16,6 +16,11 @@ def _ufunc(name, vjp_template=None, typer=elementwise, nondiff=False, broadcasti
     defrule(key, getattr(np, name), typer=typer, nondiff=nondiff, broadcasting=broadcasting, elementwise=True)
     if vjp_template is not None:
         vjp(key)(vjp_template)
+
+
+def _magnitude(x):
+    """abs: a float of x's rank for a complex x, else x's own dtype."""
+    return T("float64" if x.dtype == "complex128" else same_dtype(x).dtype, x.ndim)
 
 
 # ---------------------------------------------------------------- elementwise, one argument
@@ -43,8 +48,8 @@ _ufunc("sqrt", lambda g, y, x: g * 0.5 / y)
 _ufunc("cbrt", lambda g, y, x: g / (3.0 * y * y))
 _ufunc("square", lambda g, y, x: 2.0 * g * x)
 _ufunc("reciprocal", lambda g, y, x: -g * y * y)
-_ufunc("abs", lambda g, y, x: g * np.sign(x), typer=same_dtype)
-_ufunc("absolute", lambda g, y, x: g * np.sign(x), typer=same_dtype)
+_ufunc("abs", lambda g, y, x: g * np.sign(x), typer=_magnitude)
+_ufunc("absolute", lambda g, y, x: g * np.sign(x), typer=_magnitude)
 _ufunc("negative", lambda g, y, x: -g, typer=same_dtype)
 _ufunc("sign", typer=same_dtype, nondiff=True)
 _ufunc("floor", nondiff=True)
@@ -352,3 +357,14 @@ vjp("np.angle")(lambda g, y, x: 0.0 * g)
 jvp("np.real")(lambda y, x, dx: np.real(dx))
 jvp("np.imag")(lambda y, x, dx: np.imag(dx))
 jvp("np.angle")(lambda y, x, dx: np.imag(dx / x))
+
+
+def _complex_rule(key, vjp_template, jvp_template):
+    """Rules for a complex argument where the real ones do not hold (the function is not holomorphic);
+    they go first, so they are chosen for complex arguments."""
+    RULES[key].templates.insert(0, (_is_complex, vjp_template))
+    RULES[key].jvp_templates.insert(0, (_is_complex, jvp_template))
+
+
+for _key in ("np.abs", "np.absolute"):
+    _complex_rule(_key, lambda g, y, x: g * np.conj(x) / y, lambda y, x, dx: np.real(np.conj(x) * dx) / y)
