@@ -1,11 +1,7 @@
 import numpy as np
-import adc_runtime as rt
 
 
 def _prefix_grad_jvp(x, x_dot):
-    _fstack, _istack = rt.new_stack(1024)
-    _fsp = 0
-    _isp = 0
     # forward sweep
     y = np.zeros(x.shape[0])
     y_dot = np.zeros_like(y)
@@ -13,21 +9,13 @@ def _prefix_grad_jvp(x, x_dot):
     y[0] = x[0]
     y_dot[0] = x_dot_1
     t_1 = x.shape[0]
-    _fstack = rt.reserve(_fstack, _fsp, 4 * rt.range_len(1, t_1, 1))
     for i in range(1, t_1):
         t_2 = i - 1
         x_2 = x[i]
-        x_dot_2 = x_dot[i]
         x_3 = x[i]
-        x_dot_3 = x_dot[i]
-        t_dot_1 = y_dot[t_2] + (x_dot_2 * x_3 + x_dot_3 * x_2)
+        t_dot_1 = y_dot[t_2] + (x_dot[i] * x_3 + x_dot[i] * x_2)
         y[i] = y[t_2] + x_2 * x_3
         y_dot[i] = t_dot_1
-        _fstack[_fsp] = x_2
-        _fstack[_fsp + 1] = x_dot_2
-        _fstack[_fsp + 2] = x_3
-        _fstack[_fsp + 3] = x_dot_3
-        _fsp += 4
     t_7 = np.sum(y)
     t_dot_2 = np.sum(y_dot)
     # backward sweep
@@ -41,20 +29,17 @@ def _prefix_grad_jvp(x, x_dot):
     y_bar_dot += t_dot_3
     # grad of: for i in range(1, x.shape[0]):
     for i in range(t_1 - 1, 0, -1):
-        _fsp -= 4
-        x_dot_4 = _fstack[_fsp + 3]
-        x_3 = _fstack[_fsp + 2]
-        x_dot_5 = _fstack[_fsp + 1]
-        x_2 = _fstack[_fsp]
         # grad of: y[i] = y[i - 1] + x[i] * x[i]
         t_bar_1 = y_bar[i]
         t_bar_dot = y_bar_dot[i]
         y_bar[i] = 0.0
         y_bar_dot[i] = 0.0
-        x_bar_1 = t_bar_1 * x_3
-        x_bar_dot_1 = t_bar_dot * x_3 + x_dot_4 * t_bar_1
-        x_bar_dot_2 = t_bar_dot * x_2 + x_dot_5 * t_bar_1
-        x_bar[i] += t_bar_1 * x_2
+        x_4 = x[i]
+        x_5 = x[i]
+        x_bar_1 = t_bar_1 * x_5
+        x_bar_dot_1 = t_bar_dot * x_5 + x_dot[i] * t_bar_1
+        x_bar_dot_2 = t_bar_dot * x_4 + x_dot[i] * t_bar_1
+        x_bar[i] += t_bar_1 * x_4
         x_bar_dot[i] += x_bar_dot_2
         x_bar[i] += x_bar_1
         x_bar_dot[i] += x_bar_dot_1
