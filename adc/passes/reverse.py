@@ -168,7 +168,8 @@ class Reverse:
 
     def real_part(self, op, x, c):
         """A real input of a complex op keeps the real part of its contribution (autograd's convention)."""
-        if x.type.dtype == "complex128" or all(v.type.dtype != "complex128" for v in op.args + op.results):
+        if x.type.dtype == "complex128" or all(getattr(v.type, "dtype", None) != "complex128"
+                                               for v in op.args + op.results):
             return c
         return self.b.emit("call", [c], attrs={"fn": "np.real"}, name=c.name)
 
