@@ -33,26 +33,25 @@ def gmm_loops(alphas, means, icf, x, gamma, m):
             for r in range(d):
                 sumq += icf[c, r]
             main[c] = alphas[c] + sumq - 0.5 * sq
-        top = main[0]
-        for c in range(1, k):
-            top = max(top, main[c])
-        s = 0.0
-        for c in range(k):
-            s += math.exp(main[c] - top)
-        slse += top + math.log(s)
-    top = alphas[0]
-    for c in range(1, k):
-        top = max(top, alphas[c])
-    s = 0.0
-    for c in range(k):
-        s += math.exp(alphas[c] - top)
+        slse += logsumexp(main)
     prior = 0.0
     for c in range(k):
         for r in range(d):
             prior += 0.5 * gamma * gamma * math.exp(2.0 * icf[c, r]) - m * icf[c, r]
         for j in range(d, icf.shape[1]):
             prior += 0.5 * gamma * gamma * icf[c, j] * icf[c, j]
-    return slse - n * (top + math.log(s)) + prior - n * d * 0.5 * math.log(2.0 * math.pi)
+    return slse - n * logsumexp(alphas) + prior - n * d * 0.5 * math.log(2.0 * math.pi)
+
+
+@numba.njit(cache=True)  # adc inlines the Python source of a Numba function it calls
+def logsumexp(v):
+    top = v[0]
+    for c in range(1, v.shape[0]):
+        top = max(top, v[c])
+    s = 0.0
+    for c in range(v.shape[0]):
+        s += math.exp(v[c] - top)
+    return top + math.log(s)
 
 
 def gmm_vector(alphas, means, icf, x, gamma, m, E):

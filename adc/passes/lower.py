@@ -640,16 +640,11 @@ class Lowerer:
             return self.b.emit("cast", [self.as_value(args[0], node)], attrs={"dtype": "float64" if obj is float else "int64"})
         if _hashable(obj) in npcalls.SIGNATURES:
             args = npcalls.bind(self, node, obj, args)
+            out = npcalls.special(self, node, obj, args)
+            if out is not None:
+                return out
         elif node.keywords:
             return self.reduce_axis(node, obj, [self.as_value(a, node) for a in args])
-        if _hashable(obj) in npcalls.JOINS:
-            return npcalls.join(self, node, obj, args)
-        if obj is np.linalg.svd or _hashable(obj) in npcalls.DECOMPOSITIONS:
-            return npcalls.decompose(self, node, obj, [self.as_value(a, node) for a in args])
-        if obj is np.tensordot:
-            return npcalls.tensordot(self, node, args)
-        if obj is np.flip and len(args) == 2:
-            return self.b.emit("call", args, attrs={"fn": "rt.flip"})
         if rules.key_of(obj) is not None:
             return self.call_rule(node, obj, [self.as_value(a, node) for a in args])
         fn = getattr(obj, "py_func", obj)  # a numba dispatcher: differentiate its Python source

@@ -36,7 +36,25 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.clip: ("a", "a_min", "a_max"),
     np.tensordot: ("a", "b", ("axes", 2)),
     np.linalg.svd: ("a", ("full_matrices", True), ("compute_uv", True)),
+    np.hstack: ("tup",),
+    np.vstack: ("tup",),
+    np.linalg.eigh: ("a",),
+    np.linalg.qr: ("a",),
+    np.linalg.slogdet: ("a",),
 }
+
+
+def special(lw, node, fn, args):
+    """The IR value of a call that is more than one rule applied to `args` (bound), or None."""
+    if fn in JOINS:
+        return join(lw, node, fn, args)
+    if fn is np.linalg.svd or fn in DECOMPOSITIONS:
+        return decompose(lw, node, fn, [lw.as_value(a, node) for a in args])
+    if fn is np.tensordot:
+        return tensordot(lw, node, args)
+    if fn is np.flip and len(args) == 2:
+        return lw.b.emit("call", args, attrs={"fn": "rt.flip"})
+    return None
 
 
 def bind(lw, node, fn, args):
