@@ -5,7 +5,7 @@ Every helper runs under CPython and inside Numba-compiled code; they take
 arrays of rank 1 and 2 unless said otherwise.
 """
 import numpy as np
-from numba import types
+from numba import literal_unroll, types
 from numba.extending import overload, register_jitable
 
 
@@ -74,18 +74,23 @@ def _pick_numba(g, axis, k):
 
 
 @register_jitable
-def _offset(k, axis, xs):
-    off = 0
-    for j in range(k):
-        off += xs[j].shape[axis]
-    return off
+def _span(k, axis, xs):
+    """(offset, size) of xs[k] along `axis` in their concatenation (xs may mix layouts: unrolled)."""
+    off, size, j = 0, 0, 0
+    for x in literal_unroll(xs):
+        if j < k:
+            off += x.shape[axis]
+        elif j == k:
+            size = x.shape[axis]
+        j += 1
+    return off, size
 
 
 @register_jitable
 def concatenate_part(g, k, axis, *xs):
     """The part of the adjoint g of concatenate(axis, *xs) that belongs to xs[k]."""
-    off = _offset(k, axis, xs)
-    return along(g, axis, off, off + xs[k].shape[axis])
+    off, size = _span(k, axis, xs)
+    return along(g, axis, off, off + size)
 
 
 @register_jitable
@@ -96,8 +101,8 @@ def stack_part(g, k, axis, *xs):
 @register_jitable
 def hstack_part(g, k, *xs):
     axis = 0 if xs[0].ndim == 1 else 1
-    off = _offset(k, axis, xs)
-    return along(g, axis, off, off + xs[k].shape[axis])
+    off, size = _span(k, axis, xs)
+    return along(g, axis, off, off + size)
 
 
 def vstack_part(g, k, *xs):

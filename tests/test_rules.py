@@ -154,6 +154,7 @@ ARRAY_RULES = [
     ("np.copysign", lambda x: np.sum(np.copysign(x, -1.0) * x), (P,), lambda x: anp.sum(-anp.abs(x) * x)),
     ("np.float_power", lambda x, y: np.sum(np.float_power(x, y)), (P, Q), lambda x, y: anp.sum(x ** y)),
     ("np.full", lambda s: np.sum(np.full((2, 3), s) * np.arange(6.0).reshape(2, 3)) * s, (S,)),
+    ("np.array", lambda s, x: np.sum(np.array([s, 2.0 * s, x[0] * s]) ** 2 * x[1:]), (S, P)),
 ]
 
 FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradient, tangent, and order 2)
@@ -163,7 +164,9 @@ FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradi
                             + np.sum(np.squeeze(np.outer(x, np.ones(1)), axis=1) ** 3)), (M, P)),
     ("joins", lambda x, y: (np.sum(np.concatenate((x, y * 2.0, x)) ** 3) + np.sum(np.stack((x, y), axis=1) ** 3)
                             + np.sum(np.hstack((x, y)) ** 3) + np.sum(np.vstack((x, y)) ** 3)
-                            + np.sum(np.concatenate((np.outer(x, y), np.outer(y, y)), axis=1) ** 2)), (P, Q)),
+                            + np.sum(np.concatenate((np.outer(x, y), np.outer(y, y)), axis=1) ** 2)
+                            + np.sum(np.concatenate((x, np.outer(x, y)[:, 0])) ** 2)  # mixed layouts
+                            + np.sum(np.array([x[0], y[1] * x[2]]) ** 2)), (P, Q)),
     ("copies", lambda x: (np.sum(np.tile(x, 3) ** 3 * np.arange(12.0)) + np.sum(np.repeat(x, 2) ** 3)
                           + np.sum(np.flip(x) * x) + np.sum(np.roll(x, 1) * x) + np.sum(np.diag(x) ** 2)
                           + np.sum(np.diff(x * x) ** 2) + np.sum(np.triu(np.outer(x, x), 1) ** 2)

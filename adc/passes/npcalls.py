@@ -10,7 +10,8 @@ call is not of its kind). Covered here:
 - decompositions with several outputs (`w, V = np.linalg.eigh(A)`): one call
   per output, so each output has its own adjoint and the unused ones cost nothing;
 - `np.einsum` with the common subscripts and `np.tensordot` with an axes
-  count, rewritten to products, transposes and sums.
+  count, rewritten to products, transposes and sums;
+- `np.array([a, b, c])` of numbers written out: an array filled element by element.
 """
 import gast
 import numpy as np
@@ -41,6 +42,8 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.linalg.eigh: ("a",),
     np.linalg.qr: ("a",),
     np.linalg.slogdet: ("a",),
+    np.array: ("object",),
+    np.asarray: ("a",),
 }
 
 
@@ -52,6 +55,8 @@ def special(lw, node, fn, args):
         return decompose(lw, node, fn, [lw.as_value(a, node) for a in args])
     if fn is np.tensordot:
         return tensordot(lw, node, args)
+    if fn in (np.array, np.asarray):
+        return array(lw, node, args[0])
     if fn is np.flip and len(args) == 2:
         return lw.b.emit("call", args, attrs={"fn": "rt.flip"})
     return None
@@ -94,6 +99,23 @@ def join(lw, node, fn, args):
         lw.fail(node, f"{_name(fn)} of a value that is not a tuple written out", "write the arrays out: (a, b, c)")
     lead = args[1:2] if fn in (np.concatenate, np.stack) else []
     return lw.b.emit("call", lead + list(arrays), attrs={"fn": JOINS[fn]})
+
+
+# ---------------------------------------------------------------- arrays written out
+
+def array(lw, node, elements):
+    """np.array([a, b, c]): a float array filled element by element (derivatives flow into it)."""
+    parts = lw.tuples.get(getattr(elements, "id", None))
+    if parts is None or any(p.id in lw.tuples for p in parts):
+        lw.fail(node, "np.array of something other than a flat list of numbers written out",
+                "write the numbers out, np.array([a, b, c]), or pass the array in as an argument")
+    if all(lw.b.const_int(p) is not None for p in parts):
+        lw.fail(node, "np.array of integers", "write floats (np.array([1.0, 2.0])), or pass an index array in")
+    shape = lw.b.emit("tuple", [lw.b.const(len(parts))], name="shape")
+    out = lw.b.emit("call", [shape], attrs={"fn": "np.zeros"}, name="arr")
+    for k, p in enumerate(parts):
+        lw.b.emit("setitem", [out, lw.b.const(k), lw.as_value(p, node)], nresults=0)
+    return out
 
 
 # ---------------------------------------------------------------- decompositions
