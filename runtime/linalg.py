@@ -9,31 +9,9 @@ from numba.extending import register_jitable
 
 
 @register_jitable
-def solve_vjp_a(g, x, a):
-    """A_bar for x = solve(A, b): -solve(A.T, g) x^T."""
-    bb = np.linalg.solve(a.T.copy(), g)
-    if x.ndim == 1:
-        return -np.outer(bb, x)
-    return -np.dot(bb, x.T)
-
-
-@register_jitable
-def solve_vjp_b(g, a):
-    """b_bar for x = solve(A, b): solve(A.T, g)."""
-    return np.linalg.solve(a.T.copy(), g)
-
-
-@register_jitable
 def solve_jvp(x, a, da, db):
     """dx for x = solve(A, b): solve(A, db - dA x)."""
     return np.linalg.solve(a, db - np.dot(da, x))
-
-
-@register_jitable
-def inv_vjp(g, y):
-    """A_bar for Y = inv(A): -Y^T g Y^T."""
-    yt = y.T.copy()
-    return -np.dot(np.dot(yt, g), yt)
 
 
 @register_jitable
@@ -42,32 +20,13 @@ def inv_jvp(y, da):
 
 
 @register_jitable
-def det_vjp(g, y, a):
-    """A_bar for y = det(A): g y inv(A)^T."""
-    return g * y * np.linalg.inv(a).T.copy()
-
-
-@register_jitable
 def det_jvp(y, a, da):
     return y * np.trace(np.linalg.solve(a, da))
 
 
 @register_jitable
-def logdet_vjp(g, a):
-    """A_bar for y = log|det(A)|: g inv(A)^T."""
-    return g * np.linalg.inv(a).T.copy()
-
-
-@register_jitable
 def logdet_jvp(a, da):
     return np.trace(np.linalg.solve(a, da))
-
-
-@register_jitable
-def eigvalsh_vjp(g, a):
-    """A_bar for w = eigvalsh(A) (distinct eigenvalues): V diag(g) V^T."""
-    w, v = np.linalg.eigh(a)
-    return np.dot(v * g, v.T)
 
 
 @register_jitable

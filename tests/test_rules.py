@@ -184,6 +184,12 @@ FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradi
     ("products", lambda a, b: (np.sum(np.inner(a, b) ** 2) + np.sum(np.kron(a, b.T) ** 2)
                                + np.sum(np.einsum("ij,kj->ik", a, b) ** 2) + np.einsum("ij,ij", a, b)
                                + np.sum(np.tensordot(a, b[0], axes=1) ** 2)), (M, M)),
+    ("rest", lambda a, x: (np.sum(np.fliplr(a) * np.flipud(a) * a) + np.sum(np.full((2, 3), x[0]) ** 2)
+                           + np.vdot(x, x) ** 2 + np.sum(a[IDX[:2]] ** 3) + np.sum(np.remainder(x, 0.3) * x)
+                           + np.einsum("ii", a[:, :3]) * np.sum(np.einsum("ii->i", a[:, :3]) ** 2)),
+     (M, P), lambda a, x: (anp.sum(a[:, ::-1] * a[::-1] * a) + 6.0 * x[0] ** 2 + anp.dot(x, x) ** 2
+                           + anp.sum(a[IDX[:2]] ** 3) + anp.sum((x - anp.floor(x / 0.3) * 0.3) * x)
+                           + anp.trace(a[:, :3]) * anp.sum(anp.diag(a[:, :3]) ** 2))),
     ("ufuncs", lambda x, y: np.sum(np.sinc(x) + np.fmod(x, y * 0.3) + np.copysign(x, -1.0) * x
                                    + np.float_power(x, y)), (P, Q),
      lambda x, y: anp.sum(anp.sinc(x) + x - anp.floor(x / (y * 0.3)) * y * 0.3 - anp.abs(x) * x + x ** y)),

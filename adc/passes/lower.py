@@ -592,16 +592,18 @@ class Lowerer:
             args = [self.expr_Tuple(gast.Tuple(elts=node.args, ctx=gast.Load()))]
         return self.call_object(node, target, [base] + args)
 
-    def _bound_keywords(self, node):
+    def _callee(self, node):
+        """The NumPy function a call names, as a function (np.sum) or as a method (x.sum), or None."""
         fn = self.static(node.func)
         method = _METHODS.get(node.func.attr) if isinstance(node.func, gast.Attribute) and fn is None else None
-        return _hashable(method or getattr(fn, "obj", None)) in npcalls.SIGNATURES
+        return _hashable(method or getattr(fn, "obj", None))
+
+    def _bound_keywords(self, node):
+        return self._callee(node) in npcalls.SIGNATURES
 
     def _reduction_keywords(self, node):
         """Keywords adc takes: axis= and keepdims= (constants) on sum, mean, prod, max, min, std, var."""
-        fn = self.static(node.func)
-        method = _METHODS.get(node.func.attr) if isinstance(node.func, gast.Attribute) and fn is None else None
-        if _hashable(method or getattr(fn, "obj", None)) not in _AXIS_REDUCTIONS:
+        if self._callee(node) not in _AXIS_REDUCTIONS:
             return False
         for k in node.keywords:
             if k.arg not in ("axis", "keepdims"):

@@ -96,9 +96,7 @@ vjp("np.linalg.pinv")(lambda g, y, a: la.pinv_vjp(g, y, a))
 jvp("np.linalg.pinv")(lambda y, a, da: la.pinv_jvp(y, a, da))
 
 _HELPER_RANKS = {  # rank of each helper's result, from its arguments' types
-    "solve_vjp_a": lambda *t: 2, "solve_vjp_b": lambda g, a: g.ndim, "solve_jvp": lambda x, *t: x.ndim,
-    "inv_vjp": lambda *t: 2, "inv_jvp": lambda *t: 2, "det_vjp": lambda *t: 2, "det_jvp": lambda *t: 0,
-    "logdet_vjp": lambda *t: 2, "logdet_jvp": lambda *t: 0, "eigvalsh_vjp": lambda *t: 2,
+    "solve_jvp": lambda x, *t: x.ndim, "inv_jvp": lambda *t: 2, "det_jvp": lambda *t: 0, "logdet_jvp": lambda *t: 0,
     "eigvalsh_jvp": lambda *t: 1, "cholesky_vjp": lambda *t: 2, "cholesky_jvp": lambda *t: 2, "trace_vjp": lambda *t: 2,
     "eigh_vectors_vjp": lambda *t: 2, "eigh_vectors_jvp": lambda *t: 2, "svd_u_vjp": lambda *t: 2,
     "svd_s_vjp": lambda *t: 2, "svd_vt_vjp": lambda *t: 2, "svd_u_jvp": lambda *t: 2, "svd_s_jvp": lambda *t: 1,
