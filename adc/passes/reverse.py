@@ -523,10 +523,6 @@ class Forward:
         """(float pushes, int pushes) one pass through `region` makes; with its branches unless `own`."""
         nf, ni = 0, int(self.tape.tag(region) is not None)
         for v in self.tape.recorded(region):
-            if v.type.is_array and v.type.dtype == "complex128":
-                raise AdcTypeError(f"adc cannot record the complex array '{v.name}' for the backward sweep yet; "
-                                   "keep complex arrays out of loops and branches, or carry real and imaginary "
-                                   "parts as two float arrays")
             if v.type.is_array:
                 continue
             if v.type.dtype == "complex128":
