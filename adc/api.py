@@ -11,7 +11,7 @@ import inspect
 
 import numpy as np
 
-from . import cache, codegen, passes
+from . import cache, codegen, externs, passes
 from .backends import BACKENDS
 from .errors import AdcError, AdcTypeError
 from .frontend import parse_function
@@ -333,11 +333,13 @@ def _free_signature(fn, depth, seen=None):
             continue
         if isinstance(v, (bool, int, float, complex, np.ndarray, np.number)):
             out.append((n, str(type_of(v)) if not isinstance(v, np.ndarray) or v.ndim else "0d"))
+        elif externs.is_c_function(v):
+            out.append((n, externs.name_of(v), externs.c_signature(v)))
         elif inspect.isfunction(getattr(v, "py_func", v)):
             inner = getattr(v, "py_func", v)
             out.append((n, inner.__qualname__, cache.code_digest(inner), _free_signature(inner, depth - 1, seen)))
         elif hasattr(v, "fwd") and hasattr(v, "bwd"):  # a primitive: its rules are code too
-            out.append((n, tuple(cache.code_digest(r) for r in (v.f, v.fwd, v.bwd, v.jvp) if r is not None)))
+            out.append((n, tuple(cache.code_digest(r) for r in (v.f, v.fwd, v.bwd, v.jvp) if hasattr(r, "__code__"))))
     return tuple(out)
 
 

@@ -14,7 +14,7 @@ import re
 from .ir import Region, pattern_text, walk
 
 _IMPORTS = (("math.", "import math"), ("np.", "import numpy as np"), ("rt.", "import adc_runtime as rt"),
-            ("la.", "import adc_runtime.linalg as la"))
+            ("la.", "import adc_runtime.linalg as la"), ("numba.", "import numba.extending"))
 _STACK = ("_fstack", "_fsp", "_istack", "_isp")
 
 
@@ -35,24 +35,51 @@ _ATOM = 20
 _BARRIERS = {"setitem", "setslice", "iadd_slice", "iadd", "iadd_item", "for", "while", "if", "push", "pop", "reserve", "comment", "stack_check",
              "stack_save", "stack_restore"}
 _PURE = {"binop", "unop", "cmp", "logic", "call", "getitem", "getslice", "shape", "len", "size", "tuple", "cast",
-         "custom"}
+         "custom", "extern"}
 
 
 def generate(fn):
     """The Python source text of `fn` (a Function, or a tuple of them for one module)."""
     fns = fn if isinstance(fn, tuple) else (fn,)
-    body = "".join("\n\n" + _Gen(f).source() for f in fns)
+    helpers = _ufunc_helpers(fns)
+    body = "".join("\n\n" + _Gen(f, helpers).source() for f in fns)
+    body = "".join("\n\n" + _ufunc_helper(key, name) for key, name in helpers.items()) + body
     used = [line for prefix, line in _IMPORTS if re.search(r"\b" + re.escape(prefix), body)]
+    used += sorted({f"from {home} import {callee}" for home, callee, _, _ in helpers})
     return "\n".join(used) + "\n" + body
 
 
+def _ufunc_key(op):
+    return op.attrs["home"], op.attrs["callee"], tuple(a.type for a in op.args), op.result.type
+
+
+def _ufunc_helpers(fns):
+    """A helper function per call signature of another library's ufunc (see adc/externs.py):
+    key -> its name."""
+    keys = list(dict.fromkeys(_ufunc_key(op) for f in fns for op in walk(f.body)
+                              if op.opname == "extern" and "home" in op.attrs))
+    names, count = {}, {}
+    for key in keys:
+        k = count[key[1]] = count.get(key[1], 0) + 1
+        names[key] = f"{key[1]}_call{'' if k == 1 else k}"
+    return names
+
+
+def _ufunc_helper(key, name):
+    """Numba calls another library's ufunc in object mode; CPython calls it as it is."""
+    _, callee, arg_types, result = key
+    params = ", ".join(f"a{k}" for k in range(len(arg_types)))
+    return (f"@numba.extending.register_jitable\ndef {name}({params}):\n"
+            f"    with numba.objmode(y={_numba_type(result)!r}):\n        y = {callee}({params})\n    return y\n")
+
+
 class _Gen:
-    def __init__(self, fn):
-        self.fn = fn
+    def __init__(self, fn, helpers):
+        self.fn, self.helpers = fn, helpers
         self.defs = {r.id: op for op in walk(fn.body) for r in op.results}
         self.consts = {op.result.id: op.attrs["value"] for op in walk(fn.body) if op.opname == "const"}
         self.folded = _foldable(fn, self.consts)
-        self.names = _Names(fn, self.folded, self.consts).assign()
+        self.names = _Names(fn, self.folded, self.consts).assign(_reserved(helpers))
         self.lines = []
         self.levels = sorted({_level(op) for op in walk(fn.body) if op.opname in ("push", "pop", "stack_check", "stack_save")})
         self.debug = any(op.opname == "stack_check" for op in walk(fn.body))  # exact stacks: overruns show
@@ -92,6 +119,10 @@ class _Gen:
             return f"{self.ref(a[0], p)} {op.attrs['op']} {self.ref(a[1], p + 1)}", p
         if kind == "call":
             return f"{op.attrs['fn']}({', '.join(self.ref(x) for x in a)})", _ATOM
+        if kind == "extern" and "home" in op.attrs:  # another library's ufunc, through its helper
+            return f"{self.helpers[_ufunc_key(op)]}({', '.join(self.ref(x) for x in a)})", _ATOM
+        if kind == "extern":  # a C function, received as a parameter
+            return f"{self.ref(a[0], _ATOM)}({', '.join(self.ref(x) for x in a[1:])})", _ATOM
         if kind == "getslice":
             inner = pattern_text(op.attrs["pattern"], [self.ref(x) for x in a[1:]])
             return f"{self.ref(a[0], _ATOM)}[{inner}]", _ATOM
@@ -363,6 +394,17 @@ def _placeholder(t):
 
 # ---------------------------------------------------------------- folding
 
+def _reserved(helpers):
+    """Module-level names the generated functions must not shadow: helpers and their ufuncs."""
+    return set(helpers.values()) | {key[1] for key in helpers}
+
+
+def _numba_type(t):
+    """The spelling of an adc type in numba.objmode's declarations."""
+    scalar = "boolean" if t.dtype == "bool" else t.dtype
+    return scalar if t.ndim == 0 else f"{scalar}[{', '.join(':' * t.ndim)}]"
+
+
 def _foldable(fn, consts):
     """Ids of values written into the one expression that reads them."""
     folded = set()
@@ -441,7 +483,7 @@ class _Names:
     def union(self, a, b):
         self.parent[self.find(a.id)] = self.find(b.id)
 
-    def assign(self):
+    def assign(self, reserved=()):
         for op in walk(self.fn.body):
             self._coalesce(op)
         values = list(self.fn.params) + [v for v, _ in self.fn.captured]
@@ -449,7 +491,9 @@ class _Names:
             for r in op.regions:
                 values.extend(r.params)
             values.extend(op.results)
-        taken, names = set(_STACK + _stack(1) + _stack(2) + _stack(3)) | {"np", "math", "rt", "la", "_fsp0", "_isp0"}, {}
+        taken = set(_STACK + _stack(1) + _stack(2) + _stack(3)) | {"np", "math", "rt", "la", "numba", "_fsp0", "_isp0"}
+        taken |= set(reserved)
+        names = {}
         group_name = {}
         for v in values:
             if v.twin is not None:

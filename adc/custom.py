@@ -18,8 +18,11 @@
 adc does not differentiate a primitive's body: it inlines `fwd` in the forward
 sweep, records the residuals like any other value, and inlines `bwd` in the
 backward sweep. The three are ordinary Python that adc reads, so they run in
-loops, split mode and mixed mode, on every backend; code adc cannot read goes
-in a Numba-compiled function they call (see examples/custom_rule.py).
+loops, split mode and mixed mode, on every backend. They may call code adc
+cannot read — a C function, another library's ufunc (adc/externs.py); a
+primitive may also be such a ufunc itself, `adc.primitive(scipy.special.j0)`.
+`defvjp(None, bwd)` makes the arguments the residuals
+(examples/custom_rule.py, examples/external_code.py).
 """
 import functools
 
@@ -35,7 +38,8 @@ class Primitive:
         return self.f(*args)
 
     def defvjp(self, fwd, bwd):
-        """`fwd(*args) -> (output, residuals)`, `bwd(residuals, cotangent) -> (cotangent per argument)`."""
+        """`fwd(*args) -> (output, residuals)`, `bwd(residuals, cotangent) -> (cotangent per argument)`;
+        with fwd None, the primitive itself runs and its arguments are the residuals."""
         self.fwd, self.bwd = fwd, bwd
         return self
 

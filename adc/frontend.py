@@ -87,11 +87,16 @@ def _parse_snippet(text, fn):
         return gast.parse(text)
     except SyntaxError:
         pass
-    for left, right in ("()", "{}"):  # a lambda inside a larger expression or a dict entry: its lines alone
-        try:
-            return gast.parse(left + text.strip().rstrip(",") + right)
-        except SyntaxError:
-            pass
+    body = text.strip().rstrip(",")
+    while body:  # a lambda inside a larger expression or a dict entry: its lines, less the closing brackets
+        for left, right in ("()", "{}"):
+            try:
+                return gast.parse(left + body + right)
+            except SyntaxError:
+                pass
+        if body[-1] not in ")]},":
+            break
+        body = body[:-1].rstrip()
     raise AdcSourceError(f"adc cannot parse the source of {fn.__qualname__}")
 
 

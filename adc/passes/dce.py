@@ -7,7 +7,7 @@ Ops with effects (element writes, stack traffic) and structured ops stay.
 from ..ir import uses
 
 _PURE = {"const", "binop", "unop", "cmp", "logic", "call", "getitem", "shape", "len", "size",
-         "tuple", "cast", "zeros_like", "undef", "custom", "getslice"}
+         "tuple", "cast", "zeros_like", "undef", "custom", "getslice", "extern"}
 
 
 def dce(fn):

@@ -10,7 +10,7 @@ arrays. It applies as well to a function the reverse pass produced: a push
 also pushes the tangent, a pop first pops it (forward-over-reverse gives
 Hessian-vector products).
 """
-from .. import rules
+from .. import externs, rules
 from ..errors import fail
 from ..ir import Function, Op, Region, Value
 from .activity import activity, differentiable
@@ -113,6 +113,12 @@ class Tangents:
             t = self.b.emit("binop", [self.b.emit("zeros_like", [op.result]), t], attrs={"op": "add"})
         return inline_template(self.b, template, [t, op.result] + list(op.args), [k])[0]
 
+    def op_extern(self, op):
+        """Code adc cannot read has no tangent: refuse where one is needed."""
+        self.b.add(_copy(op))
+        if self.active(op.result) and any(a.id in self.t for a in op.args):
+            externs.refuse_derivative(op, "forward")
+
     def op_custom(self, op):
         """A user primitive: its jvp rule, inlined; tangents of inputs that do not vary are zero."""
         self.b.add(_copy(op))
@@ -124,7 +130,7 @@ class Tangents:
             fail(f"forward mode through {prim.__name__}, which has no jvp rule", op.loc,
                  f"give it one: {prim.__name__}.defjvp(jvp)")
         dargs = [self.t[a.id] if a.id in self.t else self.zero(a) for a in args]
-        self.t[op.result.id] = inline_rule(self.b, prim.jvp, list(args) + dargs)
+        self.t[op.result.id] = inline_rule(self.b, prim.jvp, list(args) + dargs, known=op.attrs.get("captures"))
 
     def scatter(self, op):
         """buf[idx] += g: the same into the tangents."""

@@ -8,7 +8,8 @@ carry a type (pops created by the reverse pass) keep it.
 """
 import numpy as np
 
-from .. import rules
+from .. import externs, rules
+from ..externs import ExternT
 from ..errors import AdcTypeError, fail
 from ..ir import BOOL, C128, F64, I64, T, TupleT, pattern_ndim, unify, walk
 
@@ -33,7 +34,29 @@ def type_of(x, what="argument"):
                            f"{x.dtype} with {x.ndim} dimensions. hint: x.astype(np.float64)")
     if isinstance(x, tuple):
         return TupleT(tuple(type_of(e, what) for e in x))
+    if externs.is_c_function(x):
+        return _c_function_type(x, what)
     raise AdcTypeError(f"adc takes numbers and NumPy arrays; {what} is a {type(x).__name__}")
+
+
+def _c_function_type(x, what):
+    result = externs.c_result(x)
+    if result is None:
+        raise AdcTypeError(f"{what} is the C function {externs.name_of(x)} {externs.c_signature(x)}: adc calls C "
+                           "functions of numbers only. hint: set its argtypes and restype to ctypes.c_double, "
+                           "c_int64, ... (or give a Numba cfunc a signature of numbers)")
+    return ExternT(result, externs.c_signature(x))
+
+
+def _extern(op, t):
+    """The result of a C function (its declared type) or of a ufunc (NumPy's loop for these arguments)."""
+    if "ufunc" not in op.attrs:
+        return t[0].result
+    out = externs.ufunc_result(op.attrs["ufunc"], t)
+    if out is None:
+        fail(f"a call to {op.attrs['home']}.{op.attrs['callee']} with arguments {', '.join(map(str, t))}",
+             op.loc, "adc calls a ufunc with one output on float, int, bool or complex arguments")
+    return out
 
 
 def infer(fn):
@@ -187,6 +210,7 @@ _TYPERS = {
     "pop": lambda op, t: op.result.type,
     "undef": lambda op, t: op.result.type,
     "custom": lambda op, t: t[op.attrs["nargs"]],
+    "extern": _extern,
     "getslice": _getslice,
 }
 

@@ -14,7 +14,7 @@ import types
 import gast
 import numpy as np
 
-from .. import rules
+from .. import externs, rules
 from ..errors import fail
 from ..frontend import missing, parse_function
 from ..ir import Function, Value
@@ -67,8 +67,13 @@ class Captures:
         self.values, self.by_key = [], {}
         self.tuples = {}  # shared by every Lowerer of one function: tuples callees return
 
+    @staticmethod
+    def key(fn, name):
+        """A global read by two functions of one module is one parameter; a closure cell is its own."""
+        return (id(fn), name) if name in fn.__code__.co_freevars else (id(fn.__globals__), name)
+
     def get(self, parsed, name):
-        key = (id(parsed.fn), name)
+        key = self.key(parsed.fn, name)
         if key not in self.by_key:
             v = Value(name)
             self.by_key[key] = v
@@ -77,7 +82,8 @@ class Captures:
 
 
 def _is_value(obj):
-    return isinstance(obj, (bool, int, float, complex, np.ndarray, np.number, np.bool_))
+    """Numbers, arrays and C functions: what the generated function receives as parameters."""
+    return isinstance(obj, (bool, int, float, complex, np.ndarray, np.number, np.bool_)) or externs.is_c_function(obj)
 
 
 class Lowerer:
@@ -574,6 +580,8 @@ class Lowerer:
         if isinstance(node.func, gast.Attribute) and self.static(node.func) is None:
             return self.method_call(node)
         fn = self.static(node.func)
+        if fn is None and isinstance(node.func, gast.Name) and externs.is_c_function(self.parsed.resolve(node.func.id)):
+            return self.call_c(node, self.name(node.func), [self.value(a) for a in node.args])
         if fn is None:
             self.fail(node.func, "a call of a value that is not a function", "call a function by its name")
         if isinstance(fn, LocalFn):
@@ -649,6 +657,8 @@ class Lowerer:
             return self.reduce_axis(node, obj, [self.as_value(a, node) for a in args])
         if rules.key_of(obj) is not None:
             return self.call_rule(node, obj, [self.as_value(a, node) for a in args])
+        if externs.is_foreign_ufunc(obj):
+            return self.call_ufunc(node, obj, [self.as_value(a, node) for a in args])
         fn = getattr(obj, "py_func", obj)  # a numba dispatcher: differentiate its Python source
         if inspect.isfunction(fn):
             return self.inline_user(node, fn, [self.as_value(a, node) for a in args])
@@ -664,6 +674,20 @@ class Lowerer:
                       "give it one with @adc.primitive and defvjp")
         return self.b.emit("call", args, attrs={"fn": key})
 
+    def call_c(self, node, callee, args):
+        """A C function (ctypes, Numba cfunc), passed in as a parameter: run, never read."""
+        self.at(node)
+        return self.b.emit("extern", [callee] + args, attrs={"callee": node.func.id}, name="y")
+
+    def call_ufunc(self, node, obj, args):
+        """Another library's ufunc (scipy.special.erf): the generated module imports it from its home."""
+        home = externs.home(obj)
+        if home is None:
+            self.fail(node, f"a call to the ufunc {obj.__name__}, which no public module holds",
+                      "import it from a module the generated code can import too")
+        self.at(node)
+        return self.b.emit("extern", args, attrs={"ufunc": obj, "home": home, "callee": obj.__name__}, name="y")
+
     def inline_user(self, node, fn, args):
         if fn in self.callers:
             self.fail(node, f"recursion ({fn.__name__} calls itself)", "rewrite the recursion as a loop")
@@ -676,7 +700,7 @@ class Lowerer:
     def call_primitive(self, node, prim, args):
         """Run the primitive's `fwd` (or its body); a `custom` op stands for its output."""
         if prim.fwd is None:
-            y, residuals = self.inline_user(node, prim.f, args), list(args)
+            y, residuals = self.call_object(node, prim.f, args), list(args)
         else:
             pair = self.inline_user(node, prim.fwd, args)
             if pair.id not in self.tuples or len(self.tuples[pair.id]) != 2:
@@ -685,8 +709,22 @@ class Lowerer:
             y, res = self.tuples[pair.id]
             residuals = list(self.tuples.get(res.id, [res]))
         self.at(node)
-        return self.b.emit("custom", args + [y] + residuals, attrs={"prim": prim, "nargs": len(args)},
+        known = self.rule_captures(prim.bwd, prim.jvp)
+        return self.b.emit("custom", args + [y] + residuals, attrs={"prim": prim, "nargs": len(args), "captures": known},
                            name=y.name)
+
+    def rule_captures(self, *fns):
+        """The numbers, arrays and C functions rules `fns` read from globals and closures, made
+        parameters now: the passes that inline the rules later (bwd, jvp) find them by key."""
+        known = {}
+        for fn in fns:
+            if not inspect.isfunction(fn):
+                continue
+            parsed = parse_function(fn)
+            for name in set(fn.__code__.co_names) | set(fn.__code__.co_freevars):
+                if _is_value(parsed.resolve(name)):
+                    known[Captures.key(fn, name)] = self.captures.get(parsed, name)
+        return known
 
     def inline_local(self, node, fn):
         args = [self.value(a) for a in node.args]
@@ -727,12 +765,14 @@ def inline_template(builder, template, args, which):
     return [lw.value(body)]
 
 
-def inline_rule(builder, fn, args, residuals=None, which=None):
+def inline_rule(builder, fn, args, residuals=None, which=None, known=None):
     """Inline user rule `fn` (a bwd or jvp): `residuals`, when given, are bound as a static
-    tuple to its first parameter. Returns the elements `which` of its tuple result, or its result."""
+    tuple to its first parameter; `known` are the captured values `Lowerer.rule_captures` made.
+    Returns the elements `which` of its tuple result, or its result."""
     parsed = parse_function(fn)
     fence(parsed)
     captures = Captures()
+    captures.by_key.update(known or {})
     lw = Lowerer(parsed, builder, captures, [fn], track_loc=False)
     if residuals is not None:
         res = Value("res")

@@ -11,7 +11,7 @@ Adjoints of scalars are SSA values: loops and branches carry them. Adjoints
 of arrays are buffers allocated with `zeros_like` when the mirror of their
 defining region begins, and updated in place (`iadd`, `iadd_item`).
 """
-from .. import rules
+from .. import externs, rules
 from ..errors import AdcTypeError, fail
 from ..ir import I64, Function, Op, Region, TupleT, Value, walk, without_new_axes
 from .activity import activity, differentiable
@@ -191,6 +191,11 @@ class Reverse:
             return self.b.emit("call", [c, self.read(x)], attrs={"fn": "rt.unbroadcast"})
         return c
 
+    def op_extern(self, op):
+        """Code adc cannot read has no adjoint: refuse where one is needed."""
+        if self.adj.pop(op.result.id, None) is not None and any(self.active(a) for a in op.args):
+            externs.refuse_derivative(op, "reverse")
+
     def op_custom(self, op):
         """A user primitive: its bwd rule, inlined, with the residuals its fwd made."""
         g = self.adj.pop(op.result.id, None)
@@ -202,7 +207,7 @@ class Reverse:
                  f"give it one: {prim.__name__}.defvjp(fwd, bwd)")
         which = [k for k in range(n) if self.active(op.args[k])]
         residuals = [self.read(r, op) for r in op.args[n + 1:]]
-        contribs = inline_rule(self.b, prim.bwd, [g], residuals, which)
+        contribs = inline_rule(self.b, prim.bwd, [g], residuals, which, op.attrs.get("captures"))
         for k, c in zip(which, contribs):
             self.accumulate(op.args[k], c)
 

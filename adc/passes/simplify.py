@@ -2,9 +2,9 @@
 
 Contract: takes a typed function; returns it with every constant defined
 at the top of the function (so no loop ever records one), every `binop`
-on two int constants replaced by a constant, and every multiplication by
+on two int constants replaced by a constant, every multiplication by
 the float constant 1.0 (the seed of a backward sweep) replaced by its other
-operand when that has the product's type. Other float arithmetic is left
+operand and every `x ** 1` by `x`, when that has the result's type. Other float arithmetic is left
 alone: folding it could change rounding.
 """
 import operator
@@ -54,8 +54,14 @@ def _fold(fn):
 def _drop_unit_products(fn):
     ones = {op.result.id for op in walk(fn.body) if op.opname == "const" and op.attrs["value"] == 1.0
             and isinstance(op.attrs["value"], float)}
+    exponent_ones = {op.result.id for op in walk(fn.body) if op.opname == "const" and op.attrs["value"] == 1
+                     and not isinstance(op.attrs["value"], bool)}
     same = {}
     for op in walk(fn.body):
+        if op.opname == "binop" and op.attrs["op"] == "pow" and op.args[1].id in exponent_ones:
+            base = same.get(op.args[0].id, op.args[0])
+            if base.type == op.result.type:  # x ** 1 (the power rule's n - 1 at n = 2)
+                same[op.result.id] = base
         if op.opname == "binop" and op.attrs["op"] == "mul":
             a, b = (same.get(x.id, x) for x in op.args)
             for unit, other in ((a, b), (b, a)):

@@ -9,26 +9,26 @@ def _double_buffer_grad(x):
     # forward sweep
     u = np.copy(x)
     u_1 = u
-    for t_1 in range(4):
+    for t in range(4):
         v = np.zeros(u_1.shape[0])
-        t_3 = u_1.shape[0]
-        _fstack = rt.reserve(_fstack, _fsp, rt.range_len(0, t_3, 1))
-        _istack = rt.reserve(_istack, _isp, rt.range_len(0, t_3, 1))
-        for i in range(t_3):
-            t_6 = u_1.shape[0]
-            u_3 = u_1[(i + 1) % t_6]
+        t_2 = u_1.shape[0]
+        _fstack = rt.reserve(_fstack, _fsp, rt.range_len(0, t_2, 1))
+        _istack = rt.reserve(_istack, _isp, rt.range_len(0, t_2, 1))
+        for i in range(t_2):
+            t_5 = u_1.shape[0]
+            u_3 = u_1[(i + 1) % t_5]
             v[i] = u_1[i] * 0.5 + u_3 ** 2
             _fstack[_fsp] = u_3
             _fsp += 1
-            _istack[_isp] = t_6
+            _istack[_isp] = t_5
             _isp += 1
         _fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, u_1)
         _fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, v)
         _istack = rt.reserve(_istack, _isp, 1)
-        _istack[_isp] = t_3
+        _istack[_isp] = t_2
         _isp += 1
         u_1 = v
-    t_10 = np.sum(u_1)
+    t_9 = np.sum(u_1)
     # backward sweep
     x_bar = np.zeros_like(x)
     u_bar = np.zeros_like(u)
@@ -37,9 +37,9 @@ def _double_buffer_grad(x):
     u_bar_1 += np.full_like(u_1, 1.0)
     # grad of: for t in range(4):
     u_bar_2 = u_bar_1
-    for t_1 in range(3, -1, -1):
+    for t in range(3, -1, -1):
         _isp -= 1
-        t_3 = _istack[_isp]
+        t_2 = _istack[_isp]
         v, _fsp, _isp = rt.pop_array1(_fstack, _fsp, _istack, _isp)
         u_4, _fsp, _isp = rt.pop_array1(_fstack, _fsp, _istack, _isp)
         # grad of: for t in range(4):
@@ -47,18 +47,18 @@ def _double_buffer_grad(x):
         v_bar = np.zeros_like(v)
         v_bar += u_bar_2
         # grad of: for i in range(u.shape[0]):
-        for i in range(t_3 - 1, -1, -1):
+        for i in range(t_2 - 1, -1, -1):
             _isp -= 1
-            t_6 = _istack[_isp]
+            t_5 = _istack[_isp]
             _fsp -= 1
             u_3 = _fstack[_fsp]
             # grad of: v[i] = u[i] * 0.5 + u[(i + 1) % u.shape[0]] ** 2
             t_bar_1 = v_bar[i]
             v_bar[i] = 0.0
-            u_bar_3[(i + 1) % t_6] += t_bar_1 * 2 * u_3 ** 1
+            u_bar_3[(i + 1) % t_5] += t_bar_1 * 2 * u_3
             u_bar_3[i] += t_bar_1 * 0.5
         u_bar_2 = u_bar_3
     u_bar += u_bar_2
     # grad of: u = x.copy()
     x_bar += u_bar
-    return t_10, x_bar
+    return t_9, x_bar

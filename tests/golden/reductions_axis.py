@@ -45,6 +45,6 @@ def reductions_axis_grad(A):
     t_bar_2 += t_bar_3 * 3.0
     A_bar += rt.spread(t_bar_2, A, 1) / A.shape[1]
     t_bar_1 += np.full_like(t_1, 1.0)
-    t_bar += t_bar_1 * 2 * t ** 1
+    t_bar += t_bar_1 * 2 * t
     A_bar += rt.spread(t_bar, A, 0)
     return t_20, A_bar
