@@ -1,4 +1,5 @@
-"""Adjoints and tangents of NumPy's linear algebra, as functions generated code calls.
+"""Tangents of NumPy's linear algebra, and the decompositions' outputs, as functions generated code calls
+(the adjoints are templates of differentiable NumPy in adc/rules/linalg.py).
 
 Each is `register_jitable`: plain NumPy under CPython, compiled inline under
 Numba (whose np.linalg needs SciPy's LAPACK). Shapes: A is (n, n); a
@@ -34,20 +35,6 @@ def eigvalsh_jvp(a, da):
     """dw_i = v_i^T dA v_i."""
     w, v = np.linalg.eigh(a)
     return np.sum(v * np.dot(da, v), axis=0)
-
-
-@register_jitable
-def cholesky_vjp(g, l):
-    """A_bar for L = cholesky(A), symmetric: L^-T Phi(L^T g) L^-1, symmetrised."""
-    n = l.shape[0]
-    p = np.dot(l.T, g)
-    for i in range(n):
-        p[i, i] *= 0.5
-        for j in range(i + 1, n):
-            p[i, j] = 0.0
-    li = np.linalg.inv(l)
-    s = np.dot(np.dot(li.T, p), li)
-    return 0.5 * (s + s.T)
 
 
 @register_jitable
@@ -90,13 +77,6 @@ def eigh_vectors(a):
 
 
 @register_jitable
-def eigh_vectors_vjp(g, a):
-    """A_bar for V = eigh(A)[1] (distinct eigenvalues): V (F * V^T g) V^T."""
-    w, v = np.linalg.eigh(a)
-    return np.dot(np.dot(v, _gaps(w) * np.dot(v.T, g)), v.T)
-
-
-@register_jitable
 def eigh_vectors_jvp(a, da):
     """dV = V (F * V^T dA V)."""
     w, v = np.linalg.eigh(a)
@@ -129,34 +109,6 @@ def svd_vt(a, full):
 def _svd_gaps(s):
     """F with F[i, j] = 1 / (s[j]^2 - s[i]^2) off the diagonal, 0 on it."""
     return _gaps(s * s)
-
-
-@register_jitable
-def svd_s_vjp(g, a):
-    """A_bar for s = svd(A)[1]: U diag(g) V^T."""
-    u, s, vt = np.linalg.svd(a, full_matrices=False)
-    return np.dot(u * g, vt)
-
-
-@register_jitable
-def svd_u_vjp(g, a):
-    """A_bar for U = svd(A)[0]: U (F * (U^T g - g^T U)) S V^T + (I - U U^T) g S^-1 V^T."""
-    u, s, vt = np.linalg.svd(a, full_matrices=False)
-    j = _svd_gaps(s) * (np.dot(u.T, g) - np.dot(g.T, u))
-    inner = np.dot(np.dot(u, j * s), vt)
-    outer = np.dot((g - np.dot(u, np.dot(u.T, g))) / s, vt)
-    return inner + outer
-
-
-@register_jitable
-def svd_vt_vjp(g, a):
-    """A_bar for Vt = svd(A)[2], with gV = g^T: U S (F * (V^T gV - gV^T V)) V^T + U S^-1 gV^T (I - V V^T)."""
-    u, s, vt = np.linalg.svd(a, full_matrices=False)
-    v, gv = vt.T.copy(), g.T.copy()
-    k = _svd_gaps(s) * (np.dot(v.T, gv) - np.dot(gv.T, v))
-    inner = np.dot(np.dot(u, (s * k.T).T), vt)
-    outer = np.dot(u, (gv.T - np.dot(np.dot(gv.T, v), vt)) / np.expand_dims(s, 1))
-    return inner + outer
 
 
 @register_jitable
@@ -198,33 +150,6 @@ def qr_r(a):
 
 
 @register_jitable
-def _copyltu(m):
-    """The symmetric matrix with m's lower triangle."""
-    return np.tril(m, -1) + np.tril(m, -1).T + np.diag(np.diag(m))
-
-
-@register_jitable
-def _qr_back(q, r, gq, m):
-    """(gQ + Q copyltu(M)) R^-T, for A = QR with m rows >= n columns."""
-    b = gq + np.dot(q, _copyltu(m))
-    return np.linalg.solve(r, b.T).T.copy()
-
-
-@register_jitable
-def qr_q_vjp(g, a):
-    """A_bar for Q = qr(A)[0]: M = -g^T Q."""
-    q, r = np.linalg.qr(a)
-    return _qr_back(q, r, g, -np.dot(g.T, q))
-
-
-@register_jitable
-def qr_r_vjp(g, a):
-    """A_bar for R = qr(A)[1]: M = R g^T."""
-    q, r = np.linalg.qr(a)
-    return _qr_back(q, r, np.zeros_like(q), np.dot(r, g.T))
-
-
-@register_jitable
 def _qr_tangent(a, da):
     """(Q, R, C, Omega): C = Q^T dA R^-1, Omega its antisymmetric part from the strict lower triangle."""
     q, r = np.linalg.qr(a)
@@ -255,14 +180,6 @@ def slogdet_sign(a):
 @register_jitable
 def logdet(a):
     return np.linalg.slogdet(a)[1]
-
-
-@register_jitable
-def pinv_vjp(g, p, a):
-    """A_bar for P = pinv(A) (full rank): -P^T g P^T + (I - A P) g^T P P^T + P^T P g^T (I - P A)."""
-    m, n = a.shape
-    return (-np.dot(np.dot(p.T, g), p.T) + np.dot(np.dot(np.eye(m) - np.dot(a, p), g.T), np.dot(p, p.T))
-            + np.dot(np.dot(p.T, p), np.dot(g.T, np.eye(n) - np.dot(p, a))))
 
 
 @register_jitable

@@ -1,9 +1,9 @@
 """Rules for np.linalg and np.trace.
 
-The adjoints of solve, inv, det, slogdet and eigvalsh are written with
-differentiable NumPy calls, so Hessian-vector products (forward over
-reverse) go through them; the others call adjoint helpers in
-adc_runtime.linalg and are first order.
+Every adjoint is written with differentiable NumPy calls (and the rules of
+the decompositions themselves), so Hessian-vector products (forward over
+reverse) go through all of them; the tangents call helpers in
+adc_runtime.linalg.
 
 At points where a derivative is undefined, adc does what NumPy and autograd
 do: `eigvalsh` assumes distinct eigenvalues (repeated ones give a
@@ -61,30 +61,73 @@ vjp("np.linalg.eigvalsh")(lambda g, y, a: np.dot(la.eigh_vectors(a) * g, la.eigh
 jvp("np.linalg.eigvalsh")(lambda y, a, da: la.eigvalsh_jvp(a, da))
 
 defrule("np.linalg.cholesky", np.linalg.cholesky, typer=lambda a: _square(a))
-vjp("np.linalg.cholesky")(lambda g, y, a: la.cholesky_vjp(g, y))
 jvp("np.linalg.cholesky")(lambda y, a, da: la.cholesky_jvp(y, da))
+
+
+@vjp("np.linalg.cholesky")
+def _(g, y, a):
+    """L^-T Phi(L^T g) L^-1, symmetrised; Phi keeps the lower triangle and halves the diagonal."""
+    p = np.dot(y.T, g)
+    li = np.linalg.inv(y)
+    s = np.dot(np.dot(li.T, np.tril(p) - 0.5 * np.diag(np.diag(p))), li)
+    return 0.5 * (s + s.T)
+
 
 defrule("np.trace", np.trace, typer=lambda a: T("float64"))
 vjp("np.trace")(lambda g, y, a: la.trace_vjp(g, a))
 jvp("np.trace")(lambda y, a, da: np.trace(da))
 
 # decompositions: `lower` spells `w, V = np.linalg.eigh(A)` as one call per output (see passes/npcalls.py)
+
+def _gaps(w):
+    """F with F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it."""
+    n = w.shape[0]
+    e = np.eye(n)
+    return (1.0 - e) / (np.outer(np.ones(n), w) - np.outer(w, np.ones(n)) + e)
+
+
 defrule("la.eigh_vectors", la.eigh_vectors, typer=lambda a: _square(a))
-vjp("la.eigh_vectors")(lambda g, y, a: la.eigh_vectors_vjp(g, a))
+vjp("la.eigh_vectors")(lambda g, y, a: np.dot(np.dot(y, _gaps(np.linalg.eigvalsh(a)) * np.dot(y.T, g)), y.T))
 jvp("la.eigh_vectors")(lambda y, a, da: la.eigh_vectors_jvp(a, da))
+
 defrule("la.svd_u", la.svd_u, typer=lambda a, full: T("float64", 2))
 defrule("la.svd_s", la.svd_s, typer=lambda a, full: T("float64", 1))
 defrule("la.svd_vt", la.svd_vt, typer=lambda a, full: T("float64", 2))
-vjp("la.svd_u")(lambda g, y, a, full: (la.svd_u_vjp(g, a), 0))
-vjp("la.svd_s")(lambda g, y, a, full: (la.svd_s_vjp(g, a), 0))
-vjp("la.svd_vt")(lambda g, y, a, full: (la.svd_vt_vjp(g, a), 0))
+vjp("la.svd_s")(lambda g, y, a, full: (np.dot(la.svd_u(a, full) * g, la.svd_vt(a, full)), 0))
+
+
+@vjp("la.svd_u")
+def _(g, y, a, full):
+    """U (F * (U^T g - g^T U)) S V^T + (I - U U^T) g S^-1 V^T, F from the squared singular values."""
+    s, vt = la.svd_s(a, full), la.svd_vt(a, full)
+    j = _gaps(s * s) * (np.dot(y.T, g) - np.dot(g.T, y))
+    return np.dot(np.dot(y, j * s), vt) + np.dot((g - np.dot(y, np.dot(y.T, g))) / s, vt), 0
+
+
+@vjp("la.svd_vt")
+def _(g, y, a, full):
+    """U S (F * (V^T g^T - g V)) V^T + U S^-1 g (I - V V^T)."""
+    u, s = la.svd_u(a, full), la.svd_s(a, full)
+    k = _gaps(s * s) * (np.dot(y, g.T) - np.dot(g, y.T))
+    inner = np.dot(np.dot(u, (s * k.T).T), y)
+    return inner + np.dot(u, (g - np.dot(np.dot(g, y.T), y)) / np.expand_dims(s, 1)), 0
+
+
 jvp("la.svd_u")(lambda y, a, full, da, dfull: (la.svd_u_jvp(a, da), 0))
 jvp("la.svd_s")(lambda y, a, full, da, dfull: (la.svd_s_jvp(a, da), 0))
 jvp("la.svd_vt")(lambda y, a, full, da, dfull: (la.svd_vt_jvp(a, da), 0))
+
+
+def _copyltu(m):
+    """The symmetric matrix with m's lower triangle."""
+    return np.tril(m, -1) + np.tril(m, -1).T + np.diag(np.diag(m))
+
+
 defrule("la.qr_q", la.qr_q, typer=lambda a: T("float64", 2))
 defrule("la.qr_r", la.qr_r, typer=lambda a: T("float64", 2))
-vjp("la.qr_q")(lambda g, y, a: la.qr_q_vjp(g, a))
-vjp("la.qr_r")(lambda g, y, a: la.qr_r_vjp(g, a))
+# A = QR with at least as many rows as columns: A_bar = (gQ + Q copyltu(M)) R^-T
+vjp("la.qr_q")(lambda g, y, a: np.linalg.solve(la.qr_r(a), (g + np.dot(y, _copyltu(-np.dot(g.T, y)))).T).T)
+vjp("la.qr_r")(lambda g, y, a: np.linalg.solve(y, np.dot(la.qr_q(a), _copyltu(np.dot(y, g.T))).T).T)
 jvp("la.qr_q")(lambda y, a, da: la.qr_q_jvp(a, da))
 jvp("la.qr_r")(lambda y, a, da: la.qr_r_jvp(a, da))
 defrule("la.slogdet_sign", la.slogdet_sign, typer=lambda a: T("float64"), nondiff=True)
@@ -92,16 +135,22 @@ defrule("la.logdet", la.logdet, typer=lambda a: T("float64"))
 vjp("la.logdet")(lambda g, y, a: g * np.linalg.inv(a).T)
 jvp("la.logdet")(lambda y, a, da: la.logdet_jvp(a, da))
 defrule("np.linalg.pinv", np.linalg.pinv, typer=lambda a: T("float64", 2))
-vjp("np.linalg.pinv")(lambda g, y, a: la.pinv_vjp(g, y, a))
 jvp("np.linalg.pinv")(lambda y, a, da: la.pinv_jvp(y, a, da))
+
+
+@vjp("np.linalg.pinv")
+def _(g, y, a):
+    """-P^T g P^T + (I - A P) g^T P P^T + P^T P g^T (I - P A), for P = pinv(A) of full rank."""
+    pt = y.T
+    return (-np.dot(np.dot(pt, g), pt) + np.dot(np.dot(np.eye(a.shape[0]) - np.dot(a, y), g.T), np.dot(y, pt))
+            + np.dot(np.dot(pt, y), np.dot(g.T, np.eye(a.shape[1]) - np.dot(y, a))))
+
 
 _HELPER_RANKS = {  # rank of each helper's result, from its arguments' types
     "solve_jvp": lambda x, *t: x.ndim, "inv_jvp": lambda *t: 2, "det_jvp": lambda *t: 0, "logdet_jvp": lambda *t: 0,
-    "eigvalsh_jvp": lambda *t: 1, "cholesky_vjp": lambda *t: 2, "cholesky_jvp": lambda *t: 2, "trace_vjp": lambda *t: 2,
-    "eigh_vectors_vjp": lambda *t: 2, "eigh_vectors_jvp": lambda *t: 2, "svd_u_vjp": lambda *t: 2,
-    "svd_s_vjp": lambda *t: 2, "svd_vt_vjp": lambda *t: 2, "svd_u_jvp": lambda *t: 2, "svd_s_jvp": lambda *t: 1,
-    "svd_vt_jvp": lambda *t: 2, "qr_q_vjp": lambda *t: 2, "qr_r_vjp": lambda *t: 2, "qr_q_jvp": lambda *t: 2,
-    "qr_r_jvp": lambda *t: 2, "pinv_vjp": lambda *t: 2, "pinv_jvp": lambda *t: 2,
+    "eigvalsh_jvp": lambda *t: 1, "cholesky_jvp": lambda *t: 2, "trace_vjp": lambda *t: 2,
+    "eigh_vectors_jvp": lambda *t: 2, "svd_u_jvp": lambda *t: 2, "svd_s_jvp": lambda *t: 1,
+    "svd_vt_jvp": lambda *t: 2, "qr_q_jvp": lambda *t: 2, "qr_r_jvp": lambda *t: 2, "pinv_jvp": lambda *t: 2,
 }
 for _helper, _rank in _HELPER_RANKS.items():
     defrule("la." + _helper, getattr(la, _helper), typer=lambda *t, _rank=_rank: T("float64", _rank(*t)),
