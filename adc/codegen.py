@@ -264,7 +264,7 @@ class _Gen:
         for kind, group in _by_stack(run, lambda op: op.args[0]):
             if kind == "array":
                 for op in group:
-                    self.emit(depth, f"{all4} = rt.push_array({all4}, {self.ref(op.args[0])})")
+                    self.emit(depth, f"{all4} = rt.push{_complex(op.args[0])}_array({all4}, {self.ref(op.args[0])})")
                 continue
             if kind == "c":  # a complex number takes two float slots: real part, imaginary part
                 for j, op in enumerate(group):
@@ -284,7 +284,8 @@ class _Gen:
             if kind == "array":
                 for op in group:
                     v = op.result
-                    self.emit(depth, f"{self.name(v)}, {fsp}, {isp} = rt.pop_array{v.type.ndim}({', '.join(names)})")
+                    self.emit(depth, f"{self.name(v)}, {fsp}, {isp} = "
+                                     f"rt.pop{_complex(v)}_array{v.type.ndim}({', '.join(names)})")
                 continue
             if kind == "c":
                 self.emit(depth, f"{fsp} -= {2 * len(group)}")
@@ -356,6 +357,10 @@ def _run(ops, k):
            and _level(ops[k + len(run)]) == _level(ops[k])):
         run.append(ops[k + len(run)])
     return run
+
+
+def _complex(v):
+    return "_complex" if v.type.dtype == "complex128" else ""
 
 
 def _stack_kind(v):

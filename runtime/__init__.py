@@ -92,6 +92,39 @@ def pop_array2(fstack, fsp, istack, isp):
 
 
 @register_jitable
+def push_complex_array(fstack, fsp, istack, isp, a):
+    """Push a copy of complex array `a`: its real parts, then its imaginary parts, on the float stack."""
+    n = a.size
+    fstack = reserve(fstack, fsp, 2 * n)
+    istack = reserve(istack, isp, a.ndim)
+    flat = a.ravel()
+    fstack[fsp:fsp + n] = flat.real
+    fstack[fsp + n:fsp + 2 * n] = flat.imag
+    for k in range(a.ndim):
+        istack[isp + k] = a.shape[k]
+    return fstack, fsp + 2 * n, istack, isp + a.ndim
+
+
+@register_jitable
+def _complex_of(fstack, start, n):
+    return fstack[start:start + n] + 1j * fstack[start + n:start + 2 * n]
+
+
+@register_jitable
+def pop_complex_array1(fstack, fsp, istack, isp):
+    """Pop a 1-D complex array pushed by push_complex_array."""
+    n = istack[isp - 1]
+    return _complex_of(fstack, fsp - 2 * n, n), fsp - 2 * n, isp - 1
+
+
+@register_jitable
+def pop_complex_array2(fstack, fsp, istack, isp):
+    """Pop a 2-D complex array pushed by push_complex_array."""
+    n, m = istack[isp - 2], istack[isp - 1]
+    return _complex_of(fstack, fsp - 2 * n * m, n * m).reshape((n, m)), fsp - 2 * n * m, isp - 2
+
+
+@register_jitable
 def stop_gradient(x):
     """The value of a function marked adc.nondiff: no derivative flows through it."""
     return x

@@ -32,9 +32,9 @@ def logdet_jvp(a, da):
 
 @register_jitable
 def eigvalsh_jvp(a, da):
-    """dw_i = v_i^T dA v_i."""
+    """dw_i = v_i^H dA v_i (real for a Hermitian dA)."""
     w, v = np.linalg.eigh(a)
-    return np.sum(v * np.dot(da, v), axis=0)
+    return np.real(np.sum(np.conj(v) * np.dot(da, v), axis=0))
 
 
 @register_jitable
@@ -78,9 +78,9 @@ def eigh_vectors(a):
 
 @register_jitable
 def eigh_vectors_jvp(a, da):
-    """dV = V (F * V^T dA V)."""
+    """dV = V (F * V^H dA V)."""
     w, v = np.linalg.eigh(a)
-    return np.dot(v, _gaps(w) * np.dot(np.dot(v.T, da), v))
+    return np.dot(v, _gaps(w) * np.dot(np.dot(np.conj(v).T, da), v))
 
 
 @register_jitable

@@ -90,7 +90,7 @@ class Tangents:
             return self._linear(op)
         else:
             fail(f"forward mode through {rule.key}, which has no forward-mode rule yet"
-                 + (" (second derivatives of linear algebra are not supported yet)" if rule.key.startswith("la.") else ""),
+                 + (" (a derivative of a linear-algebra tangent)" if rule.key.startswith("la.") else ""),
                  op.loc, "use reverse mode for this function, or give the call a rule with adc.primitive")
         total = terms[0]
         for term in terms[1:]:

@@ -66,11 +66,6 @@ class Tape:
         region = self.home[v.id]
         if region is self.top:
             return v
-        if v.type.is_array and v.type.dtype == "complex128":
-            from ..errors import AdcTypeError
-            raise AdcTypeError(f"adc cannot record the complex array '{v.name}' for the backward sweep yet; "
-                               "keep complex arrays out of loops and branches, or carry real and imaginary "
-                               "parts as two float arrays")
         self.records.setdefault(id(region), []).append(v)
         self.popped[v.id] = Value(v.name, v.type, twin=v)
         return self.popped[v.id]

@@ -14,7 +14,10 @@ eigenvalues, `svd` distinct nonzero singular values (and the thin SVD,
 full_matrices=False, of a non-square matrix), `qr` a matrix of full column
 rank with at least as many rows as columns, `pinv` a matrix of full rank.
 Eigenvectors and singular vectors are defined up to sign: their derivative
-follows the sign LAPACK returns, as in NumPy and autograd.
+follows the sign LAPACK returns, as in NumPy and autograd. `eigvalsh` and
+`eigh` take complex Hermitian matrices too (autograd's convention; the
+eigenvectors' phases are arbitrary, so only losses that do not see them
+have a derivative).
 """
 import numpy as np
 
@@ -57,7 +60,15 @@ vjp("np.linalg.det")(lambda g, y, a: g * y * np.linalg.inv(a).T)
 jvp("np.linalg.det")(lambda y, a, da: la.det_jvp(y, a, da))
 
 defrule("np.linalg.eigvalsh", np.linalg.eigvalsh, typer=lambda a: T("float64", 1))
-vjp("np.linalg.eigvalsh")(lambda g, y, a: np.dot(la.eigh_vectors(a) * g, la.eigh_vectors(a).T))
+
+
+@vjp("np.linalg.eigvalsh")
+def _(g, y, a):
+    """conj(V) diag(g) V^T: real symmetric or complex Hermitian A (autograd's complex convention)."""
+    v = la.eigh_vectors(a)
+    return np.dot(np.conj(v) * g, v.T)
+
+
 jvp("np.linalg.eigvalsh")(lambda y, a, da: la.eigvalsh_jvp(a, da))
 
 defrule("np.linalg.cholesky", np.linalg.cholesky, typer=lambda a: _square(a))
@@ -87,7 +98,7 @@ def _gaps(w):
 
 
 defrule("la.eigh_vectors", la.eigh_vectors, typer=lambda a: _square(a))
-vjp("la.eigh_vectors")(lambda g, y, a: np.dot(np.dot(y, _gaps(np.linalg.eigvalsh(a)) * np.dot(y.T, g)), y.T))
+vjp("la.eigh_vectors")(lambda g, y, a: np.dot(np.dot(np.conj(y), _gaps(np.linalg.eigvalsh(a)) * np.dot(y.T, g)), y.T))
 jvp("la.eigh_vectors")(lambda y, a, da: la.eigh_vectors_jvp(a, da))
 
 defrule("la.svd_u", la.svd_u, typer=lambda a, full: T("float64", 2))
