@@ -1,10 +1,11 @@
 """Split-mode vjp, Jacobians and Hessians through the harness; bad tangents and cotangents."""
+import autograd
 import numpy as np
 import pytest
 
 import adc
 from corpus import CASES, VECTOR_CASES
-from harness import check_hessian, check_vjp
+from harness import autograd_version, check_hessian, check_vjp
 
 HESSIAN_CASES = [c for c in CASES if c.name in ("array_sum_loop", "matrix_reads", "np_elementwise", "_euler",
                                                   "while_newton", "array_carried", "array_branch_in_loop")]
@@ -66,3 +67,21 @@ def test_reverse_over_reverse(case):
 def test_derivative_of_a_jvp_is_refused():
     with pytest.raises(adc.AdcError, match="made by adc.grad with one wrt argument"):
         adc.grad(adc.jvp(lambda x: x * x))
+
+
+_IDX = np.array([0, 2, 2, 3])
+
+
+def gathers(x):
+    """Integer-array and boolean-mask reads: their adjoints are scatter-adds (rt.take_add, rt.mask_add)."""
+    return np.sum(np.sin(x[_IDX]) ** 2) + np.sum(x[x > 0.1] ** 3)
+
+
+def test_second_derivatives_through_scatter_adjoints():
+    """Reverse over reverse (the Jacobian of the gradient, by rows) and the Hessian, against autograd."""
+    x = np.array([0.3, -0.5, 0.9, 0.2])
+    reference = autograd.hessian(autograd_version(gathers))(x)
+    for backend in ("python", "numba"):
+        rows = adc.jacobian(adc.grad(gathers, backend=backend), mode="rev", backend=backend, debug=True)(x)
+        np.testing.assert_allclose(rows, reference, rtol=1e-10, atol=1e-12, err_msg=f"{backend}: rev over rev")
+        check_hessian(gathers, (x,), backends=(backend,))
