@@ -236,3 +236,18 @@ def test_c_function_without_signature_is_refused():
 def test_hvp_through_a_c_residual_is_refused_by_name():
     with pytest.raises(adc.AdcSyntaxError, match="c_cbrt"):
         adc.hvp(lambda x: cube_root(x) * x, backend="python")(0.5, 1.0)
+
+
+@adc.primitive
+def cis(x):
+    return np.exp(1j * x)
+
+
+cis.defvjp(lambda x: (np.exp(1j * x), (x,)), lambda res, g: (g * 1j * np.exp(1j * res[0]),))
+cis.defjvp(lambda x, dx: dx * 1j * np.exp(1j * x))
+
+
+def test_complex_rule_into_a_real_input_keeps_the_real_part():
+    """autograd's convention: a real input takes the real part of what a user's bwd returns."""
+    check_grads(lambda x: np.sum(np.abs(cis(x) + 0.5) ** 2), (XS,),
+                ag=lambda x: anp.sum(anp.abs(anp.exp(1j * x) + 0.5) ** 2), order=1)

@@ -209,7 +209,7 @@ class Reverse:
         residuals = [self.read(r, op) for r in op.args[n + 1:]]
         contribs = inline_rule(self.b, prim.bwd, [g], residuals, which, op.attrs.get("captures"))
         for k, c in zip(which, contribs):
-            self.accumulate(op.args[k], c)
+            self.accumulate(op.args[k], self.real_part(op, op.args[k], c))
 
     # ------------------------------------------------------------ a derivative's own ops (reverse over reverse)
 
