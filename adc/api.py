@@ -233,6 +233,7 @@ class Derivative:
         captures = [(self._resolver(q), n) for q, n in entry["captured"]]
         module = cache.import_module(entry["path"])
         calls = [BACKENDS[entry.get("backend", "numba")](getattr(module, name)) for name in entry["names"]]
+        calls = [_with_sizes(call) if sized else call for call, sized in zip(calls, entry["sized"])]
         return _Spec(calls, _read(entry["path"]), captures)
 
     def _differentiated_ir(self, fn):
@@ -280,7 +281,8 @@ class Derivative:
         path = cache.write_module(fns[0].name, source)
         files = sorted({parsed.file for parsed in resolvers.values()} | {self.parsed.file})
         self._resolvers = resolvers
-        return {"path": path, "names": [f.name for f in fns], "backend": backend, "deps": [[f, cache.file_digest(f)] for f in files],
+        return {"path": path, "names": [f.name for f in fns], "sized": [codegen.takes_sizes(f) for f in fns],
+                "backend": backend, "deps": [[f, cache.file_digest(f)] for f in files],
                 "captured": [[[parsed.fn.__module__, parsed.fn.__qualname__], name] for _, (parsed, name) in captured]}
 
     def _resolver(self, qual):
@@ -346,6 +348,15 @@ def _free_signature(fn, depth, seen=None):
 def _capture(parsed, name):
     value = parsed.resolve(name)
     return np.asarray(value) if isinstance(value, np.ndarray) else value
+
+
+def _with_sizes(call):
+    """`call` given its `_sizes` array: how large its stacks grew, kept from one call to the next."""
+    sizes = np.zeros(8, np.int64)  # float and int stack of levels 0..3
+
+    def sized(*args):
+        return call(*args, sizes)
+    return sized
 
 
 class _Spec:

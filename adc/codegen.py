@@ -49,6 +49,17 @@ def generate(fn):
     return "\n".join(used) + "\n" + body
 
 
+def allocated_levels(fn):
+    """The stack levels `fn` allocates: every level it pushes to or pops from, less one it receives."""
+    used = {_level(op) for op in walk(fn.body) if op.opname in ("push", "pop", "stack_check", "stack_save")}
+    return used - ({0} if fn.stack == "in" else set()) | ({0} if fn.stack == "out" else set())
+
+
+def takes_sizes(fn):
+    """Whether generated `fn` takes the `_sizes` array (a stack of its own, outside debug mode)."""
+    return bool(allocated_levels(fn)) and not any(op.opname == "stack_check" for op in walk(fn.body))
+
+
 def _ufunc_key(op):
     return op.attrs["home"], op.attrs["callee"], tuple(a.type for a in op.args), op.result.type
 
@@ -81,7 +92,6 @@ class _Gen:
         self.folded = _foldable(fn, self.consts)
         self.names = _Names(fn, self.folded, self.consts).assign(_reserved(helpers))
         self.lines = []
-        self.levels = sorted({_level(op) for op in walk(fn.body) if op.opname in ("push", "pop", "stack_check", "stack_save")})
         self.debug = any(op.opname == "stack_check" for op in walk(fn.body))  # exact stacks: overruns show
 
     # ------------------------------------------------------------ text of values
@@ -156,14 +166,18 @@ class _Gen:
         fn = self.fn
         stack_in = list(_STACK) if fn.stack == "in" else []
         params = [self.name(p) for p in fn.params] + stack_in + [self.name(v) for v, _ in fn.captured]
-        self.emit(0, f"def {fn.name}({', '.join(params)}):")
-        levels = set(self.levels) - ({0} if fn.stack == "in" else set()) | ({0} if fn.stack == "out" else set())
-        for level in sorted(levels):
+        levels = sorted(allocated_levels(fn))
+        sized = takes_sizes(fn)  # stacks sized from the last call's (see adc_runtime.sized_stack)
+        self.emit(0, f"def {fn.name}({', '.join(params + (['_sizes'] if sized else []))}):")
+        for level in levels:
             fstack, fsp, istack, isp = _stack(level)
-            self.emit(1, f"{fstack}, {istack} = rt.new_stack({1 if self.debug else 1024})")
+            self.emit(1, f"{fstack}, {istack} = " + (f"rt.sized_stack(_sizes, {level})" if sized else "rt.new_stack(1)"))
             self.emit(1, f"{fsp} = 0")
             self.emit(1, f"{isp} = 0")
         self.region(fn.body, 1)
+        for level in levels if sized else ():
+            fstack, _, istack, _ = _stack(level)
+            self.emit(1, f"rt.remember_size(_sizes, {level}, {fstack}, {istack})")
         outs = [self.ref(v) for v in fn.body.yields] + (list(_STACK) if fn.stack == "out" else [])
         self.emit(1, "return " + (outs[0] if len(outs) == 1 else ", ".join(outs)))
         return "\n".join(self.lines) + "\n"
@@ -496,7 +510,8 @@ class _Names:
             for r in op.regions:
                 values.extend(r.params)
             values.extend(op.results)
-        taken = set(_STACK + _stack(1) + _stack(2) + _stack(3)) | {"np", "math", "rt", "la", "numba", "_fsp0", "_isp0"}
+        taken = set(_STACK + _stack(1) + _stack(2) + _stack(3)) | {"np", "math", "rt", "la", "numba", "_fsp0", "_isp0",
+                                                                      "_sizes"}
         taken |= set(reserved)
         names = {}
         group_name = {}

@@ -8,7 +8,9 @@ Numba-compiled code (the `numba` backend): plain helpers are
 The stack: the forward sweep pushes onto `_fstack` (float64) and `_istack`
 (int64) with stack pointers `_fsp` and `_isp`. Scalars are pushed inline by
 the generated code after a `reserve`; arrays go through `push_array`, which
-copies the data into the float stack and the shape onto the int stack.
+copies the data into the float stack and the shape onto the int stack. A
+derivative's caller keeps a `_sizes` array between calls, so that the stacks
+start as large as they grew last time.
 """
 import numpy as np
 from numba import types
@@ -19,6 +21,20 @@ from numba.extending import overload, register_jitable
 def new_stack(size):
     """An empty float stack and int stack."""
     return np.empty(size, np.float64), np.empty(size, np.int64)
+
+
+@register_jitable
+def sized_stack(sizes, level):
+    """Stacks for `level` as large as the last call's grew to (`sizes`, kept by the caller between
+    calls): a second call with a tape of the same size does not grow them."""
+    return np.empty(max(sizes[2 * level], 1024), np.float64), np.empty(max(sizes[2 * level + 1], 1024), np.int64)
+
+
+@register_jitable
+def remember_size(sizes, level, fstack, istack):
+    """Record how large `level`'s stacks grew, for the next call's sized_stack."""
+    sizes[2 * level] = max(sizes[2 * level], fstack.shape[0])
+    sizes[2 * level + 1] = max(sizes[2 * level + 1], istack.shape[0])
 
 
 @register_jitable

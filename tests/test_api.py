@@ -145,7 +145,7 @@ def test_cli_show_prints_the_adjoint():
     out = subprocess.run([sys.executable, "-m", "adc", "show", "examples.euler:loss", "--wrt", "0,1",
                           "--args", "(np.ones(4), 0.3, 3)"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert "def loss_grad(x, theta, steps):" in out.stdout
+    assert "def loss_grad(x, theta, steps, _sizes):" in out.stdout
     assert "# grad of: u[i] = u[i] + 0.01 * (math.sin(u[i - 1]) - theta * u[i])" in out.stdout
 
 

@@ -203,7 +203,7 @@ def test_c_functions_ctypes_and_cfunc_under_primitives():
 def test_c_function_source_receives_it_as_a_parameter():
     df = adc.grad(c_functions, backend="python")
     df(XS, 0.8)
-    assert "def c_functions_grad(x, a, c_cbrt, c_scaled_square):" in df.source
+    assert "def c_functions_grad(x, a, c_cbrt, c_scaled_square, _sizes):" in df.source
 
 
 def test_unreadable_call_without_rule_is_named():

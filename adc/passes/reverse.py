@@ -68,8 +68,8 @@ class Reverse:
 
     def read(self, v, at=None):
         """Primal `v` in the backward sweep: recomputed when that is cheaper than a push and a pop
-        (integer arithmetic; element reads of arrays nothing writes; sums and products of those and of
-        values at hand), else taped."""
+        (integer arithmetic; the shapes of top-level arrays; element reads of arrays nothing writes;
+        sums and products of those and of values at hand), else taped."""
         if self.tape.nested(v) and self._recompute(v, depth=3):
             op = self.tape.defining_op(v)
             args = [self.read(a) for a in op.args]
@@ -78,10 +78,16 @@ class Reverse:
 
     def _recompute(self, v, depth):
         op = self.tape.defining_op(v)
-        if op is None or depth == 0 or isinstance(v.type, TupleT) or v.type.ndim:
+        if op is None or depth == 0:
+            return False
+        if op.opname in ("shape", "len", "size"):  # an array's shape never changes
+            return not self.tape.nested(op.args[0])
+        if isinstance(v.type, TupleT) or v.type.ndim:
             return False
         if v.type == I64 and op.opname in ("binop", "unop"):
             return True
+        if op.opname == "getitem" and isinstance(op.args[0].type, TupleT):  # n = x.shape[0]
+            return self._at_hand(op.args[0], depth) and all(self._at_hand(a, depth) for a in op.args[1:])
         if op.opname == "getitem":
             return self.tape.read_only(op.args[0]) and all(self._at_hand(a, depth) for a in op.args[1:])
         cheap = op.attrs.get("op") in ("add", "sub", "mul", "neg") and op.opname in ("binop", "unop")
@@ -441,8 +447,7 @@ class Reverse:
         return out
 
 
-def _has_loops(region):
-    return any(op.opname in ("for", "while") for op in walk(region))
+_STACKS = (0, 1)  # the float stack and the int stack, as indices into Forward._pushes
 
 
 def _defined(region):
@@ -462,14 +467,15 @@ class Forward:
     """The primal, plus the pushes, snapshots, trip counters and stack reservations the tape needs.
 
     A region reserves stack room for its own pushes right before making them, since the loops
-    nested in it push in between; a `for` loop with no loop inside reserves once, on entry, for
-    all its iterations (and its branches).
+    nested in it push in between. A `for` loop reserves once, on entry, for all its iterations
+    (and its branches) on each stack (float, int) that no loop nested in it pushes to: stack
+    arrays then are not rebound inside the loop, which keeps Numba's loops tight.
     """
 
     def __init__(self, tape):
         self.tape = tape
 
-    def region(self, region, covered=False):
+    def region(self, region, covered=()):
         out = Region(list(region.params), [], list(region.yields))
         for op in region.ops:
             for v, snap in self.tape.snapshots.get(id(op), []):
@@ -479,7 +485,8 @@ class Forward:
             level = {"level": self.tape.level}
             pushes = [Op("push", [v], [], dict(level), [], None) for v in self.tape.recorded(region)]
             arrays = sum(1 for op in pushes if op.args[0].type.is_array)
-            out.ops += pushes[:arrays] + ([] if covered else self._reserve(region, None, own=True)) + pushes[arrays:]
+            own = self._reserve(region, None, own=True, stacks=[k for k in _STACKS if k not in covered])
+            out.ops += pushes[:arrays] + own + pushes[arrays:]
             tag = self.tape.tag(region)
             if tag is not None:
                 value = Value("c", I64)
@@ -496,13 +503,24 @@ class Forward:
 
     def _for(self, op):
         body = op.regions[0]
-        if _has_loops(body) or self._records_arrays(body) or not any(self._pushes(body)):
+        stacks = self._reserved_on_entry(body)
+        if not stacks:
             return [Op("for", op.args, op.results, op.attrs, [self.region(body)], op.loc)]
-        new = Op("for", op.args, op.results, op.attrs, [self.region(body, covered=True)], op.loc)
+        new = Op("for", op.args, op.results, op.attrs, [self.region(body, covered=stacks)], op.loc)
         start, stop, step = op.args[:3]
         trips = Value("trips")
         count = Op("call", [start, stop, step], [trips], {"fn": "rt.range_len"}, [], op.loc)
-        return [count] + self._reserve(body, trips) + [new]
+        return [count] + self._reserve(body, trips, stacks=stacks) + [new]
+
+    def _reserved_on_entry(self, body):
+        """The stacks (0 float, 1 int) a loop with `body` reserves for on entry: those its iterations
+        push to and no nested loop does (a pushed array reserves for itself, on both)."""
+        if self._records_arrays(body):
+            return []
+        nested = [r for op in walk(body) if op.opname in ("for", "while") for r in op.regions]
+        nested += [r for n in nested for op in walk(n) for r in op.regions]
+        pushes = self._pushes(body)
+        return [k for k in _STACKS if pushes[k] and not any(self._pushes(r, own=True)[k] for r in nested)]
 
     def _while(self, op):
         cond = self.region(op.regions[0])
@@ -543,8 +561,8 @@ class Forward:
                     nf, ni = nf + f, ni + i
         return nf, ni
 
-    def _reserve(self, region, trips, own=False):
-        counts = self._pushes(region, own)
+    def _reserve(self, region, trips, own=False, stacks=(0, 1)):
+        counts = [n if k in stacks else 0 for k, n in enumerate(self._pushes(region, own))]
         if not any(counts):
             return []
         return [Op("reserve", [trips] if trips is not None else [], [],

@@ -2,8 +2,8 @@ import numpy as np
 import adc_runtime as rt
 
 
-def _double_buffer_grad(x):
-    _fstack, _istack = rt.new_stack(1024)
+def _double_buffer_grad(x, _sizes):
+    _fstack, _istack = rt.sized_stack(_sizes, 0)
     _fsp = 0
     _isp = 0
     # forward sweep
@@ -13,20 +13,13 @@ def _double_buffer_grad(x):
         v = np.zeros(u_1.shape[0])
         t_2 = u_1.shape[0]
         _fstack = rt.reserve(_fstack, _fsp, rt.range_len(0, t_2, 1))
-        _istack = rt.reserve(_istack, _isp, rt.range_len(0, t_2, 1))
         for i in range(t_2):
-            t_5 = u_1.shape[0]
-            u_3 = u_1[(i + 1) % t_5]
+            u_3 = u_1[(i + 1) % u_1.shape[0]]
             v[i] = u_1[i] * 0.5 + u_3 ** 2
             _fstack[_fsp] = u_3
             _fsp += 1
-            _istack[_isp] = t_5
-            _isp += 1
         _fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, u_1)
         _fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, v)
-        _istack = rt.reserve(_istack, _isp, 1)
-        _istack[_isp] = t_2
-        _isp += 1
         u_1 = v
     t_9 = np.sum(u_1)
     # backward sweep
@@ -38,8 +31,6 @@ def _double_buffer_grad(x):
     # grad of: for t in range(4):
     u_bar_2 = u_bar_1
     for t in range(3, -1, -1):
-        _isp -= 1
-        t_2 = _istack[_isp]
         v, _fsp, _isp = rt.pop_array1(_fstack, _fsp, _istack, _isp)
         u_4, _fsp, _isp = rt.pop_array1(_fstack, _fsp, _istack, _isp)
         # grad of: for t in range(4):
@@ -47,18 +38,17 @@ def _double_buffer_grad(x):
         v_bar = np.zeros_like(v)
         v_bar += u_bar_2
         # grad of: for i in range(u.shape[0]):
-        for i in range(t_2 - 1, -1, -1):
-            _isp -= 1
-            t_5 = _istack[_isp]
+        for i in range(u_4.shape[0] - 1, -1, -1):
             _fsp -= 1
             u_3 = _fstack[_fsp]
             # grad of: v[i] = u[i] * 0.5 + u[(i + 1) % u.shape[0]] ** 2
             t_bar_1 = v_bar[i]
             v_bar[i] = 0.0
-            u_bar_3[(i + 1) % t_5] += t_bar_1 * 2 * u_3
+            u_bar_3[(i + 1) % u_4.shape[0]] += t_bar_1 * 2 * u_3
             u_bar_3[i] += t_bar_1 * 0.5
         u_bar_2 = u_bar_3
     u_bar += u_bar_2
     # grad of: u = x.copy()
     x_bar += u_bar
+    rt.remember_size(_sizes, 0, _fstack, _istack)
     return t_9, x_bar

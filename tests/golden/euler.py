@@ -3,8 +3,8 @@ import numpy as np
 import adc_runtime as rt
 
 
-def _euler_grad(x, theta):
-    _fstack, _istack = rt.new_stack(1024)
+def _euler_grad(x, theta, _sizes):
+    _fstack, _istack = rt.sized_stack(_sizes, 0)
     _fsp = 0
     _isp = 0
     # forward sweep
@@ -19,9 +19,6 @@ def _euler_grad(x, theta):
             _fstack[_fsp] = u_3
             _fstack[_fsp + 1] = u_2
             _fsp += 2
-        _istack = rt.reserve(_istack, _isp, 1)
-        _istack[_isp] = t
-        _isp += 1
     t_7 = u * u
     t_8 = np.sum(t_7)
     # backward sweep
@@ -36,10 +33,8 @@ def _euler_grad(x, theta):
     # grad of: for _ in range(20):
     theta_bar_1 = 0.0
     for _ in range(19, -1, -1):
-        _isp -= 1
-        t = _istack[_isp]
         # grad of: for i in range(1, u.shape[0]):
-        for i in range(t - 1, 0, -1):
+        for i in range(u.shape[0] - 1, 0, -1):
             _fsp -= 2
             u_2 = _fstack[_fsp + 1]
             u_3 = _fstack[_fsp]
@@ -54,4 +49,5 @@ def _euler_grad(x, theta):
             u_bar[i] += t_bar_2
     # grad of: u = x.copy()
     x_bar += u_bar
+    rt.remember_size(_sizes, 0, _fstack, _istack)
     return t_8, x_bar, theta_bar_1

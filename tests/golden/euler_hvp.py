@@ -3,8 +3,8 @@ import numpy as np
 import adc_runtime as rt
 
 
-def _euler_grad_jvp(x, theta, x_dot, theta_dot):
-    _fstack, _istack = rt.new_stack(1024)
+def _euler_grad_jvp(x, theta, x_dot, theta_dot, _sizes):
+    _fstack, _istack = rt.sized_stack(_sizes, 0)
     _fsp = 0
     _isp = 0
     # forward sweep
@@ -27,9 +27,6 @@ def _euler_grad_jvp(x, theta, x_dot, theta_dot):
             _fstack[_fsp + 2] = u_2
             _fstack[_fsp + 3] = u_dot_2
             _fsp += 4
-        _istack = rt.reserve(_istack, _isp, 1)
-        _istack[_isp] = t
-        _isp += 1
     t_10 = u * u
     t_13 = np.sum(t_10)
     t_dot_6 = np.sum(u_dot * u + u_dot * u)
@@ -54,10 +51,8 @@ def _euler_grad_jvp(x, theta, x_dot, theta_dot):
     # grad of: for _ in range(20):
     theta_bar_1, theta_bar_dot_1 = 0.0, 0.0
     for _ in range(19, -1, -1):
-        _isp -= 1
-        t = _istack[_isp]
         # grad of: for i in range(1, u.shape[0]):
-        for i in range(t - 1, 0, -1):
+        for i in range(u.shape[0] - 1, 0, -1):
             _fsp -= 4
             u_dot_4 = _fstack[_fsp + 3]
             u_2 = _fstack[_fsp + 2]
@@ -77,14 +72,15 @@ def _euler_grad_jvp(x, theta, x_dot, theta_dot):
             theta_bar_dot_1 = theta_bar_dot_1 + (t_bar_dot_3 * u_3 + u_dot_5 * t_bar_4)
             u_bar[i] += t_bar_4 * theta
             u_bar_dot[i] += u_bar_dot_1
-            t_26 = math.cos(u_2)
-            u_bar_dot_2 = t_bar_dot_2 * t_26 + -u_dot_4 * math.sin(u_2) * t_bar_3
-            t_31 = i - 1
-            u_bar[t_31] += t_bar_3 * t_26
-            u_bar_dot[t_31] += u_bar_dot_2
+            t_27 = math.cos(u_2)
+            u_bar_dot_2 = t_bar_dot_2 * t_27 + -u_dot_4 * math.sin(u_2) * t_bar_3
+            t_32 = i - 1
+            u_bar[t_32] += t_bar_3 * t_27
+            u_bar_dot[t_32] += u_bar_dot_2
             u_bar[i] += t_bar_2
             u_bar_dot[i] += t_bar_dot_1
     # grad of: u = x.copy()
     x_bar += u_bar
     x_bar_dot += u_bar_dot
+    rt.remember_size(_sizes, 0, _fstack, _istack)
     return t_13, x_bar, theta_bar_1, t_dot_6, x_bar_dot, theta_bar_dot_1

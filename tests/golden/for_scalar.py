@@ -2,8 +2,8 @@ import math
 import adc_runtime as rt
 
 
-def for_scalar_grad(x):
-    _fstack, _istack = rt.new_stack(1024)
+def for_scalar_grad(x, _sizes):
+    _fstack, _istack = rt.sized_stack(_sizes, 0)
     _fsp = 0
     _isp = 0
     # forward sweep
@@ -22,4 +22,5 @@ def for_scalar_grad(x):
         t_1 = _fstack[_fsp]
         # grad of: s = s + math.sin(x * i) * x
         x_bar_1 = x_bar_1 + s_bar_1 * t_1 + s_bar_1 * x * math.cos(x * i) * i
+    rt.remember_size(_sizes, 0, _fstack, _istack)
     return s_1, x_bar_1

@@ -2,8 +2,8 @@ import math
 import adc_runtime as rt
 
 
-def if_elif_else_grad(x):
-    _fstack, _istack = rt.new_stack(1024)
+def if_elif_else_grad(x, _sizes):
+    _fstack, _istack = rt.sized_stack(_sizes, 0)
     _fsp = 0
     _isp = 0
     # forward sweep
@@ -41,4 +41,5 @@ def if_elif_else_grad(x):
             t_2 = _fstack[_fsp]
             # grad of: y = -x * 3.0 + math.exp(x)
             x_bar = y + x * t_2 - x * 3.0
+    rt.remember_size(_sizes, 0, _fstack, _istack)
     return t_3, x_bar

@@ -1,8 +1,8 @@
 import adc_runtime as rt
 
 
-def loop_break_grad(x):
-    _fstack, _istack = rt.new_stack(1024)
+def loop_break_grad(x, _sizes):
+    _fstack, _istack = rt.sized_stack(_sizes, 0)
     _fsp = 0
     _isp = 0
     # forward sweep
@@ -29,4 +29,5 @@ def loop_break_grad(x):
         i = _istack[_isp]
         # grad of: s = s + x * i
         x_bar = x_bar + s_bar * i
+    rt.remember_size(_sizes, 0, _fstack, _istack)
     return t_2, x_bar

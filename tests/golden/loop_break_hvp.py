@@ -1,8 +1,8 @@
 import adc_runtime as rt
 
 
-def loop_break_grad_jvp(x, x_dot):
-    _fstack, _istack = rt.new_stack(1024)
+def loop_break_grad_jvp(x, x_dot, _sizes):
+    _fstack, _istack = rt.sized_stack(_sizes, 0)
     _fsp = 0
     _isp = 0
     # forward sweep
@@ -32,4 +32,5 @@ def loop_break_grad_jvp(x, x_dot):
         # grad of: s = s + x * i
         x_bar = x_bar + s_bar * i
         x_bar_dot = x_bar_dot + s_bar_dot * i
+    rt.remember_size(_sizes, 0, _fstack, _istack)
     return t_2, x_bar, t_dot_1, x_bar_dot

@@ -1,8 +1,8 @@
 import adc_runtime as rt
 
 
-def while_newton_grad(a):
-    _fstack, _istack = rt.new_stack(1024)
+def while_newton_grad(a, _sizes):
+    _fstack, _istack = rt.sized_stack(_sizes, 0)
     _fsp = 0
     _isp = 0
     # forward sweep
@@ -32,4 +32,5 @@ def while_newton_grad(a):
         a_bar_2 = a_bar_1 + t_bar / x_2
         x_bar_2 = t_bar + -t_bar * t_3 / x_2
         x_bar_1, a_bar_1 = x_bar_2, a_bar_2
+    rt.remember_size(_sizes, 0, _fstack, _istack)
     return x, a_bar_1 + x_bar_1

@@ -1,8 +1,8 @@
 import adc_runtime as rt
 
 
-def while_newton_grad_jvp(a, a_dot):
-    _fstack, _istack = rt.new_stack(1024)
+def while_newton_grad_jvp(a, a_dot, _sizes):
+    _fstack, _istack = rt.sized_stack(_sizes, 0)
     _fsp = 0
     _isp = 0
     # forward sweep
@@ -44,4 +44,5 @@ def while_newton_grad_jvp(a, a_dot):
         x_bar_2 = t_bar + t_18
         x_bar_dot_2 = t_bar_dot + ((-t_bar_dot * t_3 + t_dot_2 * t_14) / x_2 + -x_dot_2 * t_18 / x_2)
         x_bar_1, a_bar_1, x_bar_dot_1, a_bar_dot_1 = x_bar_2, a_bar_2, x_bar_dot_2, a_bar_dot_2
+    rt.remember_size(_sizes, 0, _fstack, _istack)
     return x, a_bar_1 + x_bar_1, x_dot, a_bar_dot_1 + x_bar_dot_1
