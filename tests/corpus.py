@@ -803,6 +803,35 @@ def rows_read_then_written(S, w):
     return np.sum(s[0] * s[1] + s[2] ** 2)
 
 
+def _counters_ag(p, x):
+    import autograd.numpy as anp
+    total = 0.0
+    for t in range(2):
+        for r in range(4):
+            idx, back = 4 + r - 1, 9
+            for j in range(r):
+                total = total + p[idx] * x[j] * (t + 1.0) - p[back] * x[r] * 0.5
+                idx, back = idx + (4 - j - 2), back - (j + 1)
+    return total + anp.sum(p * p) * 0.1
+
+
+@case(R.uniform(-1.0, 1.0, 10), W4, wrt=(0, 1), ag=_counters_ag, golden=True)
+def packed_counters(p, x):
+    """Integer counters a loop steps by amounts that do not read them (a packed lower triangle, as in
+    ADBench's GMM; one counting down, inner loops of zero trips): the backward sweep steps them back
+    from their value after the loop instead of taping each one."""
+    total = 0.0
+    for t in range(2):
+        for r in range(4):
+            idx = 4 + r - 1
+            back = 9
+            for j in range(r):
+                total = total + p[idx] * x[j] * (t + 1.0) - p[back] * x[r] * 0.5
+                idx += 4 - j - 2
+                back -= j + 1
+    return total + np.sum(p * p) * 0.1
+
+
 # ---------------------------------------------------------------- functions with array outputs
 
 VECTOR_CASES = []

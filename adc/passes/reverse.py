@@ -357,22 +357,62 @@ class Reverse:
     def _loop(self, op, body, params, inits, bounds, index):
         carried = [(p, y, r, x) for p, y, r, x in zip(params, body.yields, op.results, inits) if self.active(p)]
         free = self._free_scalars(op)
+        counters = self._counters(op, body) if op.opname == "for" else []
         init = [self.adj_or_zero(r) for _, _, r, _ in carried] + [self.adj_or_zero(v) for v in free]
+        init += [self.read(r) for _, r, _, _ in counters]  # a counter's value after the loop
         bar = [Value(p.name + "_bar") for p, *_ in carried] + [Value(v.name + "_bar") for v in free]
+        ends = [Value(p.name) for p, *_ in counters]
         outer, loc = dict(self.adj), self.b.loc
-        with self.b.open([index] + bar) as region:
+        with self.b.open([index] + bar + ends) as region:
+            starts = [self._step_back(p, kind, step, end) for (p, _, kind, step), end in zip(counters, ends)]
             self._enter(body)
             for (p, y, r, x), c in zip(carried, bar):
                 self.accumulate(y, c)
             for v, c in zip(free, bar[len(carried):]):
                 self.adj[v.id] = c
             self.ops(body)
-            region.yields = [self.adj_or_zero(p) for p, *_ in carried] + [self.adj_or_zero(v) for v in free]
+            region.yields = [self.adj_or_zero(p) for p, *_ in carried] + [self.adj_or_zero(v) for v in free] + starts
             self._exit(body, region)
         self.adj, self.b.loc = outer, loc
-        results = self.b.emit("for", bounds + init, nresults=len(bar), regions=[region], name="bar")
-        results = [results] if len(bar) == 1 else results
-        self._after(carried, free, results)
+        n = len(bar) + len(ends)
+        results = self.b.emit("for", bounds + init, nresults=n, regions=[region], name="bar")
+        results = [results] if n == 1 else results
+        self._after(carried, free, results[:len(bar)])
+
+    def _counters(self, op, body):
+        """Integers the loop carries by a step that does not read them (`idx += d - j - 2`):
+        (param, result after the loop, add | sub, step). The backward sweep runs their update
+        backwards from the value after the loop instead of taping every iteration's value."""
+        inside = {id(body)} | {id(r) for o in walk(body) for r in o.regions}
+        out = []
+        for p, y, r in zip(body.params[1:], body.yields, op.results):
+            update = self.tape.defining_op(y)
+            if p.type != I64 or update is None or update.opname != "binop" or self.tape.home.get(y.id) is not body:
+                continue
+            kind, (a, b) = update.attrs["op"], update.args
+            step = b if a is p else a if kind == "add" and b is p else None
+            if kind in ("add", "sub") and step is not None and step is not p and self._step_readable(step, body, inside, 4):
+                out.append((p, r, kind, step))
+        return out
+
+    def _step_readable(self, v, body, inside, depth):
+        """Whether `v` is at hand at the top of a backward iteration without the counters: defined
+        outside the loop, the loop index, or integer arithmetic on those."""
+        home = self.tape.home.get(v.id, self.tape.top)
+        if id(home) not in inside or v is body.params[0]:
+            return True
+        op = self.tape.defining_op(v)
+        if home is not body or op is None or depth == 0:
+            return False
+        return op.opname == "const" or (v.type == I64 and op.opname in ("binop", "unop") and all(
+            self._step_readable(a, body, inside, depth - 1) for a in op.args))
+
+    def _step_back(self, p, kind, step, end):
+        """The counter's value at the start of this iteration, from its value at the end."""
+        start = self.b.emit("binop", [end, self.read(step)], attrs={"op": "sub" if kind == "add" else "add"},
+                            name=p.name)
+        self.tape.bind(p, start)
+        return start
 
     def _after(self, carried, free, results):
         for v, res in zip(free, results[len(carried):]):
