@@ -118,6 +118,11 @@ def f_no_rule(x):
     return np.fft.fft(x)
 
 
+def f_shape_of_number(x):
+    n, d = x.shape
+    return x * n
+
+
 def f_slice(x):
     return np.sum(x.ndim * x)
 
@@ -195,6 +200,7 @@ CASES = [
     (f_view_write, (np.ones(4),), "a write through a slice", "copy it first"),
     (f_loop_local, (1.0,), "the name 'last', which is only bound", "assign last before the loop"),
     (f_for_iter, (np.ones(3),), "a for loop over something other than range(...)", "loop over indices"),
+    (f_shape_of_number, (1.0,), "the shape of x, a number", "pass an array"),
 ]
 
 

@@ -200,7 +200,8 @@ _TYPERS = {
     "cmp": lambda op, t: T("bool", max(x.ndim for x in t)),
     "logic": lambda op, t: BOOL,
     "call": lambda op, t: _rule_type(op.attrs["fn"], op, t),
-    "shape": lambda op, t: TupleT((I64,) * t[0].ndim),
+    "shape": lambda op, t: TupleT((I64,) * t[0].ndim) if t[0].ndim else fail(
+        f"the shape of {op.args[0].name}, a number ({t[0]})", op.loc, "pass an array for it"),
     "len": lambda op, t: I64,
     "size": lambda op, t: I64,
     "tuple": lambda op, t: TupleT(tuple(t)),
