@@ -359,7 +359,6 @@ class Reverse:
         free = self._free_scalars(op)
         counters = self._counters(op, body) if op.opname == "for" else []
         init = [self.adj_or_zero(r) for _, _, r, _ in carried] + [self.adj_or_zero(v) for v in free]
-        init += [self.read(r) for _, r, _, _ in counters]  # a counter's value after the loop
         bar = [Value(p.name + "_bar") for p, *_ in carried] + [Value(v.name + "_bar") for v in free]
         ends = [Value(p.name) for p, *_ in counters]
         outer, loc = dict(self.adj), self.b.loc
@@ -374,7 +373,9 @@ class Reverse:
             region.yields = [self.adj_or_zero(p) for p, *_ in carried] + [self.adj_or_zero(v) for v in free] + starts
             self._exit(body, region)
         self.adj, self.b.loc = outer, loc
-        n = len(bar) + len(ends)
+        kept = self._drop_unread(region, counters, ends, starts)
+        init += [self.read(r) for _, r, _, _ in kept]  # a counter's value after the loop
+        n = len(bar) + len(kept)
         results = self.b.emit("for", bounds + init, nresults=n, regions=[region], name="bar")
         results = [results] if n == 1 else results
         self._after(carried, free, results[:len(bar)])
@@ -406,6 +407,19 @@ class Reverse:
             return False
         return op.opname == "const" or (v.type == I64 and op.opname in ("binop", "unop") and all(
             self._step_readable(a, body, inside, depth - 1) for a in op.args))
+
+    def _drop_unread(self, region, counters, ends, starts):
+        """The counters the backward iteration reads; the others lose their carry (DCE takes the rest)."""
+        reads = {a.id for op in walk(region) for a in op.args}
+        kept = []
+        for counter, end, start in zip(counters, ends, starts):
+            if start.id in reads:
+                kept.append(counter)
+            else:
+                region.params.remove(end)
+                region.yields.remove(start)
+                region.ops = [op for op in region.ops if start not in op.results]
+        return kept
 
     def _step_back(self, p, kind, step, end):
         """The counter's value at the start of this iteration, from its value at the end."""
