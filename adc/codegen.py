@@ -57,7 +57,12 @@ def allocated_levels(fn):
 
 def takes_sizes(fn):
     """Whether generated `fn` takes the `_sizes` array (a stack of its own, outside debug mode)."""
-    return bool(allocated_levels(fn)) and not any(op.opname == "stack_check" for op in walk(fn.body))
+    return bool(allocated_levels(fn)) and not _debug(fn)
+
+
+def _debug(fn):
+    """Debug mode (exact stacks, so that overruns show): the function checks its stack is empty."""
+    return any(op.opname == "stack_check" for op in walk(fn.body))
 
 
 def _ufunc_key(op):
@@ -92,7 +97,7 @@ class _Gen:
         self.folded = _foldable(fn, self.consts)
         self.names = _Names(fn, self.folded, self.consts).assign(_reserved(helpers))
         self.lines = []
-        self.debug = any(op.opname == "stack_check" for op in walk(fn.body))  # exact stacks: overruns show
+        self.debug = _debug(fn)
 
     # ------------------------------------------------------------ text of values
 

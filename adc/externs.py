@@ -17,6 +17,7 @@ signature or from the ufunc's own type resolution.
 """
 import ctypes
 import sys
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -84,17 +85,12 @@ def home(obj):
     return min(found, key=len) if found else None
 
 
+@dataclass(frozen=True)
 class ExternT:
-    """The type of a C function value: what it returns."""
+    """The type of a C function value: what it returns, and its signature as text."""
 
-    def __init__(self, result, label):
-        self.result, self.label = result, label
-
-    def __eq__(self, other):
-        return isinstance(other, ExternT) and (self.result, self.label) == (other.result, other.label)
-
-    def __hash__(self):
-        return hash((self.result, self.label))
+    result: T
+    label: str
 
     def __str__(self):
         return f"cfunction[{self.label} -> {self.result}]"

@@ -86,11 +86,17 @@ def push_array(fstack, fsp, istack, isp, a):
     """Push a copy of array `a`: its data on the float stack, its shape on the int stack."""
     n = a.size
     fstack = reserve(fstack, fsp, n)
-    istack = reserve(istack, isp, a.ndim)
     fstack[fsp:fsp + n] = a.ravel()
+    istack, isp = _push_shape(istack, isp, a)
+    return fstack, fsp + n, istack, isp
+
+
+@register_jitable
+def _push_shape(istack, isp, a):
+    istack = reserve(istack, isp, a.ndim)
     for k in range(a.ndim):
         istack[isp + k] = a.shape[k]
-    return fstack, fsp + n, istack, isp + a.ndim
+    return istack, isp + a.ndim
 
 
 @register_jitable
@@ -112,13 +118,11 @@ def push_complex_array(fstack, fsp, istack, isp, a):
     """Push a copy of complex array `a`: its real parts, then its imaginary parts, on the float stack."""
     n = a.size
     fstack = reserve(fstack, fsp, 2 * n)
-    istack = reserve(istack, isp, a.ndim)
     flat = a.ravel()
     fstack[fsp:fsp + n] = flat.real
     fstack[fsp + n:fsp + 2 * n] = flat.imag
-    for k in range(a.ndim):
-        istack[isp + k] = a.shape[k]
-    return fstack, fsp + 2 * n, istack, isp + a.ndim
+    istack, isp = _push_shape(istack, isp, a)
+    return fstack, fsp + 2 * n, istack, isp
 
 
 @register_jitable

@@ -580,7 +580,8 @@ class Lowerer:
         if isinstance(node.func, gast.Attribute) and self.static(node.func) is None:
             return self.method_call(node)
         fn = self.static(node.func)
-        if fn is None and isinstance(node.func, gast.Name) and externs.is_c_function(self.parsed.resolve(node.func.id)):
+        if (fn is None and isinstance(node.func, gast.Name) and node.func.id not in self.env
+                and externs.is_c_function(self.parsed.resolve(node.func.id))):
             return self.call_c(node, self.name(node.func), [self.value(a) for a in node.args])
         if fn is None:
             self.fail(node.func, "a call of a value that is not a function", "call a function by its name")

@@ -52,10 +52,8 @@ def _fold(fn):
 
 
 def _drop_unit_products(fn):
-    ones = {op.result.id for op in walk(fn.body) if op.opname == "const" and op.attrs["value"] == 1.0
-            and isinstance(op.attrs["value"], float)}
-    exponent_ones = {op.result.id for op in walk(fn.body) if op.opname == "const" and op.attrs["value"] == 1
-                     and not isinstance(op.attrs["value"], bool)}
+    ones = _ones(fn, float)
+    exponent_ones = _ones(fn, (int, float))
     same = {}
     for op in walk(fn.body):
         if op.opname == "binop" and op.attrs["op"] == "pow" and op.args[1].id in exponent_ones:
@@ -70,6 +68,12 @@ def _drop_unit_products(fn):
                     break
     if same:
         replace_uses(fn, same)
+
+
+def _ones(fn, kinds):
+    """Ids of the constants equal to 1 of Python type `kinds` (bools excluded)."""
+    return {op.result.id for op in walk(fn.body) if op.opname == "const" and op.attrs["value"] == 1
+            and isinstance(op.attrs["value"], kinds) and not isinstance(op.attrs["value"], bool)}
 
 
 def _signs(fn):
