@@ -490,6 +490,7 @@ class _Names:
                 for y in r.yields:
                     self.uses.setdefault(y.id, []).append((r, op))
         self.defined_by = {r.id: op for op in walk(fn.body) for r in op.results}
+        self.enclosing = {id(o): op for op in walk(fn.body) for r in op.regions for o in r.ops}
         self.pos = {}
         self._number(fn.body)
 
@@ -563,7 +564,8 @@ class _Names:
         elif op.opname == "if":
             for arm in op.regions:
                 for y, r in zip(arm.yields, op.results):
-                    if self._own(y, arm) and self._single_use(y, arm) and not self._merged(y):
+                    if (self._own(y, arm) and self._single_use(y, arm) and not self._merged(y)
+                            and self._dead_after(r, y, arm, op.results, op)):
                         self.union(y, r)
 
     def _loop(self, op, body, params, inits):
@@ -573,7 +575,8 @@ class _Names:
             if x.id not in self.consts and self._single_use(x, op) and x.id in self.defined_by and not self._merged(x):
                 self.union(x, p)
         for y, p in zip(body.yields, params):
-            if self._own(y, body) and self._single_use(y, body) and not self._merged(y) and self._dead_after(p, y, body):
+            if (self._own(y, body) and self._single_use(y, body) and not self._merged(y)
+                    and self._dead_after(p, y, body, params, op)):
                 self.union(y, p)
 
     def _merged(self, v):
@@ -583,17 +586,32 @@ class _Names:
         op = self.defined_by.get(y.id)
         return op is not None and op in region.ops and y.id not in self.folded
 
-    def _dead_after(self, p, y, body):
-        """No read of `p` (through any of its names) happens after `y` is made."""
+    def _dead_after(self, p, y, body, targets, owner):
+        """No value named like `p` is read after `y` is made in `body` (a region of `owner`):
+        `y` may then take that name.
+
+        The copies at the end of `body` (its yields into `targets`) are reads too: they run
+        after `y` is made, in parallel, so a yield that moves a value of `p`'s group into a
+        target of another name (a swap, `a, s = 2.0 * s, a`) keeps `y` out of the group.
+        The results of `owner` and of the ops around it are assigned after `body` ends:
+        reading them is no conflict."""
         made = self.pos[id(self.defined_by[y.id])]
         group = self.find(p.id)
+        after = set()
+        while owner is not None:
+            after |= {r.id for r in owner.results}
+            owner = self.enclosing.get(id(owner))
         for vid, users in self.uses.items():
-            if self.find(vid) != group:
+            if self.find(vid) != group or vid in after:
                 continue
             for u in users:
                 if isinstance(u, tuple):  # read by a region's yield: when that region ends
                     region, owner = u
-                    if region is body or not _inside(owner, body):
+                    if region is body:
+                        if any(v.id == vid and self.find(t.id) != group for v, t in zip(body.yields, targets)):
+                            return False
+                        continue
+                    if not _inside(owner, body):
                         continue
                     u = owner
                 if self._effective_pos(u) > made:

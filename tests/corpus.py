@@ -244,6 +244,70 @@ def while_in_for(x):
     return s
 
 
+# ---------------------------------------------------------------- loop-carried copies (the swap problem)
+# Values carried around a loop move in parallel: `a, s = 2.0 * s, a` must read the old `a`, in the
+# primal and in the adjoint loop that mirrors it, however the copies are named and nested.
+
+@case(1.0, 3.0, wrt=(0, 1), golden=True)
+def swap_nested(a, s):
+    for k in range(2):
+        for j in range(3):
+            a, s = 2.0 * s, a
+    return a + 10.0 * s
+
+
+@case(1.0, 3.0, wrt=(0, 1))
+def swap_one_loop(a, s):
+    for k in range(1):
+        a, s = 2.0 * s, a
+    return a + 10.0 * s
+
+
+@case(1.0, 3.0, wrt=(0, 1))
+def swap_by_temporary(a, s):
+    for k in range(3):
+        t = a
+        a = 2.0 * s
+        s = t
+    return a + 10.0 * s
+
+
+@case(1.0, 3.0, wrt=(0, 1))
+def carry_outer_value(s, t):
+    acc = 0.0
+    for k in range(3):
+        t, acc = s, 0.5 * t
+    return acc + t * s
+
+
+@case(1.0, 3.0, 0.45, wrt=(0, 1, 2))
+def swap_in_branch(a, s, c):
+    for k in range(4):
+        if c * k < 1.0:
+            a, s = 2.0 * s, a * c
+        else:
+            a, s = s, a
+    return a + 10.0 * s
+
+
+@case(0.3, 0.8, 1.1, wrt=(0, 1, 2))
+def rotate_three_while(a, b, c):
+    n = 0
+    while n < 4:
+        a, b, c = b * c, c, a + 0.1 * n
+        n += 1
+    return a * b + c
+
+
+@case(0.4, 0.9, wrt=(0, 1))
+def swap_then_read(a, b):
+    s = 0.0
+    for k in range(3):
+        a, b = b, a
+        s = s + a * math.sin(b)
+    return s + a
+
+
 # ---------------------------------------------------------------- arrays: reads, writes, loops
 
 def _euler(x, theta):

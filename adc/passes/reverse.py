@@ -365,10 +365,10 @@ class Reverse:
         with self.b.open([index] + bar + ends) as region:
             starts = [self._step_back(p, kind, step, end) for (p, _, kind, step), end in zip(counters, ends)]
             self._enter(body)
-            for (p, y, r, x), c in zip(carried, bar):
-                self.accumulate(y, c)
             for v, c in zip(free, bar[len(carried):]):
                 self.adj[v.id] = c
+            for (p, y, r, x), c in zip(carried, bar):  # after the free scalars: a yield may be one (`t = s`)
+                self.accumulate(y, c)
             self.ops(body)
             region.yields = [self.adj_or_zero(p) for p, *_ in carried] + [self.adj_or_zero(v) for v in free] + starts
             self._exit(body, region)

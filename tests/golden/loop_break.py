@@ -18,8 +18,8 @@ def loop_break_grad(x, _sizes):
         _istack = rt.reserve(_istack, _isp, 1)
         _istack[_isp] = i
         _isp += 1
-        trips_1 = trips + 1
-        s_1, i, trips = s_2, t_1, trips_1
+        trips = trips + 1
+        s_1, i = s_2, t_1
     t_2 = s_1 * x
     # backward sweep
     # grad of: for i in range(100):

@@ -12,15 +12,15 @@ def loop_break_grad_jvp(x, x_dot, _sizes):
         if not go_1:
             break
         s_2 = s_1 + x * i
-        s_dot_2 = s_dot_1 + x_dot * i
+        s_dot_1 = s_dot_1 + x_dot * i
         if s_2 > 5.0:
             broke_2 = True
         t_1 = i + 1
         _istack = rt.reserve(_istack, _isp, 1)
         _istack[_isp] = i
         _isp += 1
-        trips_1 = trips + 1
-        s_1, i, trips, s_dot_1 = s_2, t_1, trips_1, s_dot_2
+        trips = trips + 1
+        s_1, i = s_2, t_1
     t_2 = s_1 * x
     t_dot_1 = s_dot_1 * x + x_dot * s_1
     # backward sweep

@@ -10,18 +10,15 @@ def packed_counters_grad(p, x, _sizes):
     total_1 = 0.0
     for t in range(2):
         _istack = rt.reserve(_istack, _isp, 2 * 4)
-        total_2 = total_1
         for r in range(4):
             idx, back_1 = 4 + r - 1, 9
             for j in range(r):
-                total_2 = total_2 + p[idx] * x[j] * (t + 1.0) - p[back_1] * x[r] * 0.5
-                idx_1 = idx + (4 - j - 2)
-                back_2 = back_1 - (j + 1)
-                idx, back_1 = idx_1, back_2
+                total_1 = total_1 + p[idx] * x[j] * (t + 1.0) - p[back_1] * x[r] * 0.5
+                idx = idx + (4 - j - 2)
+                back_1 = back_1 - (j + 1)
             _istack[_isp] = idx
             _istack[_isp + 1] = back_1
             _isp += 2
-        total_1 = total_2
     t_11 = p * p
     t_14 = total_1 + np.sum(t_11) * 0.1
     # backward sweep
@@ -42,20 +39,20 @@ def packed_counters_grad(p, x, _sizes):
             back_1 = _istack[_isp + 1]
             idx = _istack[_isp]
             # grad of: for j in range(r):
-            idx_2, back_3 = idx, back_1
+            idx_1, back_2 = idx, back_1
             for j in range(r - 1, -1, -1):
                 # grad of: for j in range(r):
-                idx_3 = idx_2 - (4 - j - 2)
-                back_4 = back_3 + (j + 1)
+                idx_2 = idx_1 - (4 - j - 2)
+                back_3 = back_2 + (j + 1)
                 # grad of: total = total + p[idx] * x[j] * (t + 1.0) - p[back] * x[r] * 0.5
                 t_bar_3 = -total_bar * 0.5
                 p_bar_1 = t_bar_3 * x[r]
-                x_bar[r] += t_bar_3 * p[back_4]
-                p_bar[back_4] += p_bar_1
+                x_bar[r] += t_bar_3 * p[back_3]
+                p_bar[back_3] += p_bar_1
                 t_bar_4 = total_bar * (t + 1.0)
                 p_bar_2 = t_bar_4 * x[j]
-                x_bar[j] += t_bar_4 * p[idx_3]
-                p_bar[idx_3] += p_bar_2
-                idx_2, back_3 = idx_3, back_4
+                x_bar[j] += t_bar_4 * p[idx_2]
+                p_bar[idx_2] += p_bar_2
+                idx_1, back_2 = idx_2, back_3
     rt.remember_size(_sizes, 0, _fstack, _istack)
     return t_14, p_bar, x_bar

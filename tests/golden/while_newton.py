@@ -18,8 +18,8 @@ def while_newton_grad(a, _sizes):
         _fstack[_fsp] = t_3
         _fstack[_fsp + 1] = x
         _fsp += 2
-        trips_1 = trips + 1
-        x, trips = x_1, trips_1
+        trips = trips + 1
+        x = x_1
     # backward sweep
     # grad of: while abs(x * x - a) > 1e-12 and i < 50:
     x_bar_1, a_bar_1 = 1.0, 0.0
@@ -29,8 +29,7 @@ def while_newton_grad(a, _sizes):
         t_3 = _fstack[_fsp]
         # grad of: x = 0.5 * (x + a / x)
         t_bar = x_bar_1 * 0.5
-        a_bar_2 = a_bar_1 + t_bar / x_2
-        x_bar_2 = t_bar + -t_bar * t_3 / x_2
-        x_bar_1, a_bar_1 = x_bar_2, a_bar_2
+        a_bar_1 = a_bar_1 + t_bar / x_2
+        x_bar_1 = t_bar + -t_bar * t_3 / x_2
     rt.remember_size(_sizes, 0, _fstack, _istack)
     return x, a_bar_1 + x_bar_1

@@ -22,8 +22,8 @@ def while_newton_grad_jvp(a, a_dot, _sizes):
         _fstack[_fsp + 2] = x
         _fstack[_fsp + 3] = x_dot
         _fsp += 4
-        trips_1 = trips + 1
-        x, trips, x_dot = x_1, trips_1, x_dot_1
+        trips = trips + 1
+        x, x_dot = x_1, x_dot_1
     # backward sweep
     # grad of: while abs(x * x - a) > 1e-12 and i < 50:
     x_bar_1, a_bar_1, x_bar_dot_1, a_bar_dot_1 = 1.0, 0.0, 0.0, 0.0
@@ -39,10 +39,9 @@ def while_newton_grad_jvp(a, a_dot, _sizes):
         t_9 = t_bar / x_2
         t_14 = -t_bar
         t_18 = t_14 * t_3 / x_2
-        a_bar_2 = a_bar_1 + t_9
-        a_bar_dot_2 = a_bar_dot_1 + (t_bar_dot / x_2 + -x_dot_2 * t_9 / x_2)
-        x_bar_2 = t_bar + t_18
-        x_bar_dot_2 = t_bar_dot + ((-t_bar_dot * t_3 + t_dot_2 * t_14) / x_2 + -x_dot_2 * t_18 / x_2)
-        x_bar_1, a_bar_1, x_bar_dot_1, a_bar_dot_1 = x_bar_2, a_bar_2, x_bar_dot_2, a_bar_dot_2
+        a_bar_1 = a_bar_1 + t_9
+        a_bar_dot_1 = a_bar_dot_1 + (t_bar_dot / x_2 + -x_dot_2 * t_9 / x_2)
+        x_bar_1 = t_bar + t_18
+        x_bar_dot_1 = t_bar_dot + ((-t_bar_dot * t_3 + t_dot_2 * t_14) / x_2 + -x_dot_2 * t_18 / x_2)
     rt.remember_size(_sizes, 0, _fstack, _istack)
     return x, a_bar_1 + x_bar_1, x_dot, a_bar_dot_1 + x_bar_dot_1
