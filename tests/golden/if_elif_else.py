@@ -13,15 +13,13 @@ def if_elif_else_grad(x, _sizes):
     else:
         cond_1 = x > 0.0
         if cond_1:
-            y_1 = math.sin(x)
-            y = y_1
+            y = math.sin(x)
         else:
             t_2 = math.exp(x)
-            y_2 = -x * 3.0 + t_2
+            y = -x * 3.0 + t_2
             _fstack = rt.reserve(_fstack, _fsp, 1)
             _fstack[_fsp] = t_2
             _fsp += 1
-            y = y_2
         _istack = rt.reserve(_istack, _isp, 1)
         _istack[_isp] = cond_1
         _isp += 1
