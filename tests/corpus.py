@@ -308,6 +308,44 @@ def swap_then_read(a, b):
     return s + a
 
 
+def _swap_arrays_ag(x, y):
+    import autograd.numpy as anp
+    u, v = x, y
+    for k in range(3):
+        u, v = v, u
+        u = anp.concatenate([anp.array([u[0] * 2.0 + v[1]]), u[1:]])
+    return anp.sum(u * v) + u[0]
+
+
+@case(np.array([0.3, 0.5]), np.array([0.7, 1.1]), wrt=(0, 1), ag=_swap_arrays_ag)
+def swap_arrays(x, y):
+    u = x.copy()
+    v = y.copy()
+    for k in range(3):
+        u, v = v, u
+        u[0] = u[0] * 2.0 + v[1]
+    return np.sum(u * v) + u[0]
+
+
+@case(0.3, np.array([0.9, 0.8]), wrt=(0, 1))
+def rotate_nested_three(a, x):
+    s = 0.0
+    b = 1.0
+    for k in range(4):
+        for j in range(2):
+            a, b, s = b * x[j], a + s, s + a * b
+    return a + 2 * b + 3 * s
+
+
+@case(1.0, 1.5, wrt=(0, 1))
+def swap_break(a, b):
+    for k in range(10):
+        a, b = b, a * 1.5
+        if a > 4.0:
+            break
+    return a + b
+
+
 # ---------------------------------------------------------------- arrays: reads, writes, loops
 
 def _euler(x, theta):
