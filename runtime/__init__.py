@@ -12,6 +12,8 @@ copies the data into the float stack and the shape onto the int stack. A
 derivative's caller keeps a `_sizes` array between calls, so that the stacks
 start as large as they grew last time.
 """
+import math
+
 import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
@@ -162,6 +164,97 @@ def check_empty(fsp, isp):
     """Debug mode: the backward sweep popped everything the forward sweep pushed."""
     if fsp != 0 or isp != 0:
         raise AssertionError("adc: the stack is not empty after the backward sweep")
+
+
+# ---------------------------------------------------------------- the primal's run-time errors
+#
+# Generated code calls these where the primal raises under CPython and compiled code would not:
+# index bounds (Numba does not check them; adc checks user indices, once per loop where it can),
+# math domains (CPython's rule: a nan from a number that is not nan is a domain error, an infinity
+# from a finite number a range error, or a domain error for functions that do not overflow), and
+# scalar division by zero (derivatives are compiled with NumPy's error model: inf and nan).
+
+@register_jitable
+def check_index(i, n):
+    """Index `i` into an axis of length `n`, as Python allows it (-n <= i < n)."""
+    if i < -n or i >= n:
+        raise IndexError("index out of bounds")
+
+
+@register_jitable
+def check_loop_index(trips, first, last, n):
+    """A loop's index, affine in its counter, is `first` on its first trip and `last` on its last:
+    both in bounds means every trip's is (none when the loop runs no trip)."""
+    if trips > 0:
+        check_index(first, n)
+        check_index(last, n)
+
+
+@register_jitable
+def check_take(idx, n):
+    """Every entry of integer array `idx` indexes an axis of length `n`."""
+    for i in idx.ravel():
+        check_index(i, n)
+
+
+@register_jitable
+def check_divisor(b):
+    """A scalar division, floor division or modulo of the primal by zero."""
+    if b == 0:
+        raise ZeroDivisionError("division by zero")
+
+
+@register_jitable
+def check_pow(a, b):
+    """Scalar a ** b of the primal: zero to a negative power."""
+    if a == 0 and b < 0:
+        raise ZeroDivisionError("0.0 cannot be raised to a negative power")
+
+
+@register_jitable
+def math_domain(y, x):
+    """y = f(x) for a math function that does not overflow (sqrt, log, acos, atanh, sin, ...)."""
+    if (math.isnan(y) and not math.isnan(x)) or (math.isinf(y) and math.isfinite(x)):
+        raise ValueError("math domain error")
+
+
+@register_jitable
+def math_range(y, x):
+    """y = f(x) for a math function that can overflow (exp, expm1, cosh, sinh)."""
+    if math.isnan(y) and not math.isnan(x):
+        raise ValueError("math domain error")
+    if math.isinf(y) and math.isfinite(x):
+        raise OverflowError("math range error")
+
+
+@register_jitable
+def math_domain2(y, a, b):
+    """y = f(a, b) for atan2, copysign, hypot."""
+    if math.isnan(y) and not (math.isnan(a) or math.isnan(b)):
+        raise ValueError("math domain error")
+    if math.isinf(y) and math.isfinite(a) and math.isfinite(b):
+        raise OverflowError("math range error")
+
+
+@register_jitable
+def math_pow(y, a, b):
+    """y = math.pow(a, b): a negative base to a non-integer power and zero to a negative power
+    are domain errors, an overflow a range error."""
+    if math.isnan(y) and not (math.isnan(a) or math.isnan(b)):
+        raise ValueError("math domain error")
+    if math.isinf(y) and math.isfinite(a) and math.isfinite(b):
+        if a == 0:
+            raise ValueError("math domain error")
+        raise OverflowError("math range error")
+
+
+@register_jitable
+def check_integral(x):
+    """math.floor, ceil, trunc of `x`: an integer exists."""
+    if math.isnan(x):
+        raise ValueError("cannot convert float NaN to integer")
+    if math.isinf(x):
+        raise OverflowError("cannot convert float infinity to integer")
 
 
 def unbroadcast(c, x):
@@ -400,6 +493,6 @@ def _tie_share_numba(x, y, axis):
     return impl
 
 
-from .arrays import (along, concatenate, concatenate_part, diff_vjp, flip, hstack, hstack_part, inner,  # noqa: E402
-                     kron_vjp_a, kron_vjp_b, mask_add, pick, ravel, repeat_vjp, reshape, stack, stack_part,
+from .arrays import (along, array_zeros, concatenate, element, concatenate_part, diff_vjp, flip, hstack, hstack_part, inner,  # noqa: E402
+                     kron_vjp_a, kron_vjp_b, linspace_open, mask_add, pick, ravel, repeat_vjp, reshape, stack, stack_part,
                      take_add, tile, tile_vjp, unpermute, vstack, vstack_part)

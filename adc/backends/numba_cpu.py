@@ -1,12 +1,22 @@
 """The numba backend: `numba.njit(cache=True)` over the generated function.
 
+Options: Numba's own bounds checks stay off (the generated code checks the user's indices itself,
+once per loop where it can: adc/passes/bounds.py; the stacks it writes are in bounds by
+construction) and arithmetic follows NumPy's error model (a derivative's 0.5 / sqrt(0) is inf, as
+on the python backend; the primal's scalar divisions check their divisor themselves).
+
 If Numba cannot type the generated code, the call falls back to the
 python backend with one warning that says why.
 """
+import re
 import warnings
 
 import numba
 from numba.core.errors import NumbaError
+
+from .python import compile_python
+
+OPTIONS = dict(cache=True, error_model="numpy")
 
 
 class AdcFallbackWarning(UserWarning):
@@ -14,7 +24,7 @@ class AdcFallbackWarning(UserWarning):
 
 
 def compile_numba(fn, on_fallback=None):
-    jitted = numba.njit(cache=True)(fn)
+    jitted = numba.njit(**OPTIONS)(fn)
     state = {"call": None}
 
     def call(*args):
@@ -25,13 +35,31 @@ def compile_numba(fn, on_fallback=None):
             state["call"] = jitted
             return out
         except NumbaError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            warnings.warn(f"adc: Numba could not compile {fn.__name__} ({first}); "
+            warnings.warn(f"adc: Numba could not compile {fn.__name__} ({reason(exc)}); "
                           "running it with the python backend instead", AdcFallbackWarning, stacklevel=3)
             if on_fallback is not None:
                 on_fallback(str(exc))
-            state["call"] = fn
-            return fn(*args)
+            state["call"] = compile_python(fn)
+            return state["call"](*args)
 
     call.jitted = jitted
     return call
+
+
+_NOISE = re.compile(r"^(Failed in .* mode pipeline|During: |Enable logging|This error may have been caused|"
+                    r"For more information|\^|$)")
+
+
+def reason(exc):
+    """The informative part of Numba's message: its first line that says what failed (past the
+    "Failed in nopython mode pipeline" banner) and the generated line it failed on."""
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in str(exc).splitlines()]
+    what = next((line for line in lines if not _NOISE.match(line)), type(exc).__name__)
+    where = ""
+    for k, line in enumerate(lines):
+        found = re.match(r'File "(.*)", line (\d+)', line)
+        if found:
+            code = next((c for c in lines[k + 1:] if c and not c.startswith(("def ", "<source", "^"))), "")
+            where = f"; at line {found.group(2)} of the generated code" + (f": {code}" if code else "")
+            break
+    return what.rstrip(":") + where

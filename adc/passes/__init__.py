@@ -9,6 +9,7 @@ import os
 import sys
 
 from .. import ir
+from .bounds import bounds, domains
 from .dce import dce
 from .fence import fence
 from .forward import forward
@@ -19,7 +20,7 @@ from .reverse import reverse
 from .simplify import simplify
 from .split import split
 
-PRIMAL = [("infer", infer), ("simplify", simplify)]
+PRIMAL = [("infer", infer), ("simplify", simplify), ("bounds", bounds), ("domains", domains)]
 CLEANUP = [("infer", infer), ("simplify", simplify), ("dce", dce)]
 
 

@@ -1,0 +1,283 @@
+"""bounds, domains: the primal's run-time errors, made explicit where compiled code would not raise.
+
+Numba compiles derivatives with its bounds checks off (they cost up to 70% on loop code, and the
+stacks adc writes are in bounds by construction) and with NumPy's error model (a derivative's
+0.5 / sqrt(0) is inf, as the README promises). What the primal raises under CPython is then
+checked by calls of runtime helpers that these passes insert into the primal, before it is
+differentiated, so that every derivative raises where the primal does, in its forward sweep:
+
+- `bounds`: every integer index of a user array is checked (-n <= i < n, Python's rule). An index
+  read or written on every trip of a `for` loop, affine in its counter, over an array and with
+  coefficients the loop does not change, is checked once on loop entry, at the first and the last
+  trip (an affine index is monotone: both in bounds means all are); others where they are used.
+  A `for` over a range of a non-integer is refused here, as Python's TypeError.
+- `domains`: a `math` function's result is checked by CPython's own rule (a nan from a number
+  that is not nan is a domain error, an infinity from a finite number a range error, or a domain
+  error for the functions that cannot overflow); scalar `/`, `//` and `%` check their divisor and
+  scalar `**` zero to a negative power. NumPy's functions and array arithmetic are left alone:
+  they give inf and nan, as NumPy does.
+
+Contract of both: take a typed primal `Function`; return it with check ops inserted (calls of
+`rt.check_*` and `rt.math_*`, no results, not differentiable), nothing else changed.
+"""
+from ..errors import AdcTypeError
+from ..ir import I64, Op, TupleT, Value, walk
+from ..rules.core import RULES, defrule
+
+_CHECKS = ("rt.check_index", "rt.check_loop_index", "rt.check_take", "rt.check_divisor", "rt.check_pow",
+           "rt.math_domain", "rt.math_range", "rt.math_domain2", "rt.math_pow", "rt.check_integral")
+for _key in _CHECKS:
+    if _key not in RULES:
+        defrule(_key, typer=lambda *t: None, nondiff=True, pure=False)
+
+_ACCESS = {"getitem", "setitem", "iadd_item", "getslice", "setslice", "iadd_slice"}
+
+
+# ---------------------------------------------------------------- bounds
+
+def bounds(fn):
+    _refuse_float_ranges(fn)
+    _Bounds(fn).region(fn.body, None)
+    return fn
+
+
+def _refuse_float_ranges(fn):
+    for op in walk(fn.body):
+        if op.opname == "for" and any(getattr(a.type, "dtype", "int64") not in ("int64", "bool") or
+                                      getattr(a.type, "ndim", 0) for a in op.args[:3]):
+            kinds = ", ".join(str(a.type) for a in op.args[:3])
+            where = "\n" + op.loc.render() if op.loc is not None else ""
+            raise AdcTypeError(f"range() of a non-integer (start, stop, step: {kinds}); Python raises TypeError{where}"
+                               "\n  hint: range takes integers: convert with int(...), or use a while loop")
+
+
+def _indices(op):
+    """(axis, index value) of each integer index `op` applies to an array, and an integer-array
+    index as (axis, value, True)."""
+    base = op.args[0]
+    if isinstance(base.type, TupleT) or not getattr(base.type, "is_array", False):
+        return []
+    if op.opname in ("getitem", "setitem", "iadd_item"):
+        idx = op.args[1:] if op.opname == "getitem" else op.args[1:-1]
+        return [(k, v, v.type.ndim > 0) for k, v in enumerate(idx) if v.type.dtype == "int64"]
+    values = list(op.args[1:] if op.opname == "getslice" else op.args[1:-1])
+    out, axis = [], 0
+    for p in op.attrs["pattern"]:
+        if p[0] == "i":
+            out.append((axis, values.pop(0), False))
+        elif p[0] == "s":
+            for _ in [has for has in p[1:] if has]:
+                values.pop(0)
+        axis += p[0] != "n"
+    return [(k, v, many) for k, v, many in out if v.type == I64]
+
+
+class _Bounds:
+    def __init__(self, fn):
+        self.consts = {op.result.id: op.attrs["value"] for op in walk(fn.body) if op.opname == "const"}
+        self.facts = {}  # id of a for op -> (ids of the values defined in it, defining ops atop its body)
+
+    def loop_facts(self, loop):
+        if id(loop) not in self.facts:
+            body = loop.regions[0]
+            self.facts[id(loop)] = (_inside(loop), {r.id: op for op in body.ops for r in op.results})
+        return self.facts[id(loop)]
+
+    def hoistable(self, loop, array, idx):
+        inside, defs = self.loop_facts(loop)
+        return array.id not in inside and _affine(idx, loop.regions[0].params[0], inside, defs)
+
+    def region(self, region, loop):
+        """Insert per-use checks into `region`; return the checks to hoist before `loop`, the for op
+        whose body `region` is (None for any other region)."""
+        ops, hoisted = [], []
+        for op in region.ops:
+            for k, r in enumerate(op.regions):
+                pre = self.region(r, op if op.opname == "for" and k == 0 else None)
+                ops.extend(pre)
+            if op.opname in _ACCESS:
+                for axis, idx, many in _indices(op):
+                    if not many and loop is not None and self.hoistable(loop, op.args[0], idx):
+                        hoisted.append((op, axis, idx))
+                    else:
+                        ops.extend(_check_here(op, axis, idx, many))
+            ops.append(op)
+        region.ops = ops
+        return _check_on_entry(loop, hoisted, *self.loop_facts(loop), self.consts) if hoisted else []
+
+
+def _inside(loop):
+    body = loop.regions[0]
+    ids = {p.id for p in body.params}
+    for op in walk(body):
+        ids.update(r.id for r in op.results)
+        ids.update(p.id for r in op.regions for p in r.params)
+    return ids
+
+
+def _affine(v, counter, inside, defs):
+    """Whether `v` is a * counter + b with a and b values the loop does not change."""
+    if v.id == counter.id or v.id not in inside:
+        return True
+    op = defs.get(v.id)
+    if op is None or v.type != I64:
+        return False
+    if op.opname == "const":
+        return True
+    if op.opname == "unop" and op.attrs["op"] == "neg":
+        return _affine(op.args[0], counter, inside, defs)
+    if op.opname != "binop" or op.attrs["op"] not in ("add", "sub", "mul"):
+        return False
+    a, b = op.args
+    if op.attrs["op"] == "mul":
+        fixed = [x for x in (a, b) if _invariant(x, counter, inside, defs)]
+        return bool(fixed) and all(_affine(x, counter, inside, defs) for x in (a, b))
+    return _affine(a, counter, inside, defs) and _affine(b, counter, inside, defs)
+
+
+def _invariant(v, counter, inside, defs):
+    if v.id == counter.id:
+        return False
+    if v.id not in inside:
+        return True
+    op = defs.get(v.id)
+    return op is not None and (op.opname == "const" or op.opname in ("binop", "unop") and
+                               all(_invariant(a, counter, inside, defs) for a in op.args))
+
+
+def _length(ops, array, axis, loc):
+    """n = array.shape[axis], appended to `ops`."""
+    shape = Value("shape", TupleT((I64,) * array.type.ndim))
+    k = Value("c", I64)
+    n = Value("n", I64)
+    ops += [Op("shape", [array], [shape], loc=loc), Op("const", [], [k], {"value": axis}, loc=loc),
+            Op("getitem", [shape, k], [n], loc=loc)]
+    return n
+
+
+def _call(fn, args, loc):
+    return Op("call", list(args), [], {"fn": fn}, loc=loc)
+
+
+def _check_here(op, axis, idx, many):
+    ops = []
+    n = _length(ops, op.args[0], axis, op.loc)
+    return ops + [_call("rt.check_take" if many else "rt.check_index", [idx, n], op.loc)]
+
+
+def _check_on_entry(loop, hoisted, inside, defs, consts):
+    """The checks of `hoisted` (access op, axis, index) at the entry of `loop`."""
+    start, stop, step = loop.args[:3]
+    counter = loop.regions[0].params[0]
+    trips, last = Value("trips", I64), Value("last", I64)
+    ops = [Op("call", [start, stop, step], [trips], {"fn": "rt.range_len"}, loc=loop.loc),
+           Op("call", [start, stop, step], [last], {"fn": "rt.range_last"}, loc=loop.loc)]
+    lengths, seen = {}, set()
+    for op, axis, idx in hoisted:
+        key = (op.args[0].id, axis, _shape_of(idx, counter, inside, defs))
+        if key in seen:
+            continue
+        seen.add(key)
+        if (op.args[0].id, axis) not in lengths:
+            lengths[(op.args[0].id, axis)] = _length(ops, op.args[0], axis, loop.loc)
+        first = _at(idx, counter, start, inside, defs, consts, ops, {})
+        final = _at(idx, counter, last, inside, defs, consts, ops, {})
+        ops.append(_call("rt.check_loop_index", [trips, first, final, lengths[(op.args[0].id, axis)]], op.loc))
+    return ops
+
+
+def _shape_of(v, counter, inside, defs):
+    """A structural key of index expression `v` (two reads of x[i + 1] are checked once)."""
+    op = defs.get(v.id)
+    if v.id == counter.id or v.id not in inside or op is None:
+        return v.id
+    if op.opname == "const":
+        return ("const", op.attrs["value"])
+    return (op.opname, op.attrs.get("op")) + tuple(_shape_of(a, counter, inside, defs) for a in op.args)
+
+
+def _at(v, counter, value, inside, defs, consts, ops, memo):
+    """`v` with the loop counter replaced by `value`, computed by new ops appended to `ops`."""
+    if v.id == counter.id:
+        return value
+    if v.id not in inside:
+        return v
+    if v.id in memo:
+        return memo[v.id]
+    op = defs[v.id]
+    if op.opname == "const":
+        out = Value(v.name, v.type)
+        ops.append(Op("const", [], [out], dict(op.attrs), loc=op.loc))
+    else:
+        args = [_at(a, counter, value, inside, defs, consts, ops, memo) for a in op.args]
+        out = _plus_zero(op, args, consts) or Value(v.name, v.type)
+        if out not in args:
+            ops.append(Op(op.opname, args, [out], dict(op.attrs), loc=op.loc))
+    memo[v.id] = out
+    return out
+
+
+def _plus_zero(op, args, consts):
+    """k, for k + i at i = 0 (a loop from 0 adds nothing on its first trip)."""
+    zero = [consts.get(a.id, 1) == 0 and a.type == I64 for a in args]
+    if op.opname == "binop" and op.attrs["op"] in ("add", "sub") and zero[-1]:
+        return args[0]
+    if op.opname == "binop" and op.attrs["op"] == "add" and zero[0]:
+        return args[1]
+    return None
+
+
+
+
+# ---------------------------------------------------------------- domains
+
+# CPython's math module: the functions whose infinity from a finite argument is an OverflowError
+# (the others' is a domain error: log(0), atanh(1))
+_OVERFLOWS = {"math.exp", "math.expm1", "math.cosh", "math.sinh"}
+_TWO = {"math.atan2": "rt.math_domain2", "math.copysign": "rt.math_domain2", "math.hypot": "rt.math_domain2",
+        "math.pow": "rt.math_pow"}
+_INTEGRAL = {"math.floor", "math.ceil", "math.trunc"}
+
+
+def domains(fn):
+    _domains(fn.body)
+    return fn
+
+
+def _domains(region):
+    ops = []
+    for op in region.ops:
+        for r in op.regions:
+            _domains(r)
+        before, after = _checks(op)
+        ops += before + [op] + after
+    region.ops = ops
+
+
+def _scalar(v):
+    return not isinstance(v.type, TupleT) and v.type is not None and v.type.ndim == 0
+
+
+def _checks(op):
+    """(checks before `op`, checks after it)."""
+    if op.opname == "binop" and op.attrs["op"] in ("div", "floordiv", "mod", "pow") and all(map(_scalar, op.args)):
+        if op.attrs["op"] == "pow":
+            return [_call("rt.check_pow", op.args, op.loc)], []
+        return [_call("rt.check_divisor", [op.args[1]], op.loc)], []
+    if op.opname != "call" or not op.attrs["fn"].startswith("math.") or not all(map(_scalar, op.args)):
+        return [], []
+    key = op.attrs["fn"]
+    if any(a.type.dtype == "complex128" for a in op.args):
+        return [], []
+    if key in _INTEGRAL:
+        return ([_call("rt.check_integral", op.args, op.loc)] if op.args[0].type.dtype == "float64" else []), []
+    if not op.results or op.result.type != op.result.type.scalar() or op.result.type.dtype != "float64":
+        return [], []
+    if len(op.args) == 2 and key in _TWO:
+        return [], [_call(_TWO[key], [op.result] + op.args, op.loc)]
+    if len(op.args) == 1:
+        helper = "rt.math_range" if key in _OVERFLOWS else "rt.math_domain"
+        return [], [_call(helper, [op.result, op.args[0]], op.loc)]
+    return [], []
+
+
