@@ -50,6 +50,10 @@ class AdcSourceError(AdcError):
     """adc cannot read the source of a function."""
 
 
+class AdcInternalError(AdcError):
+    """A bug in adc: its compiler failed on a function it should have handled or refused."""
+
+
 def fail(construct, loc, hint):
     """Raise the AdcSyntaxError for `construct` at `loc`."""
     raise AdcSyntaxError(construct, loc, hint)

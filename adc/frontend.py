@@ -4,11 +4,25 @@ Contract: `parse_function(fn)` returns a `Parsed` holding the `FunctionDef`
 or `Lambda` node of `fn` (line and column numbers as in the user's file),
 a `loc(node)` function, and `resolve(name)` that finds a free name in the
 function's closure, then its globals, then builtins.
+
+The source text is tied to the function object that runs: the parsed text is
+compiled and its code compared with `fn.__code__`; a file edited after the
+function was defined is an AdcSourceError, never the derivative of other code.
+
+While `recording()` is active, every function parsed and every name resolved
+(free names of functions, attributes of modules) is noted: the derivative's
+cache entry is keyed on exactly what the compiler read.
 """
+import ast
 import builtins
+import contextlib
+import contextvars
+import hashlib
 import inspect
 import linecache
+import sys
 import textwrap
+import types
 from dataclasses import dataclass
 
 import gast
@@ -44,27 +58,88 @@ class Parsed:
 
     def resolve(self, name):
         """The object `name` names inside the function, or _MISSING."""
-        code = self.fn.__code__
-        if name in code.co_freevars and self.fn.__closure__:
-            cell = self.fn.__closure__[code.co_freevars.index(name)]
-            try:
-                return cell.cell_contents
-            except ValueError:
-                return _MISSING
-        if name in self.fn.__globals__:
-            return self.fn.__globals__[name]
-        return getattr(builtins, name, _MISSING)
+        obj = free_name(self.fn, name)
+        _note(self.fn, "free", name, obj)
+        return obj
+
+
+def free_name(fn, name):
+    """What `name` means inside function `fn`, as Python finds it: closure cell, globals, builtins."""
+    code = fn.__code__
+    if name in code.co_freevars and fn.__closure__:
+        try:
+            return fn.__closure__[code.co_freevars.index(name)].cell_contents
+        except ValueError:  # an empty cell
+            return _MISSING
+    if name in fn.__globals__:
+        return fn.__globals__[name]
+    return getattr(builtins, name, _MISSING)
+
+
+def module_attr(module, name):
+    """`module.name`, or _MISSING (noted while recording)."""
+    obj = getattr(module, name, _MISSING)
+    _note(module, "attr", name, obj)
+    return obj
+
+
+_LIBRARIES = {"numpy", "scipy", "numba", "adc", "adc_runtime"}
+
+
+def is_library_module(module):
+    """NumPy, SciPy and the standard library: their numbers (np.pi, math.e) are constants."""
+    root = module.__name__.split(".")[0]
+    return root in _LIBRARIES or root in sys.stdlib_module_names
+
+
+class ModuleScope:
+    """Where a number read as a module attribute (`cmod.C`) is found at each call."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def resolve(self, name):
+        return getattr(self.module, name, _MISSING)
 
 
 def missing(obj):
     return obj is _MISSING
 
 
-def parse_function(fn):
-    """Parse `fn`'s source into a `Parsed`; AdcSourceError when there is none."""
-    fn = inspect.unwrap(fn)
-    if not inspect.isfunction(fn):
-        raise AdcSourceError(f"adc differentiates Python functions; got {type(fn).__name__} {fn!r}")
+MISSING = _MISSING
+
+
+class Recorder:
+    """What one build read: the functions parsed (with a digest of their text) and the
+    names resolved, as edges (scope, step, name) -> object, step "free" or "attr"."""
+
+    def __init__(self):
+        self.parsed = {}  # id(fn) -> (fn, text digest)
+        self.edges = {}  # (id(scope), step, name) -> (scope, step, name, obj)
+
+
+_RECORDER = contextvars.ContextVar("adc_recorder", default=None)
+
+
+@contextlib.contextmanager
+def recording():
+    """Note, in the current thread, what the compiler reads; yields the Recorder."""
+    rec = Recorder()
+    token = _RECORDER.set(rec)
+    try:
+        yield rec
+    finally:
+        _RECORDER.reset(token)
+
+
+def _note(scope, step, name, obj):
+    rec = _RECORDER.get()
+    if rec is not None:
+        rec.edges.setdefault((id(scope), step, name), (scope, step, name, obj))
+
+
+def read_source(fn):
+    """(source lines, first line) of function `fn`, checked against the code that runs."""
     try:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError) as exc:
@@ -73,13 +148,61 @@ def parse_function(fn):
             "  hint: adc differentiates functions defined in a file (a module or a notebook cell);\n"
             "  a function typed at the interactive prompt or made by exec() has no source to read."
         ) from None
+    return lines, start
+
+
+def parse_function(fn, source=None):
+    """Parse `fn`'s source (or `source`, from `read_source`) into a `Parsed`; AdcSourceError when
+    there is none, or when the text is not the source of the code object that runs."""
+    fn = inspect.unwrap(fn)
+    if not inspect.isfunction(fn):
+        raise AdcSourceError(f"adc differentiates Python functions; got {type(fn).__name__} {fn!r}")
+    lines, start = source if source is not None else read_source(fn)
     raw = "".join(lines)
     text = textwrap.dedent(raw)
     col0 = len(lines[0]) - len(lines[0].lstrip()) - (len(text.splitlines()[0]) - len(text.splitlines()[0].lstrip()))
     tree = _parse_snippet(text, fn)
     file = inspect.getsourcefile(fn) or fn.__code__.co_filename
+    _check_code(tree, fn, start - 1, file)
     node = _find_node(tree, fn, start - 1, len(lines[0]) - len(lines[0].lstrip()) - (len(text) - len(text.lstrip())))
+    rec = _RECORDER.get()
+    if rec is not None:
+        rec.parsed.setdefault(id(fn), (fn, hashlib.sha256(raw.encode()).hexdigest()[:20]))
     return Parsed(fn, node, file, start - 1, col0)
+
+
+def _check_code(tree, fn, line0, file):
+    """AdcSourceError unless the parsed text compiles to the code of `fn` (names, constants, lines)."""
+    module = gast.gast_to_ast(tree)
+    ast.increment_lineno(module, line0)
+    try:
+        compiled = compile(module, file, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return  # a fragment that compiles only in its context: nothing to compare
+    want = _code_shape(fn.__code__)
+    if not any(_code_shape(c) == want for c in _code_objects(compiled)
+               if c.co_name == fn.__code__.co_name and c.co_firstlineno == fn.__code__.co_firstlineno):
+        raise AdcSourceError(
+            f"the source of {fn.__qualname__} in {file} (line {fn.__code__.co_firstlineno}) is not the code "
+            "that runs: the file was edited after the function was defined.\n"
+            "  hint: reload the module (importlib.reload) or restart Python, then make the derivative again")
+
+
+def _code_objects(code):
+    yield code
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            yield from _code_objects(c)
+
+
+def _code_shape(code):
+    """What a function's text decides: its names, constants, nested functions and line numbers
+    (free variables and globals alike, as the text is compiled apart from its enclosing scopes)."""
+    consts = tuple(_code_shape(c) if isinstance(c, types.CodeType) else (type(c).__name__, repr(c))
+                   for c in code.co_consts)
+    lines = tuple(sorted({ln for _, _, ln in code.co_lines() if ln is not None}))
+    names = tuple(sorted(set(code.co_names) | set(code.co_freevars)))
+    return code.co_name, code.co_argcount, code.co_kwonlyargcount, names, consts, lines
 
 
 def _parse_snippet(text, fn):

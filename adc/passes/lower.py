@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import externs, rules
 from ..errors import fail
-from ..frontend import missing, parse_function
+from ..frontend import ModuleScope, is_library_module, missing, module_attr, parse_function
 from ..ir import Function, Value
 from .builder import Builder
 from . import npcalls
@@ -78,6 +78,15 @@ class Captures:
             v = Value(name)
             self.by_key[key] = v
             self.values.append((v, (parsed, name)))
+        return self.by_key[key]
+
+    def get_attr(self, module, name):
+        """A number or array read as `module.name`: one parameter with the module's global `name`."""
+        key = (id(module.__dict__), name)
+        if key not in self.by_key:
+            v = Value(name)
+            self.by_key[key] = v
+            self.values.append((v, (ModuleScope(module), name)))
         return self.by_key[key]
 
 
@@ -450,13 +459,16 @@ class Lowerer:
         if isinstance(node, gast.Attribute):
             base = self.static(node.value)
             if isinstance(base, Static) and isinstance(base.obj, types.ModuleType):
-                if not hasattr(base.obj, node.attr):
+                obj = module_attr(base.obj, node.attr)
+                if missing(obj):
                     self.fail(node, f"{base.obj.__name__}.{node.attr}, which does not exist", "check the name")
-                return Static(getattr(base.obj, node.attr))
+                return Static(obj)
         return None
 
     def expr_Attribute(self, node):
         s = self.static(node)
+        if isinstance(s, Static) and _is_value(s.obj) and not is_library_module(self.static(node.value).obj):
+            return self.captures.get_attr(self.static(node.value).obj, node.attr)  # cmod.C: passed in, like a global
         if s is not None:
             return s
         base = self.value(node.value)
