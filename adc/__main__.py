@@ -13,6 +13,7 @@ import sys
 import numpy as np
 
 from . import api
+from .errors import AdcError
 
 
 def main(argv=None):
@@ -27,20 +28,44 @@ def main(argv=None):
     show.add_argument("--args", default=None, help="example arguments, a Python expression giving a tuple")
     opts = parser.parse_args(argv)
     sys.path.insert(0, os.getcwd())
-    module_name, _, fn_name = opts.target.partition(":")
-    module = importlib.import_module(module_name)
-    fn = getattr(module, fn_name)
-    fn = getattr(fn, "f", fn)  # an adc derivative: show the function it wraps
-    args = _example_args(module, fn, opts.args)
+    module, fn = _target(parser, opts.target)
+    args = _example_args(parser, module, fn, opts.args)
     wrt = tuple(int(w) if w.strip().isdigit() else w.strip() for w in opts.wrt.split(","))
     make = {"rev": api.grad, "fwd": api.jvp, "hvp": api.hvp, "vjp": api.vjp}[opts.mode]
-    df = make(fn, wrt=wrt if len(wrt) > 1 else wrt[0], backend="python")
-    print(api.source(df, *args))
+    try:
+        df = make(fn, wrt=wrt if len(wrt) > 1 else wrt[0], backend="python")
+        text = api.source(df, *args)
+    except AdcError as exc:
+        print(f"python -m adc show: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(text)
+    return 0
 
 
-def _example_args(module, fn, expr):
+def _target(parser, target):
+    """The module and the function `module:function` names; a usage error (exit status 2) otherwise."""
+    module_name, colon, fn_name = target.partition(":")
+    if not colon or not module_name or not fn_name:
+        parser.error(f"target {target!r}: write module:function, e.g. examples.euler:loss")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        parser.error(f"cannot import module {module_name!r} (from {os.getcwd()}): {exc}")
+    fn = module
+    for part in fn_name.split("."):
+        if not hasattr(fn, part):
+            names = ", ".join(n for n in dir(module) if not n.startswith("_") and callable(getattr(module, n)))
+            parser.error(f"module {module_name!r} has no function {fn_name!r} (it has {names})")
+        fn = getattr(fn, part)
+    return module, getattr(fn, "f", fn)  # an adc derivative: show the function it wraps
+
+
+def _example_args(parser, module, fn, expr):
     if expr is not None:
-        value = eval(expr, {"np": np, "numpy": np})
+        try:
+            value = eval(expr, {"np": np, "numpy": np})
+        except Exception as exc:  # noqa: BLE001  (any error of the user's expression)
+            parser.error(f"--args {expr!r}: {type(exc).__name__}: {exc}")
         return value if isinstance(value, tuple) else (value,)
     examples = getattr(module, "EXAMPLE_ARGS", {})
     if fn.__name__ in examples:
@@ -49,4 +74,4 @@ def _example_args(module, fn, expr):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -262,6 +262,11 @@ class Derivative:
         are passed in at every call, so a changed global is seen; a change of their
         type, or a rebound function, builds (or finds on disk) another specialization."""
         types = tuple(type_of(a, f"argument {n!r}") for a, n in zip(args, self._names))
+        for k in self.wrt:
+            if hasattr(types[k], "elems"):
+                raise AdcTypeError(f"argument {self._names[k]!r} of {self.user_fn.__qualname__} is a tuple {types[k]}: "
+                                   "adc differentiates with respect to numbers and arrays. hint: pass np.array(...) "
+                                   "of the elements, or make each element its own parameter and list them in wrt")
         for spec in list(self._specs.get(types, ())):
             values = spec.values(self.user_fn)
             if values is not None:

@@ -140,6 +140,7 @@ def _note(scope, step, name, obj):
 
 def read_source(fn):
     """(source lines, first line) of function `fn`, checked against the code that runs."""
+    fn = inspect.unwrap(fn)
     try:
         lines, start = inspect.getsourcelines(fn)
     except (OSError, TypeError) as exc:
@@ -148,6 +149,9 @@ def read_source(fn):
             "  hint: adc differentiates functions defined in a file (a module or a notebook cell);\n"
             "  a function typed at the interactive prompt or made by exec() has no source to read."
         ) from None
+    file = inspect.getsourcefile(fn) or fn.__code__.co_filename
+    module = sys.modules.get(fn.__module__)
+    _check_code("".join(linecache.getlines(file, getattr(module, "__dict__", None))), fn, file)
     return lines, start
 
 
@@ -163,7 +167,6 @@ def parse_function(fn, source=None):
     col0 = len(lines[0]) - len(lines[0].lstrip()) - (len(text.splitlines()[0]) - len(text.splitlines()[0].lstrip()))
     tree = _parse_snippet(text, fn)
     file = inspect.getsourcefile(fn) or fn.__code__.co_filename
-    _check_code(tree, fn, start - 1, file)
     node = _find_node(tree, fn, start - 1, len(lines[0]) - len(lines[0].lstrip()) - (len(text) - len(text.lstrip())))
     rec = _RECORDER.get()
     if rec is not None:
@@ -171,17 +174,24 @@ def parse_function(fn, source=None):
     return Parsed(fn, node, file, start - 1, col0)
 
 
-def _check_code(tree, fn, line0, file):
-    """AdcSourceError unless the parsed text compiles to the code of `fn` (names, constants, lines)."""
-    module = gast.gast_to_ast(tree)
-    ast.increment_lineno(module, line0)
-    try:
-        compiled = compile(module, file, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError):
-        return  # a fragment that compiles only in its context: nothing to compare
-    want = _code_shape(fn.__code__)
-    if not any(_code_shape(c) == want for c in _code_objects(compiled)
-               if c.co_name == fn.__code__.co_name and c.co_firstlineno == fn.__code__.co_firstlineno):
+_COMPILED = {}  # (file, digest of its text) -> its code, or None when it does not compile
+
+
+def _check_code(whole, fn, file):
+    """AdcSourceError unless the text of `fn`'s file, as it is now, compiles to a function of
+    `fn`'s name and first line with the same bytecode, names, constants and lines."""
+    key = (file, hashlib.sha256(whole.encode()).hexdigest())
+    if key not in _COMPILED:
+        try:
+            _COMPILED[key] = compile(whole, file, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            _COMPILED[key] = None
+        if len(_COMPILED) > 256:
+            _COMPILED.pop(next(iter(_COMPILED)))
+    compiled, want = _COMPILED[key], _code_shape(fn.__code__)
+    if compiled is None or not any(_code_shape(c) == want for c in _code_objects(compiled)
+                                   if c.co_name == fn.__code__.co_name
+                                   and c.co_firstlineno == fn.__code__.co_firstlineno):
         raise AdcSourceError(
             f"the source of {fn.__qualname__} in {file} (line {fn.__code__.co_firstlineno}) is not the code "
             "that runs: the file was edited after the function was defined.\n"
@@ -196,13 +206,12 @@ def _code_objects(code):
 
 
 def _code_shape(code):
-    """What a function's text decides: its names, constants, nested functions and line numbers
-    (free variables and globals alike, as the text is compiled apart from its enclosing scopes)."""
+    """What a function's text decides: its bytecode, names, constants, nested functions and lines."""
     consts = tuple(_code_shape(c) if isinstance(c, types.CodeType) else (type(c).__name__, repr(c))
                    for c in code.co_consts)
     lines = tuple(sorted({ln for _, _, ln in code.co_lines() if ln is not None}))
-    names = tuple(sorted(set(code.co_names) | set(code.co_freevars)))
-    return code.co_name, code.co_argcount, code.co_kwonlyargcount, names, consts, lines
+    return (code.co_name, code.co_code, code.co_argcount, code.co_kwonlyargcount, code.co_names, code.co_varnames,
+            code.co_freevars, code.co_cellvars, consts, lines)
 
 
 def _parse_snippet(text, fn):

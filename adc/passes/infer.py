@@ -29,6 +29,10 @@ def type_of(x, what="argument"):
         return C128
     if isinstance(x, np.ndarray) and x.dtype in _DTYPES and x.ndim > 0:
         return T(_DTYPES[x.dtype], x.ndim)
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        raise AdcTypeError(f"{what} is a 0-d array of {x.dtype} ({x!r}): adc takes numbers, and arrays with at "
+                           "least one dimension. hint: pass the number, float(x) or x.item(), or an array of "
+                           "shape (1,), x.reshape(1)")
     if isinstance(x, np.ndarray):
         raise AdcTypeError(f"adc takes float64, int64, bool and complex128 arrays; {what} is an array of "
                            f"{x.dtype} with {x.ndim} dimensions. hint: x.astype(np.float64)")
