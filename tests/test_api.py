@@ -185,3 +185,109 @@ def test_auto_backend_picks_numpy_for_loop_free_code_and_numba_for_loops():
     looped(np.ones(3))
     assert not hasattr(free._last.call, "jitted")
     assert hasattr(looped._last.call, "jitted")
+
+
+# ---------------------------------------------------------------- call forms and callables
+
+def _scaled_cube(x, c=1.0):
+    return c * x * x * x
+
+
+def test_keyword_arguments_are_accepted_as_the_primal_does():
+    g = adc.grad(_scaled_cube, backend="python")
+    assert g(2.0, c=3.0) == pytest.approx(36.0) == g(x=2.0, c=3.0) == g(2.0, 3.0)
+    value, tangent = adc.jvp(_scaled_cube, backend="python")(2.0, 1.0, c=3.0)
+    assert (value, tangent) == (pytest.approx(24.0), pytest.approx(36.0))
+    with pytest.raises(adc.AdcTypeError, match="takes 2 arguments"):
+        g(2.0, d=1.0)
+
+
+def test_partial_and_njit_functions_are_differentiated():
+    import functools
+    import autograd.numpy as anp
+    import numba
+    from harness import check_grads
+    part = functools.partial(_scaled_cube, c=3.0)
+    check_grads(part, (0.7,), ag=lambda x: 3.0 * x * x * x)
+    first = functools.partial(_c_first, 2.0)
+    check_grads(first, (np.array([0.3, 1.1]),), ag=lambda x: anp.sum(2.0 * anp.sin(x) * x))
+    jitted = numba.njit(_with_loop)
+    check_grads(jitted, (np.array([0.5, -1.5, 2.0]),), ag=lambda x: anp.sum(x * x))
+
+
+def _c_first(c, x):
+    return np.sum(c * np.sin(x) * x)
+
+
+def test_numpy_and_math_functions_of_one_argument():
+    assert adc.grad(math.sin)(0.5) == pytest.approx(math.cos(0.5))
+    assert adc.grad(np.tanh)(0.5) == pytest.approx(1 - math.tanh(0.5) ** 2)
+    assert adc.jvp(np.sin)(0.5, 2.0) == (pytest.approx(math.sin(0.5)), pytest.approx(2 * math.cos(0.5)))
+    for refused, name in ((np.vectorize(_square), "np.vectorize"), (print, "print"), (np.add, "add"), (3, "3")):
+        with pytest.raises(adc.AdcError, match=name):
+            adc.grad(refused)
+
+
+def test_vjp_of_a_complex_output_and_complex_scalar_gradients():
+    import autograd
+    vjp = adc.vjp(lambda z: z * (1.0 + 2.0j), backend="python")
+    value, pullback = vjp(2.0 + 0.0j)
+    assert value == 2.0 + 4.0j and pullback(1.0 + 1.0j) == pytest.approx((1.0 + 1.0j) * (1.0 + 2.0j))
+    for backend in ("python", "numba"):
+        z, ct = np.array([1.0 + 1.0j, 2.0]), np.array([1.0, 1.0j])
+        _, pb = adc.vjp(_complex_loop, backend=backend)(z)
+        reference = autograd.make_vjp(lambda z: z * (2.0j * z))(z)[0](ct)  # autograd's complex convention
+        assert np.allclose(pb(ct), reference)
+    with pytest.raises(adc.AdcTypeError, match="cotangent is complex"):
+        adc.vjp(lambda x: x * 2.0, backend="python")(1.0)[1](1j)
+    g = adc.grad(lambda z: np.sum(np.real(z)), backend="python")(1j)
+    assert isinstance(g, complex) and g == 1.0
+    ga = adc.grad(lambda z: np.sum(np.real(z)), backend="python")(np.array([1j, 2.0]))
+    assert ga.dtype == np.complex128
+
+
+def _complex_loop(z):
+    out = z * 0.0
+    for i in range(z.shape[0]):
+        out[i] = z[i] * (2.0j * z[i])
+    return out
+
+
+def test_messages_for_tuples_0d_arrays_and_missing_tangents():
+    with pytest.raises(adc.AdcTypeError, match="'x' of .* is a tuple"):
+        adc.grad(lambda x: x[0] * x[1], backend="python")((1.0, 2.0))
+    with pytest.raises(adc.AdcTypeError, match=r"0-d array.*float\(x\)"):
+        adc.grad(lambda x: x * 2.0, backend="python")(np.array(1.0))
+    with pytest.raises(adc.AdcTypeError, match=r"takes the arguments \(x\) and then the tangent"):
+        adc.jvp(lambda x: x * 2.0, backend="python")(1.0)
+
+
+def test_cli_show_with_a_malformed_target_is_a_usage_error():
+    for target, message in (("examples.euler", "write module:function"), ("no_such_module:f", "cannot import"),
+                            ("examples.euler:nope", "has no function 'nope'")):
+        out = subprocess.run([sys.executable, "-m", "adc", "show", target], cwd=ROOT, capture_output=True, text=True)
+        assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr, out.stderr
+
+
+# ---------------------------------------------------------------- the compiler's own failures
+
+def _divides(x, n):
+    return np.sum(x / n) + x[n]
+
+
+def test_internal_errors_are_adc_errors_and_run_time_errors_pass_through(monkeypatch):
+    from adc import passes
+
+    def broken(fn):
+        raise KeyError("a missing table entry")
+    monkeypatch.setattr(passes, "PRIMAL", [("infer", passes.infer), ("simplify", broken)])
+    with pytest.raises(adc.AdcInternalError, match=r"(?s)pass simplify.*_scaled_cube.*test_api.py.*bug in adc") as info:
+        adc.grad(_scaled_cube, backend="python", debug=True)(1.0, 2.0)
+    assert isinstance(info.value.__cause__, KeyError)
+    monkeypatch.undo()
+    g = adc.grad(_divides, backend="python")
+    assert np.allclose(g(np.ones(3), 1), np.full(3, 1.0) + np.eye(3)[1])
+    with pytest.raises(IndexError):
+        g(np.ones(3), 5)
+    with pytest.raises(ZeroDivisionError):
+        adc.grad(lambda x: 1.0 / x, backend="python")(0.0)
