@@ -12,18 +12,24 @@ Hessian-vector products).
 """
 from .. import externs, rules
 from ..errors import fail
-from ..ir import Function, Op, Region, Value
+from ..ir import Function, Op, Region, Value, walk
 from .activity import activity, differentiable
 from .builder import Builder
 from .lower import inline_rule, inline_template
+from .tbr import _Mutations
 
 
 def forward(fn, wrt):
+    if not any(op.adjoint for op in walk(fn.body)):  # a primal: the reverse pass has not checked it
+        _Mutations(fn)  # writes through views and rebound names, refused as in reverse mode
     params = [fn.params[k] for k in wrt]
     tangents = [Value(p.name + "_dot", p.type) for p in params]
     tan = Tangents(activity(fn, params, fn.body.yields))
     tan.t.update({p.id: t for p, t in zip(params, tangents)})
     with tan.b.open() as body:
+        for p in list(fn.params) + [v for v, _ in fn.captured]:
+            if tan.active(p) and p.id not in tan.t and getattr(p.type, "is_array", False):
+                tan.t[p.id] = tan.zero(p)  # an input array made varied by a write: its tangent starts at 0
         tan.ops(fn.body)
         outs = [tan.tangent_or_zero(y) for y in fn.body.yields]
     body.yields = list(fn.body.yields) + outs
@@ -89,7 +95,7 @@ class Tangents:
         elif rule.linear:
             return self._linear(op)
         else:
-            fail(f"forward mode through {rule.key}, which has no forward-mode rule yet"
+            fail(f"forward mode through {rule.shown}, which has no forward-mode rule yet"
                  + (" (a derivative of a linear-algebra tangent)" if rule.key.startswith("la.") else ""),
                  op.loc, "use reverse mode for this function, or give the call a rule with adc.primitive")
         total = terms[0]
@@ -137,40 +143,49 @@ class Tangents:
         self.b.add(_copy(op))
         buf, idx, g = op.args
         if self.active(buf) and g.id in self.t:
-            self.b.emit("call", [self.t[buf.id], idx, self.t[g.id]], attrs=dict(op.attrs), nresults=0)
+            self.b.emit("call", [self.buffer(buf, op), idx, self.t[g.id]], attrs=dict(op.attrs), nresults=0)
+
+    def buffer(self, arr, op):
+        """The tangent of array `arr`, written by `op`. Every active array has one from its
+        definition on (input arrays included, zero when not differentiated)."""
+        if arr.id not in self.t:
+            fail(f"forward mode through a write into {arr.name}, an array whose tangent is not known here",
+                 op.loc, "write into an array defined in the differentiated function, or use reverse mode")
+        return self.t[arr.id]
 
     def op_setitem(self, op):
         self.b.add(_copy(op))
         arr, val = op.args[0], op.args[-1]
         if self.active(arr):
             dval = self.t.get(val.id) or self.b.const(0.0)
-            self.b.emit("setitem", [self.t[arr.id]] + op.args[1:-1] + [dval], nresults=0)
+            self.b.emit("setitem", [self.buffer(arr, op)] + op.args[1:-1] + [dval], nresults=0)
 
     def op_setslice(self, op):
         self.b.add(_copy(op))
         arr, val = op.args[0], op.args[-1]
         if self.active(arr):
             dval = self.t.get(val.id) or self.b.const(0.0)
-            self.b.emit("setslice", [self.t[arr.id]] + op.args[1:-1] + [dval], attrs=dict(op.attrs), nresults=0)
+            self.b.emit("setslice", [self.buffer(arr, op)] + op.args[1:-1] + [dval], attrs=dict(op.attrs),
+                        nresults=0)
 
     def op_iadd_slice(self, op):
         self.b.add(_copy(op))
         buf, g = op.args[0], op.args[-1]
         if self.active(buf) and g.id in self.t:
-            self.b.emit("iadd_slice", [self.t[buf.id]] + op.args[1:-1] + [self.t[g.id]], attrs=dict(op.attrs),
+            self.b.emit("iadd_slice", [self.buffer(buf, op)] + op.args[1:-1] + [self.t[g.id]], attrs=dict(op.attrs),
                         nresults=0)
 
     def op_iadd(self, op):
         self.b.add(_copy(op))
         buf, c = op.args
         if self.active(buf) and c.id in self.t:
-            self.b.emit("iadd", [self.t[buf.id], self.t[c.id]], nresults=0)
+            self.b.emit("iadd", [self.buffer(buf, op), self.t[c.id]], nresults=0)
 
     def op_iadd_item(self, op):
         self.b.add(_copy(op))
         buf, g = op.args[0], op.args[-1]
         if self.active(buf) and g.id in self.t:
-            self.b.emit("iadd_item", [self.t[buf.id]] + op.args[1:-1] + [self.t[g.id]], nresults=0)
+            self.b.emit("iadd_item", [self.buffer(buf, op)] + op.args[1:-1] + [self.t[g.id]], nresults=0)
 
     def op_push(self, op):
         self.b.add(_copy(op))

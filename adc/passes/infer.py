@@ -133,9 +133,9 @@ def _rule_type(key, op, types):
     try:
         return rules.RULES[key].typer(*types)
     except AdcTypeError as exc:
-        fail(f"{key} on {', '.join(map(str, types))}", op.loc, str(exc))
+        fail(f"{rules.shown(key)} on {', '.join(map(str, types))}", op.loc, str(exc))
     except (TypeError, AttributeError):
-        fail(f"{key} on arguments of types {', '.join(map(str, types))}", op.loc,
+        fail(f"{rules.shown(key)} on arguments of types {', '.join(map(str, types))}", op.loc,
              "check the number and kind of the arguments")
 
 
@@ -147,6 +147,9 @@ def _const(op, types):
 def _getitem(op, types):
     base, idx = types[0], types[1:]
     if isinstance(base, TupleT):
+        _check_index_types(op, idx)
+        if len(idx) != 1 or not base.elems:
+            fail("this tuple index", op.loc, "index a tuple that has elements with one integer: t[i]")
         return base.elems[0] if len(set(base.elems)) == 1 else fail(
             "indexing a tuple of mixed types", op.loc, "unpack it: a, b = t")
     if len(idx) == 1 and getattr(idx[0], "ndim", 0) and idx[0].dtype in ("int64", "bool"):
@@ -248,6 +251,9 @@ def _loop(op, inits, params, regions, body, more_params=()):
 def _if(op):
     changed = _region(op.regions[0]) | _region(op.regions[1])
     for a, b, res in zip(op.regions[0].yields, op.regions[1].yields, op.results):
+        if "what" in op.attrs and None not in (a.type, b.type) and unify(a.type, b.type) is None:
+            fail(f"{op.attrs['what']}, of types {a.type} and {b.type}", op.loc,
+                 "index at run time a tuple whose elements are all numbers or all arrays of one rank")
         changed |= _set(res, a.type, op) | _set(res, b.type, op)
     return changed
 

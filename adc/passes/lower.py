@@ -34,6 +34,7 @@ _ATTRIBUTES = {"T": np.transpose, "real": np.real, "imag": np.imag}
 _AXIS_REDUCTIONS = {np.sum: "sum", np.mean: "mean", np.prod: "prod", np.max: "max", np.min: "min",
                     np.amax: "max", np.amin: "min", np.std: "std", np.var: "var"}
 _RET, _RETVAL, _BRK, _CONT = ".ret", ".retval", ".brk", ".cont"
+_INT_FOLD = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y}
 
 
 class Static:
@@ -44,10 +45,13 @@ class Static:
 
 
 class LocalFn:
-    """A nested def or lambda, inlined where it is called."""
+    """A nested def or lambda, inlined where it is called. Its free names are read from the
+    scope that defined it, `owner`, as it is when the call runs (Python's late binding; for a
+    function returned out of its scope, that scope's final names); its defaults were
+    evaluated when the def ran."""
 
-    def __init__(self, node, parsed):
-        self.node, self.parsed = node, parsed
+    def __init__(self, node, parsed, owner, defaults):
+        self.node, self.parsed, self.owner, self.defaults = node, parsed, owner, defaults
 
 
 def lower(parsed):
@@ -56,6 +60,10 @@ def lower(parsed):
     lw = Lowerer(parsed, builder, Captures(), [parsed.fn])
     params = [Value(name) for name in parsed.arg_names]
     result = lw.lower_callable(parsed.node, params)
+    if not isinstance(result, Value):
+        what = "a function" if isinstance(result, LocalFn) else f"'{getattr(getattr(result, 'obj', result), '__name__', result)}'"
+        fail(f"a function that returns {what}, not a number or array", parsed.loc(parsed.node),
+             "differentiate the function it returns: adc.grad(lambda x: make(y)(x)), with y fixed")
     builder.region.yields = [result]
     return Function(parsed.name, params, builder.region, parsed.loc(parsed.node), lw.captures.values)
 
@@ -66,6 +74,7 @@ class Captures:
     def __init__(self):
         self.values, self.by_key = [], {}
         self.tuples = {}  # shared by every Lowerer of one function: tuples callees return
+        self.undefs = set()  # ids of the placeholders of values not yet bound (a result before its return)
 
     @staticmethod
     def key(fn, name):
@@ -98,9 +107,10 @@ def _is_value(obj):
 class Lowerer:
     """Lowers one function body (or inlined callee) into the builder's region."""
 
-    def __init__(self, parsed, builder, captures, callers, env=None, track_loc=True):
+    def __init__(self, parsed, builder, captures, callers, env=None, track_loc=True, within=()):
         self.parsed, self.b, self.captures, self.callers = parsed, builder, captures, callers
         self.track_loc = track_loc
+        self.within = within  # the NonDiff and Primitive objects whose bodies or rules are being lowered
         self.env = dict(env or {})
         self.tuples = captures.tuples  # value id -> element values of a tuple built in the source
 
@@ -132,7 +142,7 @@ class Lowerer:
             self.fail(node, "a function that can end without returning a value",
                       "end every path through the function with a return statement")
         self.env[_RET] = self.b.const(False, "returned")
-        self.env[_RETVAL] = self.b.emit("undef", name="result")
+        self.env[_RETVAL] = self.undef()
         self.block(body)
         return self.env[_RETVAL]
 
@@ -182,7 +192,10 @@ class Lowerer:
         pass  # assertions are checks of the primal, not part of its value
 
     def stmt_FunctionDef(self, s):
-        self.env[s.name] = LocalFn(s, self.parsed)
+        self.env[s.name] = self.local_fn(s)
+
+    def local_fn(self, node):
+        return LocalFn(node, self.parsed, self, [self.value(d) for d in node.args.defaults])
 
     def stmt_Assign(self, s):
         value = self.expr(s.value)
@@ -198,7 +211,7 @@ class Lowerer:
         if op is None:
             self.fail(s, f"the operator {type(s.op).__name__}=", "use + - * / // % **")
         if isinstance(s.target, gast.Name):
-            self.assign(s.target, self.binop(op, self.name(s.target), self.expr(s.value)))
+            self.assign(s.target, self.binop(op, self.as_value(self.name(s.target), s.target), self.value(s.value)))
         elif isinstance(s.target, gast.Subscript):
             arr = self.value(s.target.value)
             idx, pattern = self.indices(s.target.slice)
@@ -271,16 +284,55 @@ class Lowerer:
     def _merge_if(self, pred, arms):
         (r1, e1), (r2, e2) = arms
         names = [n for n in e1 if n in e2 and isinstance(e1[n], Value) and e1[n] is not e2[n]]
-        r1.yields = [e1[n] for n in names]
-        r2.yields = [e2[n] for n in names]
-        results = self.b.emit("if", [pred], nresults=len(names), regions=[r1, r2])
-        results = [results] if len(names) == 1 else results
-        for n, v in zip(names, results):
+        pairs = [self._leaves(n, e1[n], e2[n]) for n in names]
+        r1.yields = [a for leaves in pairs for a, _ in leaves]
+        r2.yields = [b for leaves in pairs for _, b in leaves]
+        results = self.b.emit("if", [pred], nresults=len(r1.yields), regions=[r1, r2])
+        results = [results] if len(r1.yields) == 1 else list(results)
+        for n in names:
+            v = self._rebuild(e1[n], e2[n], results)
             v.name = _pretty(n)
             self.env[n] = v
+        for n in set(e1) & set(e2):  # a name bound to two functions, modules or tuples: no one value
+            if n not in names and not _same_static(e1[n], e2[n]):
+                self.env[n] = _Undefined(n, "to different functions or objects on the paths of an if")
         for n in set(e1) | set(e2):  # names bound in one arm only are gone after the if
             if n not in self.env:
                 self.env[n] = _Undefined(n, "inside an if branch")
+
+    def _leaves(self, name, a, b):
+        """The pairs of values an `if` yields for `name`, bound to `a` in one arm and `b` in the
+        other: one pair, or one per element when they are tuples built in the source (a tuple
+        stays a tuple of tracked elements, whose derivatives flow), `undef` standing for either."""
+        ta, tb = self.tuples.get(a.id), self.tuples.get(b.id)
+        if ta is None and tb is None:
+            return [(a, b)]
+        if ta is None and a.id in self.captures.undefs:
+            ta = [self.undef(e) for e in tb]
+        if tb is None and b.id in self.captures.undefs:
+            tb = [self.undef(e) for e in ta]
+        if ta is None or tb is None or len(ta) != len(tb):
+            what = "a tuple on one path and another value" if ta is None or tb is None else \
+                f"a tuple of {len(ta)} values on one path and of {len(tb)} on another"
+            fail(f"'{_pretty(name)}', {what}", self.b.loc,
+                 "give the name tuples of one length on every path, or use separate names for the elements")
+        return [pair for x, y in zip(ta, tb) for pair in self._leaves(name, x, y)]
+
+    def _rebuild(self, a, b, leaves):
+        """A value shaped like `a` or `b` (nested tracked tuples, the shape `_leaves` took) from
+        the front of `leaves`."""
+        ta, tb = self.tuples.get(a.id), self.tuples.get(b.id)
+        if ta is None and tb is None:
+            return leaves.pop(0)
+        ta, tb = ta or tb, tb or ta
+        return self.expr_values([self._rebuild(x, y, leaves) for x, y in zip(ta, tb)])
+
+    def undef(self, like=None):
+        v = self.b.emit("undef", name="result")
+        self.captures.undefs.add(v.id)
+        if like is not None and like.id in self.tuples:
+            return self.expr_values([self.undef(e) for e in self.tuples[like.id]])
+        return v
 
     # ------------------------------------------------------------ loops
 
@@ -305,11 +357,15 @@ class Lowerer:
         if not (isinstance(it, gast.Call) and isinstance(self.static(it.func), Static) and self.static(it.func).obj is range):
             self.fail(it, "a for loop over something other than range(...)",
                       "loop over indices: for i in range(len(x)): ... x[i] ...")
+        if not 1 <= len(it.args) <= 3:
+            self.fail(it, f"range with {len(it.args)} arguments", "call range(stop), range(start, stop) or range(start, stop, step)")
         args = [self.as_value(self.expr(a), a) for a in it.args]
         if len(args) == 1:
             return self.b.const(0), args[0], self.b.const(1)
         if len(args) == 2:
             return args[0], args[1], self.b.const(1)
+        if self.b.const_int(args[2]) == 0:
+            self.fail(it.args[2], "range with step 0 (a ValueError in Python)", "give range a nonzero step")
         return tuple(args)
 
     def carried(self, body, extra=()):
@@ -320,7 +376,7 @@ class Lowerer:
         return [n for n in self.env if n in assigned and isinstance(self.env[n], Value)]
 
     def loop_body(self, opname, args, carried, params, stmts, bind, cond=None, after=None):
-        before = dict(self.env)
+        before, header = dict(self.env), self.b.loc
         self.env.update(dict(zip(carried, params[len(params) - len(carried):])))
         self.env.update(bind)
         regions = []
@@ -337,6 +393,14 @@ class Lowerer:
             if after:
                 after()
             body.yields = [self.env[n] for n in carried]
+        for n in _assigned_names(stmts) & set(before):
+            if not isinstance(before[n], Value) and not _same_static(before[n], self.env.get(n)):
+                fail(f"the name '{n}' rebound to another function or object in a loop", header,
+                     "bind it once before the loop, or choose the call with if/else inside the loop")
+        for n, v in zip(carried, body.yields):
+            if v.id in self.tuples or before[n].id in self.tuples:
+                fail(f"the tuple '{_pretty(n)}' rebound in a loop", header,
+                     "carry its elements through the loop as separate names: a, b = b, a + b")
         regions.append(body)
         self.env = before
         for n in _assigned_names(stmts) - set(before):  # names first bound in the loop are gone after it
@@ -352,20 +416,30 @@ class Lowerer:
 
     def for_as_while(self, s, start, stop, step):
         """`for i in range(...)` with break or return: a while loop over an explicit counter."""
-        if not self.b.const_int(step):
-            self.fail(s.iter, "a loop with break or return over a range with a computed step",
-                      "use a constant step, or rewrite as a while loop")
         name = s.target.id
+        if self.b.const_int(step) is None:  # a step known at run time: range checks it is not 0
+            with self.b.open([Value("_")]) as check:
+                pass
+            self.b.emit("for", [start, start, step], nresults=0, regions=[check])
         self.env[name] = start
         saved = self.save_flags()
         self.env[_BRK] = self.b.const(False, "broke")
         carried = self.carried(s.body, extra=[name, _BRK])
-        up = self.b.const_int(step) > 0
+        sign = self.b.const_int(step)
 
         def cond():
             i = self.env[name]
-            test = self.b.emit("cmp", [i, stop], attrs={"op": "lt" if up else "gt"}, name="more")
-            return self.not_jumped(test)
+            if sign is not None:
+                test = self.b.emit("cmp", [i, stop], attrs={"op": "lt" if sign > 0 else "gt"}, name="more")
+                return self.not_jumped(test)
+            zero = self.b.const(0)
+            up = self.b.emit("logic", [self.b.emit("cmp", [step, zero], attrs={"op": "gt"}, name="up"),
+                                       self.b.emit("cmp", [i, stop], attrs={"op": "lt"}, name="more")],
+                             attrs={"op": "and"}, name="more")
+            down = self.b.emit("logic", [self.b.emit("cmp", [step, zero], attrs={"op": "lt"}, name="down"),
+                                         self.b.emit("cmp", [i, stop], attrs={"op": "gt"}, name="more")],
+                               attrs={"op": "and"}, name="more")
+            return self.not_jumped(self.b.emit("logic", [up, down], attrs={"op": "or"}, name="more"))
 
         def advance():
             self.env[name] = self.binop("add", self.env[name], step)
@@ -417,6 +491,8 @@ class Lowerer:
                       f"assign {v.name} before the loop or branch so it is defined on every path")
         if isinstance(v, Static) and _is_value(v.obj) and not isinstance(v.obj, np.ndarray):
             return self.b.const(v.obj.item() if hasattr(v.obj, "item") else v.obj)
+        if isinstance(v, Static) and v.obj is None:
+            self.fail(node, "None used as a number or array", "bind the name to a number or an array")
         what = getattr(getattr(v, "obj", v), "__name__", type(getattr(v, "obj", v)).__name__)
         self.fail(node, f"'{what}' used as a number or array", "pass numbers and arrays only")
 
@@ -430,6 +506,8 @@ class Lowerer:
     def expr_Constant(self, node):
         if isinstance(node.value, (bool, int, float, complex)):
             return self.b.const(node.value)
+        if node.value is None:
+            return Static(None)  # an error where it is used as a number, not where it is bound
         self.fail(node, f"the constant {node.value!r}", "use numbers only")
 
     def expr_Name(self, node):
@@ -453,7 +531,9 @@ class Lowerer:
         if isinstance(node, gast.Name):
             v = self.env.get(node.id)
             if v is not None:
-                return v if isinstance(v, LocalFn) else None
+                if isinstance(v, _Undefined):
+                    self.as_value(v, node)
+                return v if isinstance(v, (LocalFn, Static)) else None
             obj = self.parsed.resolve(node.id)
             return None if missing(obj) or _is_value(obj) else Static(obj)
         if isinstance(node, gast.Attribute):
@@ -484,7 +564,10 @@ class Lowerer:
         return self.expr_Tuple(node)
 
     def expr_Tuple(self, node):
-        parts = [self.value(e) for e in node.elts]
+        return self.expr_values([self.value(e) for e in node.elts])
+
+    def expr_values(self, parts):
+        """A tuple of `parts` whose elements lowering keeps track of."""
         t = self.b.emit("tuple", parts, name="tup")
         self.tuples[t.id] = parts
         return t
@@ -499,7 +582,23 @@ class Lowerer:
         return self.binop(op, a, b)
 
     def binop(self, op, a, b):
+        if a.id in self.tuples or b.id in self.tuples:
+            return self.tuple_binop(op, a, b)
+        x, y = self.b.const_int(a), self.b.const_int(b)
+        if x is not None and y is not None and op in _INT_FOLD:  # 1 * -1: a constant, as a range step
+            return self.b.const(_INT_FOLD[op](x, y))
         return self.b.emit("binop", [a, b], attrs={"op": op})
+
+    def tuple_binop(self, op, a, b):
+        """t + u and t * n on tuples built in the source, as Python does them: a new tuple."""
+        ta, tb = self.tuples.get(a.id), self.tuples.get(b.id)
+        if op == "add" and ta is not None and tb is not None:
+            return self.expr_values(ta + tb)
+        n = self.b.const_int(b if ta is not None else a)
+        if op == "mul" and n is not None:
+            return self.expr_values((ta if ta is not None else tb) * max(n, 0))
+        fail("arithmetic on a tuple", self.b.loc,
+             "tuples join with + and repeat by a constant count with *; for element-wise math use np.array")
 
     def expr_UnaryOp(self, node):
         v = self.value(node.operand)
@@ -508,6 +607,8 @@ class Lowerer:
         op = {gast.USub: "neg", gast.Not: "not"}.get(type(node.op))
         if op is None:
             self.fail(node, "the operator ~", "use not, or a comparison")
+        if op == "neg" and self.b.const_int(v) is not None:  # -1, -(2): constants
+            return self.b.const(-self.b.const_int(v))
         return self.b.emit("unop", [v], attrs={"op": op})
 
     def expr_Compare(self, node):
@@ -551,9 +652,46 @@ class Lowerer:
     def expr_Subscript(self, node):
         base = self.value(node.value)
         idx, pattern = self.indices(node.slice)
-        if pattern is None and base.id in self.tuples and len(idx) == 1 and self.b.const_int(idx[0]) is not None:
-            return self.tuples[base.id][self.b.const_int(idx[0])]
+        if base.id in self.tuples:
+            return self.tuple_item(node, self.tuples[base.id], idx, pattern)
         return self.read_index(base, idx, pattern, _hint(node.value))
+
+    def tuple_item(self, node, parts, idx, pattern):
+        """t[k] of a tuple built in the source: the element itself for a constant k; for a k
+        known at run time, a chain of ifs on k (so derivatives flow into the element read),
+        after `(0, 1, ..., n - 1)[k]`, which raises IndexError and wraps negative k as Python does."""
+        if pattern is not None or len(idx) != 1:
+            self.fail(node, "slicing or multi-indexing a tuple", "index a tuple with one integer: t[i]")
+        k = self.b.const_int(idx[0])
+        if k is not None:
+            if not -len(parts) <= k < len(parts):
+                self.fail(node, f"the index {k} into a tuple of {len(parts)} values (IndexError in Python)",
+                          f"index with 0 ... {len(parts) - 1}, or -{len(parts)} ... -1")
+            return parts[k]
+        if not parts:
+            self.fail(node, "indexing an empty tuple (IndexError in Python)", "index a tuple that has elements")
+        slots = self.b.emit("tuple", [self.b.const(j) for j in range(len(parts))], name="slots")
+        return self._select(parts, self.b.emit("getitem", [slots, idx[0]], name="k"), 0)
+
+    def _select(self, parts, k, j):
+        """parts[k] for a run-time k in range: ifs on k == j, j + 1, ... (each test made before the
+        chain, where the backward sweep reads it); element-wise for tuples of tuples."""
+        if all(p.id in self.tuples for p in parts) and len({len(self.tuples[p.id]) for p in parts}) == 1:
+            rows = list(zip(*(self.tuples[p.id] for p in parts)))
+            return self.expr_values([self._select(list(row), k, j) for row in rows])
+        tests = [self.b.emit("cmp", [k, self.b.const(j)], attrs={"op": "eq"}, name="at")
+                 for j in range(max(len(parts) - 1, 1))]
+        return self._chain(parts, tests, 0)
+
+    def _chain(self, parts, tests, j):
+        if j == len(tests):
+            return parts[-1]
+        with self.b.open() as hit:
+            hit.yields = [parts[j]]
+        with self.b.open() as rest:
+            rest.yields = [self._chain(parts, tests, j + 1)]
+        return self.b.emit("if", [tests[j]], regions=[hit, rest],
+                           attrs={"what": "an element of a tuple indexed at run time"}, name="item")
 
     def indices(self, sl):
         """(index values, pattern): the pattern is None for integer indices only, else one entry
@@ -578,13 +716,16 @@ class Lowerer:
         return self.b.emit("getslice", [base] + idx, attrs={"pattern": pattern}, name=name)
 
     def write_index(self, base, idx, pattern, value):
+        if base.id in self.tuples:
+            fail("assignment to an element of a tuple (a TypeError in Python)", self.b.loc,
+                 "build a new tuple, or use an array: x = np.zeros(n); x[i] = v")
         if pattern is None:
             self.b.emit("setitem", [base] + idx + [value], nresults=0)
         else:
             self.b.emit("setslice", [base] + idx + [value], attrs={"pattern": pattern}, nresults=0)
 
     def expr_Lambda(self, node):
-        return LocalFn(node, self.parsed)
+        return self.local_fn(node)
 
     def expr_Call(self, node):
         if node.keywords and not (self._reduction_keywords(node) or self._bound_keywords(node)):
@@ -595,6 +736,9 @@ class Lowerer:
         if (fn is None and isinstance(node.func, gast.Name) and node.func.id not in self.env
                 and externs.is_c_function(self.parsed.resolve(node.func.id))):
             return self.call_c(node, self.name(node.func), [self.value(a) for a in node.args])
+        if fn is None and not isinstance(node.func, (gast.Name, gast.Attribute)):
+            fn = self.expr(node.func)  # make(y)(x): a call of the function a call returned
+            fn = fn if isinstance(fn, (LocalFn, Static)) else None
         if fn is None:
             self.fail(node.func, "a call of a value that is not a function", "call a function by its name")
         if isinstance(fn, LocalFn):
@@ -650,10 +794,12 @@ class Lowerer:
 
     def call_object(self, node, obj, args):
         from ..custom import NonDiff, Primitive
+        if isinstance(obj, Primitive) and obj in self.within:  # its own rule calls it: its Python body
+            return self.call_object(node, obj.f, args)
         if isinstance(obj, Primitive):
             return self.call_primitive(node, obj, [self.as_value(a, node) for a in args])
         if isinstance(obj, NonDiff):
-            out = self.inline_user(node, obj.f, [self.as_value(a, node) for a in args])
+            out = self.inline_user(node, obj.f, [self.as_value(a, node) for a in args], within=obj)
             return self.b.emit("call", [out], attrs={"fn": "rt.stop_gradient"}, name=out.name)
         if obj is range:
             self.fail(node, "range(...) outside a for loop", "use range only as `for i in range(...)`")
@@ -677,6 +823,11 @@ class Lowerer:
             return self.inline_user(node, fn, [self.as_value(a, node) for a in args])
         name = getattr(obj, "__qualname__", repr(obj))
         module = getattr(obj, "__module__", None) or ""
+        inside = [w for w in self.within if isinstance(w, NonDiff)]
+        if inside:  # no derivative is asked for here, but adc still compiles the body
+            self.fail(node, f"a call to {module + '.' if module else ''}{name} inside the @adc.nondiff function "
+                      f"{inside[-1].__name__}, which adc compiles but cannot call this from",
+                      "compute it outside the differentiated function and pass the result in as an argument")
         self.fail(node, f"a call to {module + '.' if module else ''}{name}, which has no derivative rule",
                   "give it one with @adc.primitive and defvjp, or mark it @adc.nondiff if it has no derivative")
 
@@ -701,13 +852,14 @@ class Lowerer:
         self.at(node)
         return self.b.emit("extern", args, attrs={"ufunc": obj, "home": home, "callee": obj.__name__}, name="y")
 
-    def inline_user(self, node, fn, args):
+    def inline_user(self, node, fn, args, within=None):
         if fn in self.callers:
             self.fail(node, f"recursion ({fn.__name__} calls itself)", "rewrite the recursion as a loop")
         parsed = parse_function(fn)
         fence(parsed)
-        callee = Lowerer(parsed, self.b, self.captures, self.callers + [fn])
-        self._check_arity(node, parsed.node, args)
+        callee = Lowerer(parsed, self.b, self.captures, self.callers + [fn],
+                         within=self.within + ((within,) if within is not None else ()))
+        self._check_arity(node, parsed.node, args, list(fn.__defaults__ or ()), fn.__name__)
         return callee.lower_callable(parsed.node, args)
 
     def call_primitive(self, node, prim, args):
@@ -715,7 +867,7 @@ class Lowerer:
         if prim.fwd is None:
             y, residuals = self.call_object(node, prim.f, args), list(args)
         else:
-            pair = self.inline_user(node, prim.fwd, args)
+            pair = self.inline_user(node, prim.fwd, args, within=prim)
             if pair.id not in self.tuples or len(self.tuples[pair.id]) != 2:
                 self.fail(node, f"the fwd rule of {prim.__name__}, which does not return (output, residuals)",
                           "return a pair: y, (r1, r2, ...)")
@@ -739,18 +891,29 @@ class Lowerer:
                     known[Captures.key(fn, name)] = self.captures.get(parsed, name)
         return known
 
+    def default(self, node, name, obj):
+        """A default of user function `name`: the value Python computed when the def ran."""
+        if isinstance(obj, Value):
+            return obj
+        if isinstance(obj, (bool, int, float, complex)):
+            return self.b.const(obj)
+        if isinstance(obj, np.ndarray):
+            self.fail(node, f"a call that leaves a parameter of {name} with an array default unset",
+                      "pass that argument explicitly")
+        return Static(obj)  # None, a function: an error where it is used as a number
+
     def inline_local(self, node, fn):
         args = [self.value(a) for a in node.args]
-        self._check_arity(node, fn.node, args)
-        env = {k: v for k, v in self.env.items() if not k.startswith(".")}
-        callee = Lowerer(fn.parsed, self.b, self.captures, self.callers, env)
+        self._check_arity(node, fn.node, args, fn.defaults, getattr(fn.node, "name", "lambda"))
+        env = {k: v for k, v in fn.owner.env.items() if not k.startswith(".")}
+        callee = Lowerer(fn.parsed, self.b, self.captures, self.callers, env, within=self.within)
         return callee.lower_callable(fn.node, args)
 
-    def _check_arity(self, node, fnode, args):
-        if len(fnode.args.args) != len(args) or fnode.args.defaults:
-            if len(fnode.args.args) - len(fnode.args.defaults) <= len(args) <= len(fnode.args.args):
+    def _check_arity(self, node, fnode, args, defaults, name="lambda"):
+        if len(fnode.args.args) != len(args) or defaults:
+            if len(fnode.args.args) - len(defaults) <= len(args) <= len(fnode.args.args):
                 missing_n = len(fnode.args.args) - len(args)
-                args.extend(self.value(d) for d in fnode.args.defaults[len(fnode.args.defaults) - missing_n:])
+                args.extend(self.default(node, name, d) for d in defaults[len(defaults) - missing_n:])
                 return
             self.fail(node, f"a call with {len(args)} arguments to a function of {len(fnode.args.args)}",
                       "pass every parameter")
@@ -798,6 +961,12 @@ def inline_rule(builder, fn, args, residuals=None, which=None, known=None):
     if parts is None:
         return [out]
     return [parts[k] for k in which]
+
+
+def _same_static(a, b):
+    if isinstance(a, Static) and isinstance(b, Static):
+        return a.obj is b.obj
+    return a is b
 
 
 class _Undefined:
@@ -848,6 +1017,8 @@ def _walk_no_nested(stmts, skip_loops):
     while todo:
         n = todo.pop()
         yield n
+        if isinstance(n, (gast.FunctionDef, gast.Lambda)):
+            continue  # a nested def: its name, not its body
         for child in gast.iter_child_nodes(n):
             if isinstance(child, (gast.FunctionDef, gast.Lambda)):
                 continue
