@@ -18,8 +18,9 @@ from .lower import lower
 from .reverse import reverse
 from .simplify import simplify
 from .split import split
+from .untuple import untuple
 
-PRIMAL = [("infer", infer), ("simplify", simplify)]
+PRIMAL = [("infer", infer), ("untuple", untuple), ("simplify", simplify)]
 CLEANUP = [("infer", infer), ("simplify", simplify), ("dce", dce)]
 
 
