@@ -346,6 +346,33 @@ def swap_break(a, b):
     return a + b
 
 
+@case(0.7, 0.4, wrt=(0, 1))
+def tuple_carried(x, y):
+    p = (x, y)
+    for i in range(3):
+        p = (p[1] * 2.0, p[0] + p[1])
+    return p[0] * p[1]
+
+
+@case(0.7, 0.4, 1.5, wrt=(0, 1, 2))
+def tuple_through_branch(x, y, c):
+    p = (x, y)
+    for i in range(3):
+        if c > i:
+            p = (p[1] * c, p[0] + p[1])
+        else:
+            p = (p[0] * p[0], p[1])
+    return p[0] * p[1]
+
+
+@case(V5, V5 * 2.0, wrt=(0, 1))
+def tuple_of_arrays_carried(x, y):
+    p = (x, y)
+    for i in range(2):
+        p = (p[1] * 2.0, p[0] + np.sin(p[1]))
+    return np.sum(p[0] * p[1])
+
+
 # ---------------------------------------------------------------- arrays: reads, writes, loops
 
 def _euler(x, theta):

@@ -19,8 +19,9 @@ from .lower import lower
 from .reverse import reverse
 from .simplify import simplify
 from .split import split
+from .untuple import untuple
 
-PRIMAL = [("infer", infer), ("simplify", simplify), ("bounds", bounds), ("domains", domains)]
+PRIMAL = [("infer", infer), ("untuple", untuple), ("simplify", simplify), ("bounds", bounds), ("domains", domains)]
 CLEANUP = [("infer", infer), ("simplify", simplify), ("dce", dce)]
 
 
