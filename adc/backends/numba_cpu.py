@@ -52,14 +52,20 @@ _NOISE = re.compile(r"^(Failed in .* mode pipeline|During: |Enable logging|This 
 
 def reason(exc):
     """The informative part of Numba's message: its first line that says what failed (past the
-    "Failed in nopython mode pipeline" banner) and the generated line it failed on."""
+    "Failed in nopython mode pipeline" banner, with the signature it could not type) and the line
+    of the generated code it failed on."""
     lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in str(exc).splitlines()]
-    what = next((line for line in lines if not _NOISE.match(line)), type(exc).__name__)
-    where = ""
-    for k, line in enumerate(lines):
+    k = next((k for k, line in enumerate(lines) if not _NOISE.match(line)), None)
+    if k is None:
+        return type(exc).__name__
+    what = lines[k]
+    signature = next((line for line in lines[k + 1:k + 4] if line.startswith(">>>")), None)
+    if what.endswith(":") and signature:
+        what = f"{what} {signature[3:].strip()}"
+    for j, line in enumerate(lines):
         found = re.match(r'File "(.*)", line (\d+)', line)
         if found:
-            code = next((c for c in lines[k + 1:] if c and not c.startswith(("def ", "<source", "^"))), "")
-            where = f"; at line {found.group(2)} of the generated code" + (f": {code}" if code else "")
-            break
-    return what.rstrip(":") + where
+            caret = next((m for m in range(j + 1, len(lines)) if lines[m] == "^"), None)
+            code = lines[caret - 1] if caret is not None and caret - 1 > j else ""
+            return f"{what.rstrip(':')}; at line {found.group(2)} of the generated code" + (f": {code}" if code else "")
+    return what.rstrip(":")
