@@ -397,10 +397,6 @@ class Lowerer:
             if not isinstance(before[n], Value) and not _same_static(before[n], self.env.get(n)):
                 fail(f"the name '{n}' rebound to another function or object in a loop", header,
                      "bind it once before the loop, or choose the call with if/else inside the loop")
-        for n, v in zip(carried, body.yields):
-            if v.id in self.tuples or before[n].id in self.tuples:
-                fail(f"the tuple '{_pretty(n)}' rebound in a loop", header,
-                     "carry its elements through the loop as separate names: a, b = b, a + b")
         regions.append(body)
         self.env = before
         for n in _assigned_names(stmts) - set(before):  # names first bound in the loop are gone after it

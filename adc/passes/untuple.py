@@ -9,6 +9,7 @@ the elements of `p = (p[1] * 2.0, p[0] + p[1])` carried around a loop as
 scalars, as if the user had written `a, b = b * 2.0, a + b`; before it, a
 tuple phi hid them from activity analysis (tuples carry no derivative).
 """
+from ..errors import fail
 from ..ir import I64, Op, TupleT, Value, walk
 
 
@@ -18,7 +19,17 @@ def untuple(fn):
         changed = _split_region(fn.body)
         changed |= _forward_elements(fn)
     _drop_unread_tuples(fn)
+    _refuse_hidden_elements(fn)
     return fn
+
+
+def _refuse_hidden_elements(fn):
+    """A read of a tuple's element that is left (a run-time index into a tuple a loop carries)
+    would hide a derivative: refuse it rather than give zero."""
+    for op in walk(fn.body):
+        if op.opname == "getitem" and isinstance(op.args[0].type, TupleT) and op.result.type.is_float:
+            fail("indexing a tuple carried by a loop at a run-time index", op.loc,
+                 "index a tuple built outside the loop, or keep the values in an array: np.array([a, b, c])[i]")
 
 
 def _split_region(region):
