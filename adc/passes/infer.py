@@ -67,8 +67,21 @@ def infer(fn):
     """Type every value of `fn` (parameters must be typed)."""
     for _ in range(20):
         if not (_region(fn.body) | _type_placeholders(fn)):
+            _check_int_powers(fn)
             return fn
     raise AdcTypeError("adc could not settle the types of loop-carried values")
+
+
+def _check_int_powers(fn):
+    """n ** k of integers is a float in Python when k < 0, an int (or an error) in Numba and NumPy:
+    adc takes an integer power only with an exponent that is a constant >= 0."""
+    nonneg = {op.result.id for op in walk(fn.body) if op.opname == "const" and isinstance(op.attrs["value"], int)
+              and op.attrs["value"] >= 0}
+    for op in walk(fn.body):
+        if (op.opname == "binop" and op.attrs["op"] == "pow" and op.args[1].id not in nonneg
+                and all(getattr(a.type, "dtype", None) in ("int64", "bool") for a in op.args)):
+            fail("an integer raised to an integer power that may be negative (a float in Python, "
+                 "an integer in compiled code)", op.loc, "make the base a float: float(n) ** k, or n ** 2.0")
 
 
 def _type_placeholders(fn):

@@ -65,7 +65,16 @@ def lower(parsed):
         fail(f"a function that returns {what}, not a number or array", parsed.loc(parsed.node),
              "differentiate the function it returns: adc.grad(lambda x: make(y)(x)), with y fixed")
     builder.region.yields = [result]
+    _drop_unused_undefs(builder.region)
     return Function(parsed.name, params, builder.region, parsed.loc(parsed.node), lw.captures.values)
+
+
+def _drop_unused_undefs(body):
+    """Placeholders a tuple's element placeholders replaced: nothing reads them, nothing types them."""
+    from ..ir import uses, walk
+    count = uses(body)
+    for region in [body] + [r for op in walk(body) for r in op.regions]:
+        region.ops = [op for op in region.ops if op.opname != "undef" or count.get(op.result.id, 0)]
 
 
 class Captures:
