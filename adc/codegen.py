@@ -132,8 +132,8 @@ class _Gen:
         if kind == "logic":
             p = 4 if op.attrs["op"] == "and" else 3
             return f"{self.ref(a[0], p)} {op.attrs['op']} {self.ref(a[1], p + 1)}", p
-        if kind == "call":
-            return f"{op.attrs['fn']}({', '.join(self.ref(x) for x in a)})", _ATOM
+        if kind == "call":  # a primal math call that raises as CPython's does is spelled by its runtime helper
+            return f"{op.attrs.get('checked') or op.attrs['fn']}({', '.join(self.ref(x) for x in a)})", _ATOM
         if kind == "extern" and "home" in op.attrs:  # another library's ufunc, through its helper
             return f"{self.helpers[_ufunc_key(op)]}({', '.join(self.ref(x) for x in a)})", _ATOM
         if kind == "extern":  # a C function, received as a parameter
@@ -470,6 +470,8 @@ def _fold_region(region, use_count, folded, consts, top_yields):
 def _barrier(op):
     if op.opname == "call":
         from .rules import RULES
+        if op.attrs.get("check"):  # a check of the primal's values (passes/bounds.py) moves nothing
+            return False
         return not op.results or not RULES[op.attrs["fn"]].pure
     return op.opname in _BARRIERS
 

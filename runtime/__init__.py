@@ -257,6 +257,48 @@ def check_integral(x):
         raise OverflowError("cannot convert float infinity to integer")
 
 
+def _checked1(f, check):
+    """f(x) as CPython's math module has it: a domain or range error raises."""
+    def checked(x):
+        y = f(x)
+        check(y, x)
+        return np.float64(y)  # under CPython too: the derivative's arithmetic on it gives inf, not an error
+    checked.__name__ = checked.__qualname__ = f.__name__
+    checked.__doc__ = f"math.{f.__name__}(x), raising as CPython does"
+    return register_jitable(checked)
+
+
+def _checked2(f, check):
+    def checked(a, b):
+        y = f(a, b)
+        check(y, a, b)
+        return np.float64(y)
+    checked.__name__ = checked.__qualname__ = f.__name__
+    checked.__doc__ = f"math.{f.__name__}(a, b), raising as CPython does"
+    return register_jitable(checked)
+
+
+def _integral(f):
+    def checked(x):
+        check_integral(x)
+        return f(x)
+    checked.__name__ = checked.__qualname__ = f.__name__
+    checked.__doc__ = f"math.{f.__name__}(x), raising on nan and infinity as CPython does"
+    return register_jitable(checked)
+
+
+# the functions whose infinity from a finite argument is an OverflowError in CPython (for the others
+# it is a domain error: log(0), atanh(1))
+(sin, cos, tan, asin, acos, atan, tanh, asinh, acosh, atanh, log, log1p, log2, log10, sqrt, fabs, erf,
+ erfc) = (_checked1(getattr(math, _name), math_domain) for _name in (
+    "sin", "cos", "tan", "asin", "acos", "atan", "tanh", "asinh", "acosh", "atanh", "log", "log1p", "log2",
+    "log10", "sqrt", "fabs", "erf", "erfc"))
+exp, expm1, sinh, cosh = (_checked1(getattr(math, _name), math_range) for _name in ("exp", "expm1", "sinh", "cosh"))
+atan2, copysign, hypot = (_checked2(getattr(math, _name), math_domain2) for _name in ("atan2", "copysign", "hypot"))
+pow = _checked2(math.pow, math_pow)  # noqa: A001  (rt.pow is math.pow)
+floor, ceil, trunc = (_integral(getattr(math, _name)) for _name in ("floor", "ceil", "trunc"))
+
+
 def unbroadcast(c, x):
     """Sum cotangent `c` over the axes that broadcasting added to `x`'s shape."""
     c = np.asarray(c)
@@ -433,14 +475,15 @@ def _reducer(reduce1):
             return None
         if x.ndim == 1:
             return lambda x, axis: reduce1(x)
+        dtype = np.complex128 if isinstance(x.dtype, types.Complex) and reduce1 not in (np.var, np.std) else np.float64
 
         def impl(x, axis):
             if axis % 2 == 0:
-                out = np.empty(x.shape[1])
+                out = np.empty(x.shape[1], dtype)
                 for j in range(x.shape[1]):
                     out[j] = reduce1(x[:, j])
             else:
-                out = np.empty(x.shape[0])
+                out = np.empty(x.shape[0], dtype)
                 for i in range(x.shape[0]):
                     out[i] = reduce1(x[i, :])
             return out
@@ -459,7 +502,7 @@ def _spread_numba(g, x, axis):
         return lambda g, x, axis: np.full(x.shape, g)
 
     def impl(g, x, axis):
-        out = np.empty(x.shape)
+        out = np.empty(x.shape, g.dtype)
         for i in range(x.shape[0]):
             for j in range(x.shape[1]):
                 out[i, j] = g[j] if axis % 2 == 0 else g[i]

@@ -11,21 +11,22 @@ differentiated, so that every derivative raises where the primal does, in its fo
   coefficients the loop does not change, is checked once on loop entry, at the first and the last
   trip (an affine index is monotone: both in bounds means all are); others where they are used.
   A `for` over a range of a non-integer is refused here, as Python's TypeError.
-- `domains`: a `math` function's result is checked by CPython's own rule (a nan from a number
-  that is not nan is a domain error, an infinity from a finite number a range error, or a domain
-  error for the functions that cannot overflow); scalar `/`, `//` and `%` check their divisor and
-  scalar `**` zero to a negative power. NumPy's functions and array arithmetic are left alone:
-  they give inf and nan, as NumPy does.
+- `domains`: the primal's `math` calls are spelled by their checked twins (`rt.log` is `math.log`
+  with CPython's errors: a nan from a number that is not nan is a domain error, an infinity from a
+  finite number a range error, or a domain error for the functions that cannot overflow); the
+  `math` calls of derivative rules stay unchecked. Scalar `/`, `//` and `%` check a divisor that
+  is not a nonzero constant, scalar `**` zero to a negative power. NumPy's functions and array
+  arithmetic are left alone: they give inf and nan, as NumPy does.
 
 Contract of both: take a typed primal `Function`; return it with check ops inserted (calls of
-`rt.check_*` and `rt.math_*`, no results, not differentiable), nothing else changed.
+`rt.check_*` marked `check`, no results, not differentiable) and the math calls marked `checked`
+with their runtime twin, nothing else changed.
 """
 from ..errors import AdcTypeError
 from ..ir import I64, Op, TupleT, Value, walk
 from ..rules.core import RULES, defrule
 
-_CHECKS = ("rt.check_index", "rt.check_loop_index", "rt.check_take", "rt.check_divisor", "rt.check_pow",
-           "rt.math_domain", "rt.math_range", "rt.math_domain2", "rt.math_pow", "rt.check_integral")
+_CHECKS = ("rt.check_index", "rt.check_loop_index", "rt.check_take", "rt.check_divisor", "rt.check_pow")
 for _key in _CHECKS:
     if _key not in RULES:
         defrule(_key, typer=lambda *t: None, nondiff=True, pure=False)
@@ -156,7 +157,7 @@ def _length(ops, array, axis, loc):
 
 
 def _call(fn, args, loc):
-    return Op("call", list(args), [], {"fn": fn}, loc=loc)
+    return Op("call", list(args), [], {"fn": fn, "check": True}, loc=loc)
 
 
 def _check_here(op, axis, idx, many):
@@ -206,11 +207,11 @@ def _at(v, counter, value, inside, defs, consts, ops, memo):
         return memo[v.id]
     op = defs[v.id]
     if op.opname == "const":
-        out = Value(v.name, v.type)
+        out = Value("ix", v.type)
         ops.append(Op("const", [], [out], dict(op.attrs), loc=op.loc))
     else:
         args = [_at(a, counter, value, inside, defs, consts, ops, memo) for a in op.args]
-        out = _plus_zero(op, args, consts) or Value(v.name, v.type)
+        out = _plus_zero(op, args, consts) or Value("ix", v.type)
         if out not in args:
             ops.append(Op(op.opname, args, [out], dict(op.attrs), loc=op.loc))
     memo[v.id] = out
@@ -231,26 +232,23 @@ def _plus_zero(op, args, consts):
 
 # ---------------------------------------------------------------- domains
 
-# CPython's math module: the functions whose infinity from a finite argument is an OverflowError
-# (the others' is a domain error: log(0), atanh(1))
-_OVERFLOWS = {"math.exp", "math.expm1", "math.cosh", "math.sinh"}
-_TWO = {"math.atan2": "rt.math_domain2", "math.copysign": "rt.math_domain2", "math.hypot": "rt.math_domain2",
-        "math.pow": "rt.math_pow"}
-_INTEGRAL = {"math.floor", "math.ceil", "math.trunc"}
+_MATH = {"sin", "cos", "tan", "asin", "acos", "atan", "tanh", "asinh", "acosh", "atanh", "log", "log1p", "log2",
+         "log10", "sqrt", "fabs", "erf", "erfc", "exp", "expm1", "sinh", "cosh", "atan2", "copysign", "hypot",
+         "pow", "floor", "ceil", "trunc"}  # each has its checked twin in the runtime: rt.log is math.log
 
 
 def domains(fn):
-    _domains(fn.body)
+    consts = {op.result.id: op.attrs["value"] for op in walk(fn.body) if op.opname == "const"}
+    _domains(fn.body, consts)
     return fn
 
 
-def _domains(region):
+def _domains(region, consts):
     ops = []
     for op in region.ops:
         for r in op.regions:
-            _domains(r)
-        before, after = _checks(op)
-        ops += before + [op] + after
+            _domains(r, consts)
+        ops += _checks(op, consts) + [op]
     region.ops = ops
 
 
@@ -258,26 +256,17 @@ def _scalar(v):
     return not isinstance(v.type, TupleT) and v.type is not None and v.type.ndim == 0
 
 
-def _checks(op):
-    """(checks before `op`, checks after it)."""
-    if op.opname == "binop" and op.attrs["op"] in ("div", "floordiv", "mod", "pow") and all(map(_scalar, op.args)):
-        if op.attrs["op"] == "pow":
-            return [_call("rt.check_pow", op.args, op.loc)], []
-        return [_call("rt.check_divisor", [op.args[1]], op.loc)], []
-    if op.opname != "call" or not op.attrs["fn"].startswith("math.") or not all(map(_scalar, op.args)):
-        return [], []
-    key = op.attrs["fn"]
-    if any(a.type.dtype == "complex128" for a in op.args):
-        return [], []
-    if key in _INTEGRAL:
-        return ([_call("rt.check_integral", op.args, op.loc)] if op.args[0].type.dtype == "float64" else []), []
-    if not op.results or op.result.type != op.result.type.scalar() or op.result.type.dtype != "float64":
-        return [], []
-    if len(op.args) == 2 and key in _TWO:
-        return [], [_call(_TWO[key], [op.result] + op.args, op.loc)]
-    if len(op.args) == 1:
-        helper = "rt.math_range" if key in _OVERFLOWS else "rt.math_domain"
-        return [], [_call(helper, [op.result, op.args[0]], op.loc)]
-    return [], []
-
-
+def _checks(op, consts):
+    """The checks to run before `op`; a math call is marked to be spelled by its checked twin."""
+    if op.opname == "binop" and op.attrs["op"] in ("div", "floordiv", "mod") and all(map(_scalar, op.args)):
+        divisor = consts.get(op.args[1].id)
+        return [] if divisor is not None and divisor != 0 else [_call("rt.check_divisor", [op.args[1]], op.loc)]
+    if op.opname == "binop" and op.attrs["op"] == "pow" and all(map(_scalar, op.args)):
+        base, power = (consts.get(a.id) for a in op.args)
+        if (base is not None and base != 0) or (isinstance(power, (int, float)) and power >= 0):
+            return []
+        return [_call("rt.check_pow", op.args, op.loc)]
+    if op.opname == "call" and op.attrs["fn"].startswith("math.") and op.attrs["fn"][5:] in _MATH \
+            and all(_scalar(a) and a.type.dtype != "complex128" for a in op.args):
+        op.attrs["checked"] = "rt." + op.attrs["fn"][5:]
+    return []

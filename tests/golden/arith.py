@@ -1,8 +1,10 @@
 import numpy as np
+import adc_runtime as rt
 
 
 def arith_grad(x, y):
     # forward sweep
+    rt.check_divisor(y)
     t_1 = x / y
     t_5 = 2.0 ** x
     t_8 = x * y + t_1 - y ** 3 + t_5 - -x

@@ -1,11 +1,12 @@
 import math
+import adc_runtime as rt
 
 
 def calls_user_function_grad(x):
     # forward sweep
-    t = math.sin(x)
+    t = rt.sin(x)
     t_2 = x * x
-    t_3 = math.sin(t_2)
+    t_3 = rt.sin(t_2)
     t_5 = t * x + t_3 * t_2
     # backward sweep
     # grad of: return math.sin(t) * t

@@ -12,9 +12,17 @@ def _double_buffer_grad(x, _sizes):
     for t in range(4):
         v = np.zeros(u_1.shape[0])
         t_2 = u_1.shape[0]
+        trips = rt.range_len(0, t_2, 1)
+        last = rt.range_last(0, t_2, 1)
+        rt.check_loop_index(trips, 0, last, u_1.shape[0])
+        rt.check_loop_index(trips, 0, last, v.shape[0])
         _fstack = rt.reserve(_fstack, _fsp, rt.range_len(0, t_2, 1))
         for i in range(t_2):
-            u_3 = u_1[(i + 1) % u_1.shape[0]]
+            t_5 = u_1.shape[0]
+            rt.check_divisor(t_5)
+            t_6 = (i + 1) % t_5
+            rt.check_index(t_6, u_1.shape[0])
+            u_3 = u_1[t_6]
             v[i] = u_1[i] * 0.5 + u_3 ** 2
             _fstack[_fsp] = u_3
             _fsp += 1

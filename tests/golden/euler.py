@@ -11,11 +11,16 @@ def _euler_grad(x, theta, _sizes):
     u = np.copy(x)
     for _ in range(20):
         t = u.shape[0]
+        trips = rt.range_len(1, t, 1)
+        last = rt.range_last(1, t, 1)
+        n = u.shape[0]
+        rt.check_loop_index(trips, 1, last, n)
+        rt.check_loop_index(trips, 0, last - 1, n)
         _fstack = rt.reserve(_fstack, _fsp, 2 * rt.range_len(1, t, 1))
         for i in range(1, t):
             u_2 = u[i - 1]
             u_3 = u[i]
-            u[i] = u[i] + 0.01 * (math.sin(u_2) - theta * u_3)
+            u[i] = u[i] + 0.01 * (rt.sin(u_2) - theta * u_3)
             _fstack[_fsp] = u_3
             _fstack[_fsp + 1] = u_2
             _fsp += 2

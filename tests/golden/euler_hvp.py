@@ -12,6 +12,11 @@ def _euler_grad_jvp(x, theta, x_dot, theta_dot, _sizes):
     u_dot = np.copy(x_dot)
     for _ in range(20):
         t = u.shape[0]
+        trips = rt.range_len(1, t, 1)
+        last = rt.range_last(1, t, 1)
+        n = u.shape[0]
+        rt.check_loop_index(trips, 1, last, n)
+        rt.check_loop_index(trips, 0, last - 1, n)
         _fstack = rt.reserve(_fstack, _fsp, 4 * rt.range_len(1, t, 1))
         for i in range(1, t):
             t_1 = i - 1
@@ -20,7 +25,7 @@ def _euler_grad_jvp(x, theta, x_dot, theta_dot, _sizes):
             u_3 = u[i]
             u_dot_3 = u_dot[i]
             t_dot_4 = u_dot[i] + (u_dot_2 * math.cos(u_2) - (theta_dot * u_3 + u_dot_3 * theta)) * 0.01
-            u[i] = u[i] + 0.01 * (math.sin(u_2) - theta * u_3)
+            u[i] = u[i] + 0.01 * (rt.sin(u_2) - theta * u_3)
             u_dot[i] = t_dot_4
             _fstack[_fsp] = u_3
             _fstack[_fsp + 1] = u_dot_3

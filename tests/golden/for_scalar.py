@@ -10,7 +10,7 @@ def for_scalar_grad(x, _sizes):
     _fstack = rt.reserve(_fstack, _fsp, 5)
     s_1 = 0.0
     for i in range(5):
-        t_1 = math.sin(x * i)
+        t_1 = rt.sin(x * i)
         s_1 = s_1 + t_1 * x
         _fstack[_fsp] = t_1
         _fsp += 1

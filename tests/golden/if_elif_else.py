@@ -13,9 +13,9 @@ def if_elif_else_grad(x, _sizes):
     else:
         cond_1 = x > 0.0
         if cond_1:
-            y = math.sin(x)
+            y = rt.sin(x)
         else:
-            t_2 = math.exp(x)
+            t_2 = rt.exp(x)
             y = -x * 3.0 + t_2
             _fstack = rt.reserve(_fstack, _fsp, 1)
             _fstack[_fsp] = t_2

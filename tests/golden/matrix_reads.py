@@ -1,4 +1,5 @@
 import numpy as np
+import adc_runtime as rt
 
 
 def matrix_reads_grad(A):
@@ -8,6 +9,9 @@ def matrix_reads_grad(A):
     n = shape[1]
     s_1 = 0.0
     for i in range(m):
+        trips = rt.range_len(0, n, 1)
+        rt.check_loop_index(trips, i, i, A.shape[0])
+        rt.check_loop_index(trips, 0, rt.range_last(0, n, 1), A.shape[1])
         for j in range(n):
             s_1 = s_1 + A[i, j] * A[i, j] * (i + 1) - A[i, j]
     # backward sweep

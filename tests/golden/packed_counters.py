@@ -11,8 +11,14 @@ def packed_counters_grad(p, x, _sizes):
     for t in range(2):
         _istack = rt.reserve(_istack, _isp, 2 * 4)
         for r in range(4):
+            trips_1 = rt.range_len(0, r, 1)
+            n = x.shape[0]
+            rt.check_loop_index(trips_1, 0, rt.range_last(0, r, 1), n)
+            rt.check_loop_index(trips_1, r, r, n)
             idx, back_1 = 4 + r - 1, 9
             for j in range(r):
+                rt.check_index(idx, p.shape[0])
+                rt.check_index(back_1, p.shape[0])
                 total_1 = total_1 + p[idx] * x[j] * (t + 1.0) - p[back_1] * x[r] * 0.5
                 idx = idx + (4 - j - 2)
                 back_1 = back_1 - (j + 1)

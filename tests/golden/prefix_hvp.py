@@ -1,14 +1,23 @@
 import numpy as np
+import adc_runtime as rt
 
 
 def _prefix_grad_jvp(x, x_dot):
     # forward sweep
     y = np.zeros(x.shape[0])
     y_dot = np.zeros_like(y)
+    rt.check_index(0, x.shape[0])
     x_dot_1 = x_dot[0]
+    rt.check_index(0, y.shape[0])
     y[0] = x[0]
     y_dot[0] = x_dot_1
     t_1 = x.shape[0]
+    trips = rt.range_len(1, t_1, 1)
+    last = rt.range_last(1, t_1, 1)
+    n_2 = y.shape[0]
+    rt.check_loop_index(trips, 0, last - 1, n_2)
+    rt.check_loop_index(trips, 1, last, x.shape[0])
+    rt.check_loop_index(trips, 1, last, n_2)
     for i in range(1, t_1):
         t_2 = i - 1
         x_2 = x[i]

@@ -7,34 +7,36 @@ def slice_differences_grad(x):
     x_1 = x[1:]
     x_2 = x[:-1]
     d = x_1 - x_2
-    t_1 = d * d
+    t = d * d
     x_3 = x[::2]
-    t_3 = np.sin(x_3)
+    t_2 = np.sin(x_3)
+    rt.check_index(-1, x.shape[0])
     x_4 = x[-1]
+    rt.check_index(0, x.shape[0])
     x_5 = x[0]
-    t_8 = np.sum(t_1) + np.sum(t_3) + x_4 * x_5
+    t_6 = np.sum(t) + np.sum(t_2) + x_4 * x_5
     # backward sweep
     x_bar = np.zeros_like(x)
     x_bar_1 = np.zeros_like(x_1)
     x_bar_2 = np.zeros_like(x_2)
     d_bar = np.zeros_like(d)
-    t_bar = np.zeros_like(t_1)
+    t_bar = np.zeros_like(t)
     x_bar_3 = np.zeros_like(x_3)
-    t_bar_1 = np.zeros_like(t_3)
+    t_bar_1 = np.zeros_like(t_2)
     # grad of: return np.sum(d * d) + np.sum(np.sin(x[::2])) + x[-1] * x[0]
     x_bar[0] += x_4
     x_bar[-1] += x_5
-    t_bar_1 += np.full_like(t_3, 1.0)
+    t_bar_1 += np.full_like(t_2, 1.0)
     x_bar_3 += t_bar_1 * np.cos(x_3)
     x_bar[::2] += x_bar_3
-    t_bar += np.full_like(t_1, 1.0)
-    t_14 = t_bar * d
+    t_bar += np.full_like(t, 1.0)
+    t_12 = t_bar * d
     d_bar += t_bar * d
-    d_bar += t_14
+    d_bar += t_12
     # grad of: d = x[1:] - x[:-1]
-    t_15 = -d_bar
+    t_13 = -d_bar
     x_bar_1 += rt.unbroadcast(d_bar, x_1)
-    x_bar_2 += rt.unbroadcast(t_15, x_2)
+    x_bar_2 += rt.unbroadcast(t_13, x_2)
     x_bar[:-1] += x_bar_2
     x_bar[1:] += x_bar_1
-    return t_8, x_bar
+    return t_6, x_bar

@@ -1,4 +1,4 @@
-
+import adc_runtime as rt
 
 
 def while_newton_jvp(a, a_dot):
@@ -7,6 +7,7 @@ def while_newton_jvp(a, a_dot):
         cond_2 = abs(x * x - a) > 1e-12 and i_1 < 50
         if not cond_2:
             break
+        rt.check_divisor(x)
         t_3 = a / x
         x_1 = 0.5 * (x + t_3)
         x_dot = (x_dot + (a_dot / x + -x_dot * t_3 / x)) * 0.5

@@ -11,6 +11,7 @@ def while_newton_grad_jvp(a, a_dot, _sizes):
         cond_2 = abs(x * x - a) > 1e-12 and i_1 < 50
         if not cond_2:
             break
+        rt.check_divisor(x)
         t_3 = a / x
         t_dot = a_dot / x + -x_dot * t_3 / x
         x_1 = 0.5 * (x + t_3)
