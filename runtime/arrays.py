@@ -118,6 +118,34 @@ def _vstack_part_numba(g, k, *xs):
     return lambda g, k, *xs: concatenate_part(g, k, 0, *xs)
 
 
+# ---------------------------------------------------------------- arrays written out
+
+def array_zeros(n, *xs):
+    """Zeros to hold the numbers xs: complex128 if one of them is complex, else float64."""
+    return np.zeros(n, np.complex128 if any(isinstance(x, complex) or np.iscomplexobj(x) for x in xs) else np.float64)
+
+
+@register_jitable
+def element(v, arr):
+    """v, to be written into arr (as arr's dtype)."""
+    return v
+
+
+@overload(array_zeros)
+def _array_zeros_numba(n, *xs):
+    if any(isinstance(x, types.Complex) for x in xs):
+        return lambda n, *xs: np.zeros(n, np.complex128)
+    return lambda n, *xs: np.zeros(n)
+
+
+# ---------------------------------------------------------------- ranges
+
+@register_jitable
+def linspace_open(start, stop, num):
+    """np.linspace(start, stop, num, endpoint=False)."""
+    return np.linspace(start, stop, num + 1)[:num]
+
+
 # ---------------------------------------------------------------- reshaping, tiling, flipping
 
 @register_jitable
@@ -126,69 +154,101 @@ def reshape(x, shape):
     return np.reshape(np.ascontiguousarray(x), shape)
 
 
-@register_jitable
 def ravel(x):
-    return np.ascontiguousarray(x).ravel()
+    """np.ravel: a 1-D array (of one element for a number)."""
+    return np.ravel(x)
+
+
+@overload(ravel)
+def _ravel_numba(x):
+    if isinstance(x, types.Number):
+        return lambda x: np.full(1, x)
+    return lambda x: np.ascontiguousarray(x).ravel()
+
+
+@overload(np.var)
+def _var_of_number(x):
+    """np.var of a number is 0, as in NumPy (Numba types it for arrays only)."""
+    if isinstance(x, types.Number):
+        return lambda x: 0.0
 
 
 def tile(x, reps):
-    """np.tile with an integer count."""
+    """np.tile of an array of rank 1 or 2 by a count or a tuple of one or two counts."""
     return np.tile(x, reps)
+
+
+def _tile_counts(reps):
+    """(rows, columns) of a count or a tuple of one or two counts (NumPy pads the tuple on the left)."""
+    return (1, reps) if isinstance(reps, (int, np.integer)) else ((1,) + tuple(reps))[-2:]
+
+
+@overload(_tile_counts)
+def _tile_counts_numba(reps):
+    if isinstance(reps, types.Integer):
+        return lambda reps: (1, reps)
+    if len(reps) == 1:
+        return lambda reps: (1, reps[0])
+    return lambda reps: (reps[0], reps[1])
+
+
+def _as_matrix(x):
+    """x as a matrix: a row for a 1-D x."""
+    return np.reshape(x, (1, -1)) if np.ndim(x) == 1 else x
+
+
+@overload(_as_matrix)
+def _as_matrix_numba(x):
+    if x.ndim == 1:
+        return lambda x: np.ascontiguousarray(x).reshape((1, x.shape[0]))
+    return lambda x: x
+
+
+@register_jitable
+def _tile2(x, reps):
+    """np.tile as a matrix."""
+    r0, r1 = _tile_counts(reps)
+    a = _as_matrix(x)
+    m, n = a.shape
+    out = np.empty((m * r0, n * r1), x.dtype)
+    for i in range(r0):
+        for j in range(r1):
+            out[i * m:(i + 1) * m, j * n:(j + 1) * n] = a
+    return out
 
 
 @overload(tile)
 def _tile_numba(x, reps):
-    if x.ndim == 1:
-        def tile1(x, reps):
-            n = x.shape[0]
-            out = np.empty(n * reps, x.dtype)
-            for r in range(reps):
-                out[r * n:(r + 1) * n] = x
-            return out
-        return tile1
-
-    def tile2(x, reps):
-        n = x.shape[1]
-        out = np.empty((x.shape[0], n * reps), x.dtype)
-        for r in range(reps):
-            out[:, r * n:(r + 1) * n] = x
-        return out
-    return tile2
+    if x.ndim == 1 and (isinstance(reps, types.Integer) or len(reps) == 1):
+        return lambda x, reps: _tile2(x, reps)[0].copy()
+    return lambda x, reps: _tile2(x, reps)
 
 
-def tile_vjp(g, x, reps):
-    """The adjoint of tile(x, reps): the tiles summed."""
-    n = x.shape[-1]
-    out = np.zeros_like(x)
-    for r in range(reps):
-        out += g[..., r * n:(r + 1) * n]
-    return out
+def tile_vjp(g, x):
+    """The adjoint of tile(x, reps): the tiles of g summed (the counts are g's shape over x's)."""
+    m, n = (1,) * (2 - x.ndim) + x.shape
+    g2 = np.reshape(g, (-1, g.shape[-1]))
+    return np.reshape(g2.reshape(g2.shape[0] // m, m, g2.shape[1] // n, n).sum(axis=(0, 2)), x.shape)
 
 
 @overload(tile_vjp)
-def _tile_vjp_numba(g, x, reps):
-    if x.ndim == 1:
-        def tv1(g, x, reps):
-            n = x.shape[0]
-            out = np.zeros(n)
-            for r in range(reps):
-                out += g[r * n:(r + 1) * n]
-            return out
-        return tv1
-
-    def tv2(g, x, reps):
-        n = x.shape[1]
-        out = np.zeros(x.shape)
-        for r in range(reps):
-            out += g[:, r * n:(r + 1) * n]
-        return out
-    return tv2
+def _tile_vjp_numba(g, x):
+    def impl(g, x):
+        a = _as_matrix(x)
+        m, n = a.shape
+        g2 = _as_matrix(g)
+        out = np.zeros((m, n), g.dtype)
+        for i in range(g2.shape[0] // m):
+            for j in range(g2.shape[1] // n):
+                out += g2[i * m:(i + 1) * m, j * n:(j + 1) * n]
+        return out.reshape(x.shape)
+    return impl
 
 
 @register_jitable
 def repeat_vjp(g, x, reps):
     """The adjoint of np.repeat(x, reps) (which flattens x): each run of `reps` summed."""
-    out = np.zeros(x.size)
+    out = np.zeros(x.size, g.dtype)
     for i in range(x.size):
         for r in range(reps):
             out[i] += g[i * reps + r]
@@ -264,7 +324,7 @@ def _inner_numba(a, b):
 def kron_vjp_a(g, a, b):
     """The adjoint of np.kron(a, b) (2-D) with respect to a."""
     m, n = b.shape
-    out = np.zeros(a.shape)
+    out = np.zeros(a.shape, g.dtype)
     for i in range(a.shape[0]):
         for j in range(a.shape[1]):
             out[i, j] = np.sum(g[i * m:(i + 1) * m, j * n:(j + 1) * n] * b)
@@ -274,7 +334,7 @@ def kron_vjp_a(g, a, b):
 @register_jitable
 def kron_vjp_b(g, a, b):
     m, n = b.shape
-    out = np.zeros(b.shape)
+    out = np.zeros(b.shape, g.dtype)
     for i in range(a.shape[0]):
         for j in range(a.shape[1]):
             out += a[i, j] * g[i * m:(i + 1) * m, j * n:(j + 1) * n]
@@ -284,7 +344,7 @@ def kron_vjp_b(g, a, b):
 @register_jitable
 def diff_vjp(g, x):
     """The adjoint of np.diff(x) for 1-D x."""
-    out = np.zeros(x.shape[0])
+    out = np.zeros(x.shape[0], g.dtype)
     for i in range(g.shape[0]):
         out[i + 1] += g[i]
         out[i] -= g[i]

@@ -43,6 +43,7 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.linalg.qr: ("a",),
     np.linalg.slogdet: ("a",),
     np.array: ("object",),
+    np.linspace: ("start", "stop", ("num", 50), ("endpoint", True)),
     np.asarray: ("a",),
 }
 
@@ -57,6 +58,8 @@ def special(lw, node, fn, args):
         return tensordot(lw, node, args)
     if fn in (np.array, np.asarray):
         return array(lw, node, args[0])
+    if fn is np.linspace:
+        return linspace(lw, node, args)
     if fn is np.flip and len(args) == 2:
         return lw.b.emit("call", args, attrs={"fn": "rt.flip"})
     return None
@@ -101,20 +104,32 @@ def join(lw, node, fn, args):
     return lw.b.emit("call", lead + list(arrays), attrs={"fn": JOINS[fn]})
 
 
+# ---------------------------------------------------------------- ranges
+
+def linspace(lw, node, args):
+    """np.linspace(a, b, num, endpoint=True|False): endpoint must be a constant."""
+    start, stop, num, endpoint = args
+    closed = lw.b.consts.get(endpoint.id)
+    if not isinstance(closed, bool):
+        lw.fail(node, "np.linspace with a computed endpoint=", "write endpoint=True or endpoint=False")
+    key = "np.linspace" if closed else "rt.linspace_open"
+    return lw.b.emit("call", [lw.as_value(a, node) for a in (start, stop, num)], attrs={"fn": key})
+
+
 # ---------------------------------------------------------------- arrays written out
 
 def array(lw, node, elements):
-    """np.array([a, b, c]): a float array filled element by element (derivatives flow into it)."""
+    """np.array([a, b, c]): a float (or complex) array filled element by element (derivatives flow into it)."""
     parts = lw.tuples.get(getattr(elements, "id", None))
     if parts is None or any(p.id in lw.tuples for p in parts):
         lw.fail(node, "np.array of something other than a flat list of numbers written out",
                 "write the numbers out, np.array([a, b, c]), or pass the array in as an argument")
     if all(lw.b.const_int(p) is not None for p in parts):
         lw.fail(node, "np.array of integers", "write floats (np.array([1.0, 2.0])), or pass an index array in")
-    shape = lw.b.emit("tuple", [lw.b.const(len(parts))], name="shape")
-    out = lw.b.emit("call", [shape], attrs={"fn": "np.zeros"}, name="arr")
-    for k, p in enumerate(parts):
-        lw.b.emit("setitem", [out, lw.b.const(k), lw.as_value(p, node)], nresults=0)
+    values = [lw.as_value(p, node) for p in parts]
+    out = lw.b.emit("call", [lw.b.const(len(parts))] + values, attrs={"fn": "rt.array_zeros"}, name="arr")
+    for k, v in enumerate(values):  # each element as the array's dtype: a real one keeps the real part of its adjoint
+        lw.b.emit("setitem", [out, lw.b.const(k), lw.b.emit("call", [v, out], attrs={"fn": "rt.element"})], nresults=0)
     return out
 
 

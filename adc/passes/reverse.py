@@ -164,7 +164,7 @@ class Reverse:
             return self.parts(rule, op, g, which)
         found = rules.template_for(rule, [a.type for a in op.args], which)
         if found is None:
-            raise AdcTypeError(f"{key} has no reverse-mode rule for arguments {[str(a.type) for a in op.args]}")
+            raise AdcTypeError(f"{rule.shown} has no reverse-mode rule for arguments {[str(a.type) for a in op.args]}")
         template, needs = found
         primal = [op.result] + list(op.args)
         values = [self.read(primal[k], op) if k in needs else primal[k] for k in range(len(primal))]

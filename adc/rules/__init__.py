@@ -3,7 +3,7 @@
 Importing this package registers every rule; `key_of(obj)` finds the rule
 key of a Python callable and `RULES[key]` the rule.
 """
-from .core import RULES, Rule, jvp_template_for, key_of, template_for  # noqa: F401
+from .core import RULES, Rule, jvp_template_for, key_of, shown, template_for  # noqa: F401
 from . import math as _math  # noqa: F401  (registers rules)
 from . import numpy as _numpy  # noqa: F401  (registers rules)
 from . import linalg as _linalg  # noqa: F401  (registers rules)

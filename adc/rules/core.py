@@ -27,6 +27,18 @@ class Rule:
     part: str = None  # variadic (axis?, *xs): key of the helper giving the adjoint part of xs[k]
     lead: int = 0  # arguments before the variadic ones
     scatter: bool = False  # call(buf, index, g) adds g into buf at index (an effect, no result)
+    complex: str = None  # HOLOMORPHIC, OWN or None: what the templates do with complex arguments (see `admits`)
+    shown: str = None  # how errors name the call in the user's code (np.sum(..., axis=...) for rt.sum_axis)
+
+    def __post_init__(self):
+        self.shown = self.shown or self.key
+
+
+# What a rule's templates do with complex arguments, in autograd's convention (the gradient of a real f
+# at z = x + iy is df/dx - i df/dy, so that df = Re(sum(grad * dz))):
+HOLOMORPHIC = "holomorphic"  # the real templates hold as written (analytic, or linear with real coefficients)
+OWN = "own"  # complex arguments have templates of their own, chosen before the real ones
+REAL = "real"  # refused for complex arguments (no complex derivative, or NumPy's complex meaning is not smooth)
 
 
 RULES = {}  # key -> Rule
@@ -34,13 +46,64 @@ BY_OBJECT = {}  # id(python object) -> key
 
 
 def defrule(key, *objs, typer, nondiff=False, broadcasting=False, pure=True, elementwise=False, linear=False,
-            view=False, part=None, lead=0, scatter=False):
-    """Register primitive `key`, called as `objs` in user code."""
-    RULES[key] = Rule(key, typer, nondiff=nondiff, broadcasting=broadcasting, pure=pure, elementwise=elementwise,
-                      linear=linear, view=view, part=part, lead=lead, scatter=scatter)
+            view=False, part=None, lead=0, scatter=False, complex=None, shown=None):
+    """Register primitive `key`, called as `objs` in user code.
+
+    `complex` says what its templates do with complex arguments (HOLOMORPHIC, OWN, REAL); by default a
+    linear rule is holomorphic, a non-differentiable one admits them (its derivative is zero) and any
+    other rule refuses them. `shown` is the call as the user writes it, for errors."""
+    if complex is None:
+        complex = HOLOMORPHIC if linear or scatter else None
+    rule = RULES[key] = Rule(key, None, nondiff=nondiff, broadcasting=broadcasting, pure=pure,
+                             elementwise=elementwise, linear=linear, view=view, part=part, lead=lead,
+                             scatter=scatter, complex=complex, shown=shown or _numpy_name(key, objs))
+    rule.typer = _admitting(rule, typer)
     for obj in objs:
         BY_OBJECT[id(obj)] = key
-    return RULES[key]
+    return rule
+
+
+def _numpy_name(key, objs):
+    """np.reshape for a runtime helper that stands for np.reshape (rt.reshape), else None."""
+    for obj in objs:
+        module = getattr(obj, "__module__", None) or ""
+        if module.startswith("numpy") and not key.startswith("np."):
+            return ("np.linalg." if "linalg" in module else "np.") + obj.__name__
+    return None
+
+
+def complex_rules(kind, *keys):
+    """Declare what the templates of rules `keys` do with complex arguments."""
+    for key in keys:
+        RULES[key].complex = kind
+
+
+def admits_complex(rule):
+    return rule.complex in (HOLOMORPHIC, OWN) or (rule.complex is None and rule.nondiff)
+
+
+def _admitting(rule, typer):
+    """`typer`, refusing complex arguments where the rule's templates would be wrong for them."""
+    def typed(*types):
+        if not admits_complex(rule) and any(getattr(t, "dtype", None) == "complex128" for t in _flat(types)):
+            raise AdcTypeError(f"adc has no derivative of {rule.shown} for complex arguments; apply it to "
+                               "real values (np.real(z), np.imag(z), np.abs(z)), or give it a rule with adc.primitive")
+        return typer(*types)
+    return typed
+
+
+def _flat(types):
+    for t in types:
+        if isinstance(t, TupleT):
+            yield from _flat(t.elems)
+        else:
+            yield t
+
+
+def shown(key):
+    """How errors name the call of rule `key`."""
+    rule = RULES.get(key)
+    return rule.shown if rule is not None else key
 
 
 def vjp(key, when=None):
@@ -120,6 +183,16 @@ def key_of(obj):
 def _float_dtype(types):
     d = promote(*types)
     return "complex128" if d == "complex128" else "float64"
+
+
+def float_of(*types):
+    """The float dtype of a result computed from `types`: complex128 if any is complex, else float64."""
+    return _float_dtype([t for t in _flat(types) if t is not None])
+
+
+def inexact(*types):
+    """A float (or complex) scalar from `types`: mean, trace, det."""
+    return T(float_of(*types))
 
 
 def elementwise(*types):

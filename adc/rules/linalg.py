@@ -23,7 +23,7 @@ import numpy as np
 
 import adc_runtime.linalg as la
 
-from .core import defrule, jvp, vjp
+from .core import HOLOMORPHIC, OWN, REAL, complex_rules, defrule, float_of, inexact, jvp, vjp
 from ..ir import T
 
 
@@ -34,7 +34,7 @@ def _square(a):
     return a
 
 
-defrule("np.linalg.solve", np.linalg.solve, typer=lambda a, b: T("float64", b.ndim))
+defrule("np.linalg.solve", np.linalg.solve, typer=lambda a, b: T(float_of(a, b), b.ndim))
 
 
 @vjp("np.linalg.solve", when=lambda a, b: b.ndim == 1)
@@ -55,7 +55,7 @@ defrule("np.linalg.inv", np.linalg.inv, typer=lambda a: _square(a))
 vjp("np.linalg.inv")(lambda g, y, a: -np.dot(np.dot(y.T, g), y.T))
 jvp("np.linalg.inv")(lambda y, a, da: la.inv_jvp(y, da))
 
-defrule("np.linalg.det", np.linalg.det, typer=lambda a: T("float64"))
+defrule("np.linalg.det", np.linalg.det, typer=inexact)
 vjp("np.linalg.det")(lambda g, y, a: g * y * np.linalg.inv(a).T)
 jvp("np.linalg.det")(lambda y, a, da: la.det_jvp(y, a, da))
 
@@ -84,7 +84,7 @@ def _(g, y, a):
     return 0.5 * (s + s.T)
 
 
-defrule("np.trace", np.trace, typer=lambda a: T("float64"))
+defrule("np.trace", np.trace, typer=inexact)
 vjp("np.trace")(lambda g, y, a: la.trace_vjp(g, a))
 jvp("np.trace")(lambda y, a, da: np.trace(da))
 
@@ -97,13 +97,13 @@ def _gaps(w):
     return (1.0 - e) / (np.outer(np.ones(n), w) - np.outer(w, np.ones(n)) + e)
 
 
-defrule("la.eigh_vectors", la.eigh_vectors, typer=lambda a: _square(a))
+defrule("la.eigh_vectors", la.eigh_vectors, typer=lambda a: _square(a), shown="np.linalg.eigh")
 vjp("la.eigh_vectors")(lambda g, y, a: np.dot(np.dot(np.conj(y), _gaps(np.linalg.eigvalsh(a)) * np.dot(y.T, g)), y.T))
 jvp("la.eigh_vectors")(lambda y, a, da: la.eigh_vectors_jvp(a, da))
 
-defrule("la.svd_u", la.svd_u, typer=lambda a, full: T("float64", 2))
-defrule("la.svd_s", la.svd_s, typer=lambda a, full: T("float64", 1))
-defrule("la.svd_vt", la.svd_vt, typer=lambda a, full: T("float64", 2))
+defrule("la.svd_u", la.svd_u, typer=lambda a, full: T("float64", 2), shown="np.linalg.svd")
+defrule("la.svd_s", la.svd_s, typer=lambda a, full: T("float64", 1), shown="np.linalg.svd")
+defrule("la.svd_vt", la.svd_vt, typer=lambda a, full: T("float64", 2), shown="np.linalg.svd")
 vjp("la.svd_s")(lambda g, y, a, full: (np.dot(la.svd_u(a, full) * g, la.svd_vt(a, full)), 0))
 
 
@@ -134,15 +134,16 @@ def _copyltu(m):
     return np.tril(m, -1) + np.tril(m, -1).T + np.diag(np.diag(m))
 
 
-defrule("la.qr_q", la.qr_q, typer=lambda a: T("float64", 2))
-defrule("la.qr_r", la.qr_r, typer=lambda a: T("float64", 2))
+defrule("la.qr_q", la.qr_q, typer=lambda a: T("float64", 2), shown="np.linalg.qr")
+defrule("la.qr_r", la.qr_r, typer=lambda a: T("float64", 2), shown="np.linalg.qr")
 # A = QR with at least as many rows as columns: A_bar = (gQ + Q copyltu(M)) R^-T
 vjp("la.qr_q")(lambda g, y, a: np.linalg.solve(la.qr_r(a), (g + np.dot(y, _copyltu(-np.dot(g.T, y)))).T).T)
 vjp("la.qr_r")(lambda g, y, a: np.linalg.solve(y, np.dot(la.qr_q(a), _copyltu(np.dot(y, g.T))).T).T)
 jvp("la.qr_q")(lambda y, a, da: la.qr_q_jvp(a, da))
 jvp("la.qr_r")(lambda y, a, da: la.qr_r_jvp(a, da))
-defrule("la.slogdet_sign", la.slogdet_sign, typer=lambda a: T("float64"), nondiff=True)
-defrule("la.logdet", la.logdet, typer=lambda a: T("float64"))
+defrule("la.slogdet_sign", la.slogdet_sign, typer=lambda a: T("float64"), nondiff=True, complex=REAL,
+        shown="np.linalg.slogdet")  # the sign of a complex determinant is a phase, not piecewise constant
+defrule("la.logdet", la.logdet, typer=lambda a: T("float64"), shown="np.linalg.slogdet")
 vjp("la.logdet")(lambda g, y, a: g * np.linalg.inv(a).T)
 jvp("la.logdet")(lambda y, a, da: la.logdet_jvp(a, da))
 defrule("np.linalg.pinv", np.linalg.pinv, typer=lambda a: T("float64", 2))
@@ -163,6 +164,14 @@ _HELPER_RANKS = {  # rank of each helper's result, from its arguments' types
     "eigh_vectors_jvp": lambda *t: 2, "svd_u_jvp": lambda *t: 2, "svd_s_jvp": lambda *t: 1,
     "svd_vt_jvp": lambda *t: 2, "qr_q_jvp": lambda *t: 2, "qr_r_jvp": lambda *t: 2, "pinv_jvp": lambda *t: 2,
 }
+_REAL_HELPERS = ("eigvalsh_jvp", "svd_s_jvp")  # eigenvalues and singular values are real
 for _helper, _rank in _HELPER_RANKS.items():
-    defrule("la." + _helper, getattr(la, _helper), typer=lambda *t, _rank=_rank: T("float64", _rank(*t)),
+    defrule("la." + _helper, getattr(la, _helper),
+            typer=lambda *t, _rank=_rank, _real=_helper in _REAL_HELPERS: T("float64" if _real else float_of(*t), _rank(*t)),
             linear=_helper == "trace_vjp")  # g * I: linear in g, reads only the shape of A
+
+# complex matrices: solve, inv, det and trace are holomorphic; eigvalsh and eigh take Hermitian ones
+# (their templates conjugate); cholesky, svd, qr, pinv and slogdet refuse them
+complex_rules(HOLOMORPHIC, "np.linalg.solve", "np.linalg.inv", "np.linalg.det", "np.trace", "la.solve_jvp",
+              "la.inv_jvp", "la.det_jvp")
+complex_rules(OWN, "np.linalg.eigvalsh", "la.eigh_vectors", "la.eigvalsh_jvp", "la.eigh_vectors_jvp")

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .core import defrule, elementwise, first, jvp, same_dtype, scalar_only, to_int, vjp
+from .core import HOLOMORPHIC, OWN, RULES, complex_rules, defrule, elementwise, first, jvp, same_dtype, scalar_only, to_int, vjp
 from ..ir import T
 
 # ---------------------------------------------------------------- operators
@@ -20,6 +20,12 @@ defrule("pow", typer=same_dtype, broadcasting=True, elementwise=True)
 defrule("mod", typer=same_dtype, broadcasting=True, elementwise=True)
 defrule("floordiv", typer=same_dtype, broadcasting=True, nondiff=True)
 defrule("neg", typer=first, elementwise=True)
+
+
+complex_rules(HOLOMORPHIC, "add", "sub", "mul", "div", "pow", "neg")
+for _key, _op in (("add", "+"), ("sub", "-"), ("mul", "*"), ("div", "/"), ("pow", "**"), ("mod", "%"),
+                  ("floordiv", "//"), ("neg", "unary -")):
+    RULES[_key].shown = _op
 
 
 @vjp("add")
@@ -60,6 +66,7 @@ def _(g, y, a):
 # ---------------------------------------------------------------- builtins
 
 defrule("abs", abs, typer=lambda x: T("float64") if x.dtype == "complex128" else x, elementwise=True)
+complex_rules(OWN, "abs")
 defrule("max", max, typer=scalar_only(same_dtype), elementwise=True)
 defrule("min", min, typer=scalar_only(same_dtype), elementwise=True)
 

@@ -7,13 +7,15 @@ import numpy as np
 
 import adc_runtime as rt
 
-from .core import (BY_OBJECT, RULES, defrule, elementwise, first, jvp, reduction, same_dtype, to_bool, vjp)
+from .core import (BY_OBJECT, HOLOMORPHIC, OWN, REAL, RULES, complex_rules, defrule, elementwise, first, float_of,
+                   inexact, jvp, reduction, same_dtype, to_bool, vjp)
 from ..ir import T
 
 
-def _ufunc(name, vjp_template=None, typer=elementwise, nondiff=False, broadcasting=False):
+def _ufunc(name, vjp_template=None, typer=elementwise, nondiff=False, broadcasting=False, complex=None):
     key = "np." + name
-    defrule(key, getattr(np, name), typer=typer, nondiff=nondiff, broadcasting=broadcasting, elementwise=True)
+    defrule(key, getattr(np, name), typer=typer, nondiff=nondiff, broadcasting=broadcasting, elementwise=True,
+            complex=complex)
     if vjp_template is not None:
         vjp(key)(vjp_template)
 
@@ -51,7 +53,7 @@ _ufunc("reciprocal", lambda g, y, x: -g * y * y)
 _ufunc("abs", lambda g, y, x: g * np.sign(x), typer=_magnitude)
 _ufunc("absolute", lambda g, y, x: g * np.sign(x), typer=_magnitude)
 _ufunc("negative", lambda g, y, x: -g, typer=same_dtype)
-_ufunc("sign", typer=same_dtype, nondiff=True)
+_ufunc("sign", typer=same_dtype, nondiff=True, complex=REAL)  # sign(z) = z / |z| is not piecewise constant
 _ufunc("floor", nondiff=True)
 _ufunc("ceil", nondiff=True)
 _ufunc("round", nondiff=True)
@@ -68,7 +70,16 @@ _ufunc("minimum", lambda g, y, a, b: (g * (a <= b), g * (a > b)), typer=same_dty
 # ---------------------------------------------------------------- reductions and products
 
 defrule("np.sum", np.sum, typer=reduction)
-defrule("np.mean", np.mean, typer=lambda t: T("float64"))
+defrule("np.mean", np.mean, typer=inexact)
+
+
+# a reduction of a number is the number itself (NumPy reduces a 0-d value to itself)
+def _number(x, *rest):
+    return x.ndim == 0
+
+
+for _key in ("np.sum", "np.mean"):
+    vjp(_key, when=_number)(lambda g, y, x: g)
 
 
 @vjp("np.sum")
@@ -190,19 +201,23 @@ defrule("rt.put_row", rt.put_row, typer=lambda rows, k, n, row: T("float64", row
 def _reduced(x, axis):
     from ..errors import AdcTypeError
     if x.ndim not in (1, 2):
-        raise AdcTypeError("reductions with axis= take arrays of 1 or 2 dimensions")
-    return T("float64" if x.dtype != "complex128" else x.dtype, x.ndim - 1)
+        raise AdcTypeError(f"reductions with axis= take arrays of 1 or 2 dimensions here, not {x}")
+    return T(float_of(x), x.ndim - 1)
+
+
+def _real_reduced(x, axis):
+    return T("float64", _reduced(x, axis).ndim)  # var, std: real for complex arrays too
 
 
 def _expanded(y, axis):
-    return T(y.dtype if y.ndim else "float64", y.ndim + 1)
+    return T(y.dtype if y.ndim or y.dtype == "complex128" else "float64", y.ndim + 1)
 
 
 for _name in ("sum", "mean", "prod", "max", "min"):
-    defrule(f"rt.{_name}_axis", getattr(rt, f"{_name}_axis"), typer=_reduced)
-defrule("rt.expand_axis", rt.expand_axis, typer=_expanded)
-defrule("rt.squeeze_axis", rt.squeeze_axis, typer=lambda g, axis: T(g.dtype, g.ndim - 1))
-defrule("rt.spread", rt.spread, typer=lambda g, x, axis: T("float64", x.ndim))
+    defrule(f"rt.{_name}_axis", getattr(rt, f"{_name}_axis"), typer=_reduced, shown=f"np.{_name}(..., axis=...)")
+defrule("rt.expand_axis", rt.expand_axis, typer=_expanded, shown="np.expand_dims")
+defrule("rt.squeeze_axis", rt.squeeze_axis, typer=lambda g, axis: T(g.dtype, g.ndim - 1), shown="np.squeeze")
+defrule("rt.spread", rt.spread, typer=lambda g, x, axis: T(float_of(g), x.ndim))
 defrule("rt.tie_share", rt.tie_share, typer=lambda x, y, axis: T("float64", x.ndim), nondiff=True)
 
 vjp("rt.sum_axis")(lambda g, y, x, axis: (rt.spread(g, x, axis), 0))
@@ -226,6 +241,9 @@ jvp("rt.spread")(lambda y, g, x, axis, dg, dx, daxis: (rt.spread(dg, x, axis), 0
 defrule("np.max", np.max, np.amax, typer=reduction)
 defrule("np.min", np.min, np.amin, typer=reduction)
 defrule("np.prod", np.prod, typer=reduction)
+for _key in ("np.max", "np.min", "np.prod"):
+    vjp(_key, when=_number)(lambda g, y, x: g)
+    jvp(_key, when=_number)(lambda y, x, dx: dx)
 vjp("np.max")(lambda g, y, x: g * (x == y) / np.sum(x == y))
 vjp("np.min")(lambda g, y, x: g * (x == y) / np.sum(x == y))
 vjp("np.prod")(lambda g, y, x: g * y / x)
@@ -272,7 +290,17 @@ vjp("np.clip")(lambda g, y, x, lo, hi: (g * (x >= lo) * (x <= hi), g * (x < lo),
 defrule("np.argmax", np.argmax, typer=lambda x: T("int64"), nondiff=True)
 defrule("np.argmin", np.argmin, typer=lambda x: T("int64"), nondiff=True)
 
-defrule("np.cumsum", np.cumsum, typer=lambda x: T("float64", 1))
+def _of_array(name, typer):
+    """`typer` for a function that adc takes on arrays only (Numba's reading of it on a number is not NumPy's)."""
+    def check(x, *rest):
+        if x.ndim == 0:
+            from ..errors import AdcTypeError
+            raise AdcTypeError(f"{name} of a number ({x}): NumPy makes a 1-element array of it; write np.array([x])")
+        return typer(x, *rest)
+    return check
+
+
+defrule("np.cumsum", np.cumsum, typer=_of_array("np.cumsum", lambda x: T(float_of(x), 1)))
 
 
 def _no_flattening(x):
@@ -283,6 +311,7 @@ vjp("np.cumsum", when=lambda x: x.ndim == 2)(lambda g, y, x: rt.reshape(np.cumsu
 jvp("np.cumsum")(lambda y, x, dx: np.cumsum(dx))
 
 defrule("np.linalg.norm", np.linalg.norm, typer=lambda x: T("float64"))
+vjp("np.linalg.norm", when=_number)(lambda g, y, x: g * np.sign(x))
 vjp("np.linalg.norm")(lambda g, y, x: g * x / y)
 jvp("np.linalg.norm")(lambda y, x, dx: np.sum(x * dx) / y)
 
@@ -291,12 +320,15 @@ jvp("np.linalg.norm")(lambda y, x, dx: np.sum(x * dx) / y)
 
 defrule("np.var", np.var, typer=lambda x: T("float64"))
 defrule("np.std", np.std, typer=lambda x: T("float64"))
+for _key in ("np.var", "np.std"):  # the spread of a number is 0
+    vjp(_key, when=_number)(lambda g, y, x: 0.0 * g)
+    jvp(_key, when=_number)(lambda y, x, dx: 0.0 * dx)
 vjp("np.var")(lambda g, y, x: g * 2.0 * (x - np.mean(x)) / x.size)
 vjp("np.std")(lambda g, y, x: g * (x - np.mean(x)) / (x.size * y))
 jvp("np.var")(lambda y, x, dx: 2.0 * np.mean((x - np.mean(x)) * dx))
 jvp("np.std")(lambda y, x, dx: np.mean((x - np.mean(x)) * dx) / y)
 for _name in ("var", "std"):
-    defrule(f"rt.{_name}_axis", getattr(rt, f"{_name}_axis"), typer=_reduced)
+    defrule(f"rt.{_name}_axis", getattr(rt, f"{_name}_axis"), typer=_real_reduced, shown=f"np.{_name}(..., axis=...)")
 vjp("rt.var_axis")(lambda g, y, x, axis: (
     rt.spread(g, x, axis) * 2.0 * (x - rt.expand_axis(rt.mean_axis(x, axis), axis)) / x.shape[axis], 0))
 vjp("rt.std_axis")(lambda g, y, x, axis: (
@@ -306,7 +338,7 @@ jvp("rt.var_axis")(lambda y, x, axis, dx, daxis: (
 jvp("rt.std_axis")(lambda y, x, axis, dx, daxis: (
     rt.mean_axis((x - rt.expand_axis(rt.mean_axis(x, axis), axis)) * dx, axis) / y, 0))
 
-defrule("np.cumprod", np.cumprod, typer=lambda x: T("float64", 1 if x.ndim == 1 else _no_flattening(x)))
+defrule("np.cumprod", np.cumprod, typer=_of_array("np.cumprod", lambda x: T(float_of(x), 1 if x.ndim == 1 else _no_flattening(x))))
 vjp("np.cumprod", when=lambda x: x.ndim == 1)(lambda g, y, x: np.cumsum((g * y)[::-1])[::-1] / x)
 jvp("np.cumprod")(lambda y, x, dx: y * np.cumsum(dx / x))
 BY_OBJECT[id(np.average)] = "np.mean"
@@ -324,10 +356,34 @@ _ufunc("logical_not", typer=to_bool, nondiff=True)
 
 # ---------------------------------------------------------------- constants and ranges
 
+defrule("rt.array_zeros", rt.array_zeros, typer=lambda n, *xs: T(float_of(*xs), 1), nondiff=True, shown="np.array")
+defrule("rt.element", rt.element, typer=lambda v, arr: T(arr.dtype), complex=HOLOMORPHIC, shown="np.array")
+vjp("rt.element")(lambda g, y, v, arr: (g, 0.0 * g))
+jvp("rt.element")(lambda y, v, arr, dv, darr: (dv, 0.0 * y))
 defrule("np.eye", np.eye, typer=lambda n: T("float64", 2), nondiff=True)
 defrule("np.identity", np.identity, typer=lambda n: T("float64", 2), nondiff=True)
-defrule("np.arange", np.arange, typer=lambda *t: T(same_dtype(*t).dtype, 1), nondiff=True)
-defrule("np.linspace", np.linspace, typer=lambda *t: T("float64", 1), nondiff=True)
+# arange and linspace are affine in their float arguments: start + k * step, start + t_k * (stop - start)
+# (their length is piecewise constant in them). arange(stop) is 0, 1, 2, ...: no derivative.
+defrule("np.arange", np.arange, typer=lambda *t: T(same_dtype(*t).dtype, 1))
+vjp("np.arange", when=lambda *t: len(t) == 1)(lambda g, y, stop: 0.0 * np.sum(g))
+vjp("np.arange", when=lambda *t: len(t) == 2)(lambda g, y, start, stop: (np.sum(g), 0.0 * np.sum(g)))
+vjp("np.arange", when=lambda *t: len(t) == 3)(lambda g, y, start, stop, step: (
+    np.sum(g), 0.0 * np.sum(g), np.sum(g * np.arange(y.shape[0]))))
+jvp("np.arange", when=lambda *t: len(t) == 1)(lambda y, stop, dstop: 0.0 * y)
+jvp("np.arange", when=lambda *t: len(t) == 2)(lambda y, start, stop, dstart, dstop: (dstart + 0.0 * y, 0.0 * y))
+jvp("np.arange", when=lambda *t: len(t) == 3)(lambda y, start, stop, step, dstart, dstop, dstep: (
+    dstart + 0.0 * y, 0.0 * y, dstep * np.arange(y.shape[0])))
+
+# np.linspace(a, b, num, endpoint) is lowered to np.linspace(a, b, num) or rt.linspace_open(a, b, num)
+for _key, _weights in (("np.linspace", np.linspace), ("rt.linspace_open", rt.linspace_open)):
+    defrule(_key, _weights, typer=lambda a, b, n: T(float_of(a, b), 1), complex=HOLOMORPHIC, shown="np.linspace")
+vjp("np.linspace")(lambda g, y, a, b, n: (np.sum(g * (1.0 - np.linspace(0.0, 1.0, n))),
+                                          np.sum(g * np.linspace(0.0, 1.0, n)), 0))
+jvp("np.linspace")(lambda y, a, b, n, da, db, dn: (da * (1.0 - np.linspace(0.0, 1.0, n)), db * np.linspace(0.0, 1.0, n), 0))
+vjp("rt.linspace_open")(lambda g, y, a, b, n: (np.sum(g * (1.0 - rt.linspace_open(0.0, 1.0, n))),
+                                               np.sum(g * rt.linspace_open(0.0, 1.0, n)), 0))
+jvp("rt.linspace_open")(lambda y, a, b, n, da, db, dn: (da * (1.0 - rt.linspace_open(0.0, 1.0, n)),
+                                                        db * rt.linspace_open(0.0, 1.0, n), 0))
 defrule("np.full", np.full, typer=lambda shape, v: T(v.dtype if v.dtype != "int64" else "float64", _shape_rank(shape)))
 vjp("np.full")(lambda g, y, shape, v: (0, np.sum(g)))
 jvp("np.full")(lambda y, shape, v, dshape, dv: (0, np.full(y.shape, dv)))
@@ -368,3 +424,31 @@ def _complex_rule(key, vjp_template, jvp_template):
 
 for _key in ("np.abs", "np.absolute"):
     _complex_rule(_key, lambda g, y, x: g * np.conj(x) / y, lambda y, x, dx: np.real(np.conj(x) * dx) / y)
+# |z| of a vector, the spread of complex values: each is real, and d|z|^2 = 2 Re(conj(z) dz)
+_complex_rule("np.linalg.norm", lambda g, y, x: g * np.conj(x) / y, lambda y, x, dx: np.real(np.sum(np.conj(x) * dx)) / y)
+_complex_rule("np.var", lambda g, y, x: g * 2.0 * np.conj(x - np.mean(x)) / x.size,
+              lambda y, x, dx: 2.0 * np.real(np.mean(np.conj(x - np.mean(x)) * dx)))
+_complex_rule("np.std", lambda g, y, x: g * np.conj(x - np.mean(x)) / (x.size * y),
+              lambda y, x, dx: np.real(np.mean(np.conj(x - np.mean(x)) * dx)) / y)
+_complex_rule("rt.var_axis", lambda g, y, x, axis: (
+    rt.spread(g, x, axis) * 2.0 * np.conj(x - rt.expand_axis(rt.mean_axis(x, axis), axis)) / x.shape[axis], 0),
+    lambda y, x, axis, dx, daxis: (
+    2.0 * rt.mean_axis(np.real(np.conj(x - rt.expand_axis(rt.mean_axis(x, axis), axis)) * dx), axis), 0))
+_complex_rule("rt.std_axis", lambda g, y, x, axis: (
+    rt.spread(g / y, x, axis) * np.conj(x - rt.expand_axis(rt.mean_axis(x, axis), axis)) / x.shape[axis], 0),
+    lambda y, x, axis, dx, daxis: (
+    rt.mean_axis(np.real(np.conj(x - rt.expand_axis(rt.mean_axis(x, axis), axis)) * dx), axis) / y, 0))
+
+
+# ---------------------------------------------------------------- what each rule does with complex arguments
+# Rules not named here refuse them (by default; linear ones are holomorphic, see core.defrule).
+
+complex_rules(HOLOMORPHIC, *("np." + n for n in (
+    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh",
+    "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "square", "reciprocal", "negative",
+    "positive", "power", "float_power", "add", "subtract", "multiply", "divide", "true_divide", "sinc", "sum", "mean", "prod", "dot", "outer", "transpose", "copy",
+    "full", "full_like", "cumsum", "cumprod", "where")),
+    "rt.unbroadcast", "rt.sum_axis", "rt.mean_axis", "rt.prod_axis", "rt.expand_axis", "rt.squeeze_axis",
+    "rt.spread")
+complex_rules(OWN, "np.abs", "np.absolute", "np.real", "np.imag", "np.conj", "np.angle", "np.linalg.norm",
+              "np.var", "np.std", "rt.var_axis", "rt.std_axis")
