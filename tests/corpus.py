@@ -621,6 +621,59 @@ def matrix_row_loop(A):
     return s
 
 
+def _write_after_branch_ag(x, a):
+    import autograd.numpy as anp
+    for k in range(3):
+        if a * k > 0.5:
+            x = 0.5 * x
+        x = anp.concatenate([x[:1], x[:1] * 0.7 + x[2:3], x[2:]])
+    return anp.sum(x * x)
+
+
+@case(W3, 0.4, wrt=(0, 1), ag=_write_after_branch_ag)
+def write_after_branch_rebinds(x, a):
+    """A write into an array that a branch may have rebound (one path keeps the argument)."""
+    for k in range(3):
+        if a * k > 0.5:
+            x = 0.5 * x
+        x[1] = x[0] * 0.7 + x[2]
+    return np.sum(x * x)
+
+
+def _write_either_ag(x, y, a):
+    import autograd.numpy as anp
+    u = x if a > 0.5 else y
+    s = x[0] * y[1]
+    u = anp.concatenate([u[1:2] * 2.0, u[1:]])
+    return s + anp.sum(u * u)
+
+
+@case(W3, W3 * 2.0, 0.7, wrt=(0, 1), ag=_write_either_ag)
+def write_either_array(x, y, a):
+    """A write through a name bound to one of two arrays, both read only before it."""
+    if a > 0.5:
+        u = x
+    else:
+        u = y
+    s = x[0] * y[1]
+    u[0] = u[1] * 2.0
+    return s + np.sum(u * u)
+
+
+@case(0.3, 2)
+def loop_name_reused_under_return(x, n):
+    s0 = x * 2.0
+    for k in range(2):
+        for j in range(n):
+            s0 = s0 * 1.1
+    if x > 0.1:
+        for j in range(3):
+            if s0 > 0.5:
+                return s0 * 0.5
+            s0 = s0 + 1.0
+    return s0
+
+
 # ---------------------------------------------------------------- NumPy on whole arrays
 
 @case(V5, golden=True)

@@ -174,7 +174,18 @@ def f_alias_after_loop(x):
     return np.sum(u) + np.sum(a)
 
 
+def f_alias_read_after_write(x, y, c):
+    if c > 0.5:
+        u = x
+    else:
+        u = y
+    u[0] = u[1] * 2.0
+    return np.sum(u * u) + x[0]
+
+
 CASES = [
+    (f_alias_read_after_write, (np.ones(3), np.ones(3), 0.7),
+     "a write into the array 'u' while a loop or branch also names its memory 'x'", "write into a copy"),
     (f_alias_write, (np.ones(3), 1.0), "a write into the array 'u' while a loop or branch also names",
      "write into a copy"),
     (f_alias_after_loop, (np.ones(3),), "a write into the array 'a' while a loop or branch also names",

@@ -292,7 +292,7 @@ class Lowerer:
 
     def _merge_if(self, pred, arms):
         (r1, e1), (r2, e2) = arms
-        names = [n for n in e1 if n in e2 and isinstance(e1[n], Value) and e1[n] is not e2[n]]
+        names = [n for n in e1 if n in e2 and isinstance(e1[n], Value) and isinstance(e2[n], Value) and e1[n] is not e2[n]]
         pairs = [self._leaves(n, e1[n], e2[n]) for n in names]
         r1.yields = [a for leaves in pairs for a, _ in leaves]
         r2.yields = [b for leaves in pairs for _, b in leaves]
@@ -303,7 +303,11 @@ class Lowerer:
             v.name = _pretty(n)
             self.env[n] = v
         for n in set(e1) & set(e2):  # a name bound to two functions, modules or tuples: no one value
-            if n not in names and not _same_static(e1[n], e2[n]):
+            if n in names or e1[n] is e2[n]:
+                continue
+            if isinstance(e1[n], _Undefined) or isinstance(e2[n], _Undefined):
+                self.env[n] = e1[n] if isinstance(e1[n], _Undefined) else e2[n]
+            elif not _same_static(e1[n], e2[n]):
                 self.env[n] = _Undefined(n, "to different functions or objects on the paths of an if")
         for n in set(e1) | set(e2):  # names bound in one arm only are gone after the if
             if n not in self.env:

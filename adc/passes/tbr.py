@@ -135,7 +135,7 @@ class _Mutations:
             if op.opname in ("setitem", "setslice", "iadd", "iadd_item", "iadd_slice"):
                 self.writes.setdefault(find(op.args[0].id), []).append(self.order[id(op)])
         _check_views(fn, find)
-        _check_phi_writes(fn, find, self.order)
+        _check_phi_writes(fn, find, self.order, self.loops)
 
     def _number(self, region):
         for op in region.ops:
@@ -155,30 +155,53 @@ class _Mutations:
         return False
 
 
-def _check_phi_writes(fn, find, order):
+def _check_phi_writes(fn, find, order, loops):
     """Refuse a write that one array's two names would see with two adjoints: a write
-    through a rebound array (a phi) while another name still reads its memory, or a write
-    through a name after its array was handed to a loop or branch under another name."""
-    from ..ir import uses
-    count = uses(fn.body)
+    through a rebound array (a phi) while another name of its memory is read after it,
+    or a write through a name after its array was handed to a loop or branch under
+    another name. (Reads that run before the write, handing the array to the phi among
+    them, see the memory as it was: no conflict.)"""
     structured = [op for op in walk(fn.body) if op.opname in ("for", "while", "if")]
     phis = {v.id for op in structured for v in op.results + [p for r in op.regions for p in r.params]}
-    values = {v.id: v for v in fn.params}
+    values = {v.id: (v, -1) for v in fn.params}
     for op in walk(fn.body):
-        values.update((r.id, r) for r in op.results)
+        values.update((r.id, (r, order[id(op)])) for r in op.results)
+    reads = _read_positions(fn, order)
+
+    def read_after(vid, made, at):  # a read after `at`, or before it in a later iteration of a loop around both
+        return any(p > at or any(lo <= at < hi and lo <= p < hi and made < lo for lo, hi in loops)
+                   for p in reads.get(vid, ()))
+
     for op in walk(fn.body):
         if op.opname not in ("setitem", "setslice"):
             continue
-        target = op.args[0]
+        target, at = op.args[0], order[id(op)]
         cls = find(target.id)
         if target.id in phis:
-            for vid, v in values.items():
-                if vid not in phis and find(vid) == cls and count.get(vid, 0) > 1 and v.type.is_array:
+            for vid, (v, made) in values.items():
+                if vid not in phis and find(vid) == cls and v.type.is_array and read_after(vid, made, at):
                     _refuse(op, target, v)
         else:
             for s in structured:
                 if target.id in {a.id for a in _handed_in(s)} and order[id(op)] > order[id(s)]:
                     _refuse(op, target, target)
+
+
+def _read_positions(fn, order):
+    """Value id -> positions at which it is read: a loop's inits just before the loop, a
+    region's yields at the region's last op, every other argument at its op."""
+    out = {}
+    for op in walk(fn.body):
+        at = order[id(op)]
+        for a in op.args:
+            out.setdefault(a.id, []).append(at - 0.5 if op.opname in ("for", "while") else at)
+        for r in op.regions:
+            end = max([order[id(o)] for o in walk(r)], default=at)
+            for y in r.yields:
+                out.setdefault(y.id, []).append(end)
+    for y in fn.body.yields:
+        out.setdefault(y.id, []).append(len(order))
+    return out
 
 
 _WRITES = ("setitem", "setslice")
