@@ -155,7 +155,48 @@ ARRAY_RULES = [
     ("np.float_power", lambda x, y: np.sum(np.float_power(x, y)), (P, Q), lambda x, y: anp.sum(x ** y)),
     ("np.full", lambda s: np.sum(np.full((2, 3), s) * np.arange(6.0).reshape(2, 3)) * s, (S,)),
     ("np.array", lambda s, x: np.sum(np.array([s, 2.0 * s, x[0] * s]) ** 2 * x[1:]), (S, P)),
+    # construction from float arguments: linear in them, so the derivative is not zero
+    ("np.linspace", lambda s: np.sum(np.linspace(s, 2.0 * s + 1.0, 5) ** 2) + np.sum(np.linspace(s, 3.0, 4, endpoint=False) ** 3),
+     (S,), lambda s: anp.sum((s + (s + 1.0) * anp.arange(5) / 4.0) ** 2) + anp.sum((s + (3.0 - s) * anp.arange(4) / 4.0) ** 3)),
+    ("np.arange of floats", lambda s: np.sum(np.arange(s, 3.0) ** 2) + np.sum(np.arange(0.1, 3.0, s) ** 3) * np.sum(np.arange(4.0)),
+     (S,), lambda s: anp.sum((s + anp.arange(3)) ** 2) + anp.sum((0.1 + s * anp.arange(5)) ** 3) * 6.0),
+    ("np.full_like", lambda s, x: np.sum(np.full_like(x, s) ** 2 * x), (S, P), lambda s, x: anp.sum(s ** 2 * x)),
+    # reductions of a number are the number (std and var: 0), as in NumPy
+    ("reductions of a number", lambda s: np.sum(s) * np.mean(s) + np.prod(s) * np.max(s) * np.min(s) + np.std(s)
+     + np.var(s) + np.sum(np.ravel(s) ** 2), (S,), lambda s: 2.0 * s ** 2 + s ** 3),
+    ("np.tile by a tuple", lambda a: np.sum(np.tile(a, (2, 1)) ** 3 * np.arange(24.0).reshape(6, 4))
+     + np.sum(np.tile(a[0], (2, 3)) ** 2), (M,)),
 ]
+
+
+def tile_in_loop(a):
+    s = 0.0
+    for k in range(3):
+        s = s + np.sum(np.tile(a * (k + 1.0), (2, 1)) ** 3) + np.sum(np.reshape(a, (4, 3)) ** 3) * k
+    return s
+
+
+def test_shape_tuples_in_a_loop():
+    """np.tile and np.reshape with tuples written out, in a loop (the tuples are not taped)."""
+    check_grads(tile_in_loop, (M,), order=1)
+
+
+def test_errors_name_the_users_call():
+    """A typer's refusal names np.cumsum / np.tile as written, not the runtime helper adc calls."""
+    import adc
+    from adc.errors import AdcError
+
+    def cumsum_of_number(s):
+        return np.sum(np.cumsum(s))
+
+    def tile_3d(a):
+        return np.sum(np.tile(a, (2, 1, 1)))
+
+    for f, arg, name in ((cumsum_of_number, S, "np.cumsum"), (tile_3d, M, "np.tile")):
+        with pytest.raises(AdcError) as info:
+            adc.grad(f, backend="python")(arg)
+        first = str(info.value).split("\n")[0]
+        assert name in first and "rt." not in first, first
 
 FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradient, tangent, and order 2)
     ("shape", lambda a, x: (np.sum(np.reshape(a, (4, 3)) ** 3) + np.sum(a.reshape(2, 6) ** 3)
