@@ -206,6 +206,8 @@ class Derivative:
         return args, tangents
 
     def _binds(self, args, kwargs):
+        if not kwargs and self._sig is self._user_sig and len(args) == len(self._names):
+            return True
         try:
             self._sig.bind(*args, **kwargs)
             return True
@@ -213,6 +215,8 @@ class Derivative:
             return False
 
     def _bind(self, args, kwargs):
+        if not kwargs and not self._prefix and not self._fixed and len(args) == len(self._names):
+            return tuple(args)  # the common call: every argument by position
         try:
             self._sig.bind(*args, **kwargs)
             bound = self._user_sig.bind(*self._prefix, *args, **{**self._fixed, **kwargs})
@@ -381,6 +385,7 @@ class Derivative:
         return path, [f.name for f in fns], [codegen.takes_sizes(f) for f in fns], backend, captured
 
 
+_MISSING = frontend.MISSING
 _BUILD_LOCK = threading.RLock()  # adc's compiler runs in one thread at a time
 
 
@@ -536,13 +541,16 @@ def _walk(root, path):
     cell, globals, builtins, as Python finds it), ("attr", n) an attribute."""
     obj = root
     for step, name in path:
-        if step == "free":
-            obj = frontend.free_name(obj, name) if inspect.isfunction(obj) else frontend.MISSING
-        else:
-            obj = _safe_getattr(obj, name, frontend.MISSING)
-        if frontend.missing(obj):
-            return obj
+        obj = _step(obj, step, name)
     return obj
+
+
+def _step(obj, step, name):
+    if obj is _MISSING:
+        return obj
+    if step == "free":
+        return frontend.free_name(obj, name) if isinstance(obj, pytypes.FunctionType) else _MISSING
+    return _safe_getattr(obj, name, _MISSING)
 
 
 def _safe_getattr(obj, name, default=None):
@@ -557,29 +565,43 @@ def _internal(fn):
 
 
 class _Spec:
-    """One specialization: the compiled calls, their source, and how to check and feed them."""
+    """One specialization: the compiled calls, their source, and how to check and feed them.
+
+    The paths of the checks and captures share prefixes: each step is taken once per call."""
 
     def __init__(self, calls, source, checks, captures):
-        self.calls, self.source, self.checks = calls, source, checks
+        self.calls, self.source = calls, source
         self.call = calls[0]
-        self.captures = [(tuple(tuple(p) for p in c[0]), None, None) if c[0] is not None else (None, c[1], c[2])
+        self._steps, index = [], {(): 0}
+
+        def node(path):
+            for k in range(len(path)):
+                if path[:k + 1] not in index:
+                    index[path[:k + 1]] = len(self._steps) + 1
+                    self._steps.append((index[path[:k]],) + tuple(path[k]))
+            return index[path]
+        self.checks = [(node(tuple(path)), kind, expect) for path, kind, expect in checks]
+        self.captures = [(node(tuple(tuple(p) for p in c[0])), None, None) if c[0] is not None else (None, c[1], c[2])
                          for c in captures]
 
     def values(self, root, strict=False):
         """The captured values to pass now, or None when a read no longer holds (with `strict`,
         an unsupported captured value is the AdcTypeError it is)."""
-        for path, kind, expect in self.checks:
-            obj = _walk(root, path)
+        objs = [root]
+        for parent, step, name in self._steps:
+            objs.append(_step(objs[parent], step, name))
+        for k, kind, expect in self.checks:
+            obj = objs[k]
             if kind == "value":
                 if not _is_value(obj) or _value_type(obj) != expect:
                     return None
             elif obj is not expect or (kind == "fn" and obj.__code__ is not expect.__code__):
                 return None
         out = []
-        for path, scope, name in self.captures:
-            v = _walk(root, path) if path is not None else scope.resolve(name)
+        for k, scope, name in self.captures:
+            v = objs[k] if k is not None else scope.resolve(name)
             if strict:
-                type_of(_capture(v), f"captured {(path or [(0, name)])[-1][1]!r}")
+                type_of(_capture(v), f"captured {name or self._steps[k - 1][2]!r}")
             out.append(_capture(v))
         return out
 
