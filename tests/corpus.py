@@ -674,6 +674,25 @@ def loop_name_reused_under_return(x, n):
     return s0
 
 
+def _write_then_swap_ag(x, c):
+    import autograd.numpy as anp
+    u1 = x * 2.0
+    if c > 0.5:
+        x = anp.concatenate([x[1:2] * 0.5, x[1:]])
+        u1, x = x, u1
+    return anp.sum(x * u1) + x[0]
+
+
+@case(W3, 0.7, wrt=(0, 1), ag=_write_then_swap_ag)
+def write_then_swap_in_branch(x, c):
+    """A write into an argument inside a branch that then hands it on under another name."""
+    u1 = x.copy() * 2.0
+    if c > 0.5:
+        x[0] = x[1] * 0.5
+        u1, x = x, u1
+    return np.sum(x * u1) + x[0]
+
+
 # ---------------------------------------------------------------- NumPy on whole arrays
 
 @case(V5, golden=True)

@@ -183,8 +183,9 @@ def _check_phi_writes(fn, find, order, loops):
                     _refuse(op, target, v)
         else:
             for s in structured:
-                if target.id in {a.id for a in _handed_in(s)} and order[id(op)] > order[id(s)]:
-                    _refuse(op, target, target)
+                inside_if = s.opname == "if" and any(o is op for o in walk(Region([], [s])))
+                if target.id in {a.id for a in _handed_in(s)} and order[id(op)] > order[id(s)] and not inside_if:
+                    _refuse(op, target, target)  # (an if hands its arms' values on when the arm ends)
 
 
 def _read_positions(fn, order):
