@@ -150,7 +150,8 @@ class Gen:
         if kind == "sumsq":
             return f"np.sum({v()} ** 2)"
         if kind == "norm":
-            return f"np.sqrt(1.0 + np.sum({v()} * {v()}))"
+            u = v()
+            return f"np.sqrt(1.0 + np.sum({u} * {u}))"
         if kind == "msum":
             return f"np.sum({m()} * {m()})"
         if kind == "row":

@@ -219,7 +219,8 @@ class _Reference:
         self.dirs = [rng.standard_normal(np.shape(self.args[k])) if isinstance(self.args[k], np.ndarray)
                      else float(rng.standard_normal()) for k in self.wrt]
         primal_args = _copy(self.args)
-        self.value = self.f(*primal_args)
+        with np.errstate(over="raise", invalid="raise", divide="raise"):  # a nan or an overflow anywhere: the program is invalid
+            self.value = self.f(*primal_args)
         self.after = primal_args
 
     def skip_reason(self, run):
@@ -342,6 +343,13 @@ def _where(exc):
 def check(program, backends=("python",), modes=MODES):
     """The Outcome of `program` on `backends`."""
     start = time.time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return _check(program, backends, modes, start)
+
+
+def _check(program, backends, modes, start):
     try:
         module = load(program.source)
         ref = _Reference(program, module)
