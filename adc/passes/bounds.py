@@ -88,16 +88,21 @@ class _Bounds:
         inside, defs = self.loop_facts(loop)
         return array.id not in inside and _affine(idx, loop.regions[0].params[0], inside, defs)
 
-    def region(self, region, loop):
+    def region(self, region, loop, done=frozenset()):
         """Insert per-use checks into `region`; return the checks to hoist before `loop`, the for op
-        whose body `region` is (None for any other region)."""
-        ops, hoisted = [], []
+        whose body `region` is (None for any other region). `done`: the (array, axis, index) checked
+        already by the time `region` runs."""
+        ops, hoisted, done = [], [], set(done)
         for op in region.ops:
             for k, r in enumerate(op.regions):
-                pre = self.region(r, op if op.opname == "for" and k == 0 else None)
+                pre = self.region(r, op if op.opname == "for" and k == 0 else None, done)
                 ops.extend(pre)
             if op.opname in _ACCESS:
                 for axis, idx, many in _indices(op):
+                    key = (op.args[0].id, axis, idx.id)
+                    if key in done:
+                        continue
+                    done.add(key)
                     if not many and loop is not None and self.hoistable(loop, op.args[0], idx):
                         hoisted.append((op, axis, idx))
                     else:
@@ -167,34 +172,41 @@ def _check_here(op, axis, idx, many):
 
 
 def _check_on_entry(loop, hoisted, inside, defs, consts):
-    """The checks of `hoisted` (access op, axis, index) at the entry of `loop`."""
+    """The checks of `hoisted` (access op, axis, index) at the entry of `loop`. Constant indices of
+    one axis are checked as their least and greatest ([-n, n) is an interval: both in it means all)."""
     start, stop, step = loop.args[:3]
     counter = loop.regions[0].params[0]
     trips, last = Value("trips", I64), Value("last", I64)
     ops = [Op("call", [start, stop, step], [trips], {"fn": "rt.range_len"}, loc=loop.loc),
            Op("call", [start, stop, step], [last], {"fn": "rt.range_last"}, loc=loop.loc)]
-    lengths, seen = {}, set()
+    lengths, seen, fixed = {}, set(), {}
     for op, axis, idx in hoisted:
-        key = (op.args[0].id, axis, _shape_of(idx, counter, inside, defs))
-        if key in seen:
+        where = (op.args[0].id, axis)
+        if where not in lengths:
+            lengths[where] = _length(ops, op.args[0], axis, loop.loc)
+        if idx.id in consts:
+            fixed.setdefault(where, []).append((consts[idx.id], idx, op.loc))
             continue
-        seen.add(key)
-        if (op.args[0].id, axis) not in lengths:
-            lengths[(op.args[0].id, axis)] = _length(ops, op.args[0], axis, loop.loc)
-        first = _at(idx, counter, start, inside, defs, consts, ops, {})
-        final = _at(idx, counter, last, inside, defs, consts, ops, {})
-        ops.append(_call("rt.check_loop_index", [trips, first, final, lengths[(op.args[0].id, axis)]], op.loc))
+        key = where + (_shape_of(idx, counter, inside, defs, consts),)
+        if key not in seen:
+            seen.add(key)
+            first = _at(idx, counter, start, inside, defs, consts, ops, {})
+            final = _at(idx, counter, last, inside, defs, consts, ops, {})
+            ops.append(_call("rt.check_loop_index", [trips, first, final, lengths[where]], op.loc))
+    for where, values in fixed.items():
+        (_, lo, loc), (_, hi, _) = min(values, key=lambda t: t[0]), max(values, key=lambda t: t[0])
+        ops.append(_call("rt.check_loop_index", [trips, lo, hi, lengths[where]], loc))
     return ops
 
 
-def _shape_of(v, counter, inside, defs):
+def _shape_of(v, counter, inside, defs, consts):
     """A structural key of index expression `v` (two reads of x[i + 1] are checked once)."""
+    if v.id in consts:
+        return ("const", consts[v.id])
     op = defs.get(v.id)
     if v.id == counter.id or v.id not in inside or op is None:
         return v.id
-    if op.opname == "const":
-        return ("const", op.attrs["value"])
-    return (op.opname, op.attrs.get("op")) + tuple(_shape_of(a, counter, inside, defs) for a in op.args)
+    return (op.opname, op.attrs.get("op")) + tuple(_shape_of(a, counter, inside, defs, consts) for a in op.args)
 
 
 def _at(v, counter, value, inside, defs, consts, ops, memo):
@@ -243,13 +255,20 @@ def domains(fn):
     return fn
 
 
-def _domains(region, consts):
-    ops = []
+def _domains(region, consts, done=frozenset()):
+    """`done`: the values checked already by the time `region` runs (a divisor is checked once)."""
+    ops, done = [], set(done)
     for op in region.ops:
         for r in op.regions:
-            _domains(r, consts)
-        ops += _checks(op, consts) + [op]
+            _domains(r, consts, done)
+        checks = [c for c in _checks(op, consts) if _key(c) not in done]
+        done.update(_key(c) for c in checks)
+        ops += checks + [op]
     region.ops = ops
+
+
+def _key(check):
+    return (check.attrs["fn"],) + tuple(a.id for a in check.args)
 
 
 def _scalar(v):
