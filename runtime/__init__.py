@@ -468,16 +468,27 @@ def tie_share(x, y, axis):
     return hit / spread(np.sum(hit, axis=axis), x, axis)
 
 
+@register_jitable
+def check_axis(axis, ndim):
+    """NumPy's AxisError (a ValueError) for an axis out of range, as the primal raises it."""
+    if axis < -ndim or axis >= ndim:
+        raise ValueError("axis is out of bounds for the array")
+
+
 def _reducer(reduce1):
     """Numba overloads of a reduction along an axis, for arrays of rank 1 and 2."""
     def typer(x, axis):
         if not isinstance(x, types.Array) or x.ndim > 2:
             return None
         if x.ndim == 1:
-            return lambda x, axis: reduce1(x)
+            def impl1(x, axis):
+                check_axis(axis, 1)
+                return reduce1(x)
+            return impl1
         dtype = np.complex128 if isinstance(x.dtype, types.Complex) and reduce1 not in (np.var, np.std) else np.float64
 
         def impl(x, axis):
+            check_axis(axis, 2)
             if axis % 2 == 0:
                 out = np.empty(x.shape[1], dtype)
                 for j in range(x.shape[1]):

@@ -7,6 +7,7 @@ import autograd.numpy as anp
 import numpy as np
 import pytest
 
+import adc
 from harness import check_grads
 
 R = np.random.default_rng(11)
@@ -270,3 +271,19 @@ def test_rule_count():
              + [np.einsum, np.tensordot, np.linalg.svd]}
     methods = {f"ndarray.{m}" for m in list(lower._METHODS) + list(lower._ATTRIBUTES)}
     assert len(names | methods) >= 150, sorted(names | methods)
+
+
+def _sum_axis_3(A):
+    return np.sum(np.sum(A, axis=3))
+
+
+def _mean_axis_1(x):
+    return np.mean(x, axis=1)
+
+
+@pytest.mark.parametrize("backend", ["python", "numba"])
+def test_axis_out_of_range_raises_as_numpy_does(backend):
+    """NumPy raises AxisError (a ValueError); the compiled reductions must not wrap the axis around."""
+    for f, x in ((_sum_axis_3, np.ones((2, 3))), (_mean_axis_1, np.ones(3))):
+        with pytest.raises(ValueError, match="out of bounds"):
+            adc.grad(f, backend=backend)(x)
