@@ -126,9 +126,12 @@ class Gen:
     def reduction(self, sc):
         opts = []
         if sc.vecs:
-            opts += ["sum", "mean", "dot", "matmul", "prod", "max", "sumsq", "norm"]
+            opts += ["sum", "mean", "dot", "matmul", "prod", "max", "sumsq", "norm", "slice", "where", "clip",
+                     "cumsum", "stride"]
         if sc.mats:
             opts += ["msum", "row", "axis", "mmax"]
+        if sc.mats and sc.vecs:
+            opts += ["vecmat"]
         if not opts:
             return self.leaf(sc)
         kind = self.pick(opts)
@@ -152,6 +155,20 @@ class Gen:
         if kind == "norm":
             u = v()
             return f"np.sqrt(1.0 + np.sum({u} * {u}))"
+        if kind == "slice":
+            u = v()
+            return f"np.sum({u}[1:] * {u}[:-1])"
+        if kind == "stride":
+            return f"np.sum(np.sin({v()}[::2]))"
+        if kind == "where":
+            u = v()
+            return f"np.sum(np.where({u} > {self.const()}, {u} * {u}, np.sin({u})))"
+        if kind == "clip":
+            return f"np.sum(np.{self.pick(['clip({}, -0.5, 0.5)', 'maximum({}, 0.1)', 'minimum({}, 0.2)']).format(v())})"
+        if kind == "cumsum":
+            return f"np.sum(np.cumsum({v()}) ** 2)"
+        if kind == "vecmat":
+            return f"np.sum(({v()} @ {m()}) ** 2)"
         if kind == "msum":
             return f"np.sum({m()} * {m()})"
         if kind == "row":
@@ -172,7 +189,8 @@ class Gen:
         if kind == "unary":
             fn = self.pick(["math.sin", "math.cos", "math.tanh", "np.sin", "np.tanh", "-", "abs",
                             "math.exp(-0.5 * {0} * {0})", "math.sqrt(1.0 + {0} * {0})",
-                            "math.log(1.0 + {0} * {0})", "math.exp(math.sin({0}))", "np.cos"])
+                            "math.log(1.0 + {0} * {0})", "math.exp(math.sin({0}))", "np.cos",
+                            "np.exp(np.cos({0}))", "np.log1p({0} * {0})", "np.arctan", "math.atan", "np.sqrt(2.0 + np.sin({0}))"])
             a = e()
             if "{0}" in fn:
                 self.features.add(fn.split("(")[0])
@@ -259,7 +277,7 @@ class Gen:
             if len(sc.vecs) >= 2:
                 opts.append("vswap")
         if sc.mats:
-            opts += ["mwrite"] * 2
+            opts += ["mwrite"] * 2 + ["rowwrite"]
         if sc.loop_depth < 3:
             opts += ["for"] * 4 + ["while"]
         opts += ["if"] * 3 + ["counter"]
@@ -315,6 +333,14 @@ class Gen:
         if self.chance(0.5):
             return [f"{ind}{a}[{i}, {j}] = 0.5 * {a}[{i}, {j}] + {self.bounded(sc, 1)}"]
         return [f"{ind}{a}[{i}, {j}] += {self.bounded(sc, 1)}"]
+
+    def s_rowwrite(self, sc, ind):
+        a = self.pick(sc.mats)
+        i, j = self.index(sc, "n"), self.index(sc, "n")
+        self.features.add("row write")
+        if self.chance(0.5):
+            return [f"{ind}{a}[{i}, :] += {self.const()} * np.tanh({a}[{j}])"]
+        return [f"{ind}{a}[{i}, :] = 0.5 * {a}[{i}] + {self.const()} * np.sin({self.leaf(sc)})"]
 
     def s_copy(self, sc, ind):
         src = self.pick(sc.vecs + sc.mats)
@@ -546,6 +572,14 @@ class Gen:
             lines.append(f"    {u}[{i}] = 0.5 * {u}[{i}] + {self.bounded(sc, 1)}")
         if self.chance(0.5) and sc.vecs:
             lines += self.s_for(sc, "    ")
+        elif self.chance(0.3):
+            self.features.add("helper returns in a loop")
+            body = sc.child()
+            body.in_loop, body.loop_depth = True, 1
+            body.ints.append("r")
+            lines += [f"    for r in range({self.r.randint(1, 3)}):"] + self.s_assign(body, "        ")
+            value = self.final_expr(body) if ret == "f" else f"{self.expr(body, 1)}, {self.expr(body, 1)}"
+            lines += [f"        if {self.cond(body)}:", f"            return {value}"]
         lines += self.block(sc, self.r.randint(0, 2), "    ") if self.chance(0.7) else []
         if ret == "ff":
             lines.append(f"    return {self.bounded(sc, 1)}, {self.expr(sc, 1)}")
