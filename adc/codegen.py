@@ -493,7 +493,7 @@ class _Names:
                     self.uses.setdefault(y.id, []).append((r, op))
         self.defined_by = {r.id: op for op in walk(fn.body) for r in op.results}
         self.enclosing = {id(o): op for op in walk(fn.body) for r in op.regions for o in r.ops}
-        self.pos = {}
+        self.pos, self.end = {}, {}
         self._number(fn.body)
 
     def _number(self, region):
@@ -501,6 +501,7 @@ class _Names:
             self.pos[id(op)] = len(self.pos)
             for r in op.regions:
                 self._number(r)
+        self.end[id(region)] = len(self.pos) - 0.5  # where its yields are read: after its last op
 
     def find(self, v):
         while self.parent.get(v, v) != v:
@@ -574,7 +575,8 @@ class _Names:
         for p, r in zip(params, op.results):
             self.union(r, p)
         for x, p in zip(inits, params):
-            if x.id not in self.consts and self._single_use(x, op) and x.id in self.defined_by and not self._merged(x):
+            if (x.id not in self.consts and self._single_use(x, op) and x.id in self.defined_by and not self._merged(x)
+                    and self._free_after(x, p, op)):
                 self.union(x, p)
         for y, p in zip(body.yields, params):
             if (self._own(y, body) and self._single_use(y, body) and not self._merged(y)
@@ -597,28 +599,46 @@ class _Names:
         target of another name (a swap, `a, s = 2.0 * s, a`) keeps `y` out of the group.
         The results of `owner` and of the ops around it are assigned after `body` ends:
         reading them is no conflict."""
-        made = self.pos[id(self.defined_by[y.id])]
         group = self.find(p.id)
-        after = set()
-        while owner is not None:
-            after |= {r.id for r in owner.results}
-            owner = self.enclosing.get(id(owner))
+        for v, t in zip(body.yields, targets):
+            if self.find(v.id) == group and self.find(t.id) != group:
+                return False
+        return not self._read_after(group, y, skip=self._assigned_after(owner), copies=body)
+
+    def _free_after(self, x, p, op):
+        """`x`, the value loop `op` starts `p` with, may take `p`'s name: no other value of that
+        name is read after `x` is made. The values of `op`'s regions start from `x`, and the
+        results of `op` and of the ops around it are assigned after it."""
+        inner = {v.id for sub in walk(Region([], [op])) for r in sub.regions for v in r.params}
+        inner |= {v.id for sub in walk(Region([], [op])) if sub is not op for v in sub.results}
+        return not self._read_after(self.find(p.id), x, skip=self._assigned_after(op) | inner)
+
+    def _assigned_after(self, op):
+        out = set()
+        while op is not None:
+            out |= {r.id for r in op.results}
+            op = self.enclosing.get(id(op))
+        return out
+
+    def _read_after(self, group, y, skip, copies=None):
+        """Whether a value of `group` (not in `skip`) is read after `y` is made: by an op, or by
+        the yields of a region when it ends (those of `copies` are the parallel copies that
+        `y` itself joins, checked by the caller)."""
+        op = self.defined_by[y.id]  # an if or loop assigns its results after its regions run
+        made = max([self.end[id(r)] for r in op.regions], default=self.pos[id(op)])
         for vid, users in self.uses.items():
-            if self.find(vid) != group or vid in after:
+            if self.find(vid) != group or vid in skip:
                 continue
             for u in users:
-                if isinstance(u, tuple):  # read by a region's yield: when that region ends
-                    region, owner = u
-                    if region is body:
-                        if any(v.id == vid and self.find(t.id) != group for v, t in zip(body.yields, targets)):
-                            return False
+                if isinstance(u, tuple):
+                    region, _ = u
+                    if region is copies:
                         continue
-                    if not _inside(owner, body):
-                        continue
-                    u = owner
-                if self._effective_pos(u) > made:
-                    return False
-        return True
+                    if self.end[id(region)] > made:
+                        return True
+                elif self._effective_pos(u) > made:
+                    return True
+        return False
 
     def _effective_pos(self, op):
         """Where `op` is evaluated: at its reader when it is folded into one."""

@@ -373,6 +373,30 @@ def tuple_of_arrays_carried(x, y):
     return np.sum(p[0] * p[1])
 
 
+@case(0.3, 0.6, wrt=(0, 1))
+def same_value_in_both_arms(a, b):
+    c = a
+    if a > 0.0:
+        c = b
+    else:
+        c = b
+    if a > 0.0:
+        b, a = a, b
+    else:
+        a, b = b, a
+    return c * a + b
+
+
+@case(0.3, W3, 0.7, wrt=(0, 1, 2))
+def swap_loop_then_product(a, x, b):
+    """The adjoint of an inner loop's start value must not take a name still read after it."""
+    for j in range(2):
+        for t in range(2):
+            a, b = b, a
+        b = b * x[1]
+    return b
+
+
 # ---------------------------------------------------------------- arrays: reads, writes, loops
 
 def _euler(x, theta):

@@ -303,7 +303,10 @@ class Lowerer:
             v.name = _pretty(n)
             self.env[n] = v
         for n in set(e1) & set(e2):  # a name bound to two functions, modules or tuples: no one value
-            if n in names or e1[n] is e2[n]:
+            if n in names:
+                continue
+            if e1[n] is e2[n]:  # the same value on both paths (`c = b` in each arm): it, not the one before
+                self.env[n] = e1[n]
                 continue
             if isinstance(e1[n], _Undefined) or isinstance(e2[n], _Undefined):
                 self.env[n] = e1[n] if isinstance(e1[n], _Undefined) else e2[n]
