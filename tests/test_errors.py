@@ -183,7 +183,27 @@ def f_alias_read_after_write(x, y, c):
     return np.sum(u * u) + x[0]
 
 
+def f_one_array_two_carried_names(x):
+    u = x
+    for k in range(x.shape[0]):
+        u, x = x, u
+        u[k] += u[1]
+    return np.sum(u)
+
+
+def f_one_array_two_if_results(x, y, c):
+    if c > 0.5:
+        a, b = x, x
+    else:
+        a, b = y, y
+    a[0] = a[1] * 3.0
+    return np.sum(b * b)
+
+
 CASES = [
+    (f_one_array_two_carried_names, (np.ones(3),), "one array under two names ('x' and 'u')", "copy it"),
+    (f_one_array_two_if_results, (np.ones(3), np.ones(3), 0.7), "one array under two names ('a' and 'b')",
+     "copy it"),
     (f_alias_read_after_write, (np.ones(3), np.ones(3), 0.7),
      "a write into the array 'u' while a loop or branch also names its memory 'x'", "write into a copy"),
     (f_alias_write, (np.ones(3), 1.0), "a write into the array 'u' while a loop or branch also names",

@@ -136,6 +136,7 @@ class _Mutations:
                 self.writes.setdefault(find(op.args[0].id), []).append(self.order[id(op)])
         _check_views(fn, find)
         _check_phi_writes(fn, find, self.order, self.loops)
+        _check_carried_aliases(fn, find)
 
     def _number(self, region):
         for op in region.ops:
@@ -186,6 +187,56 @@ def _check_phi_writes(fn, find, order, loops):
                 inside_if = s.opname == "if" and any(o is op for o in walk(Region([], [s])))
                 if target.id in {a.id for a in _handed_in(s)} and order[id(op)] > order[id(s)] and not inside_if:
                     _refuse(op, target, target)  # (an if hands its arms' values on when the arm ends)
+
+
+def _check_carried_aliases(fn, find):
+    """Refuse a loop that carries one array under two names, or an if that yields one array
+    as two of its results, when that memory is written: each name has its own adjoint, and a
+    write's adjoint would reach one of them only. (Two arrays swapped each iteration, double
+    buffering, are two memories: allowed.)"""
+    ops = list(walk(fn.body))
+    written = {find(o.args[0].id): o for o in ops if o.opname in _ALL_WRITES}
+    for op in ops:
+        if op.opname in ("for", "while"):
+            params = op.regions[0].params[1:] if op.opname == "for" else op.regions[0].params
+            edges = [list(zip(op.args[3:] if op.opname == "for" else op.args, params))]
+        elif op.opname == "if":
+            edges = [list(zip(arm.yields, op.results)) for arm in op.regions]
+        else:
+            continue
+        edges = [[(v, p) for v, p in pairs if v.type.is_array] for pairs in edges]
+        if not any(len(pairs) > 1 for pairs in edges):
+            continue
+        before = _classes_without(ops, op)
+        for pairs in edges:
+            seen = {}
+            for k, (v, p) in enumerate(pairs):
+                j, first = seen.setdefault(before(v.id), (k, p))
+                if j != k and find(p.id) in written:
+                    from ..errors import fail
+                    fail(f"one array under two names ('{first.name}' and '{p.name}') that a loop or branch "
+                         "carries on, written", written[find(p.id)].loc,
+                         f"keep one name, or copy it: {p.name} = {first.name}.copy()")
+
+
+def _classes_without(ops, op):
+    """The alias classes from every op outside `op`: which memories the values `op` receives may be."""
+    inside = {id(o) for o in walk(Region([], [op]))}
+    parent = {}
+
+    def find(v):
+        while parent.get(v, v) != v:
+            v = parent[v]
+        return v
+
+    for o in ops:
+        if id(o) not in inside:
+            for a, b in _array_phi_edges(o) + ([(o.result, o.args[0])] if _is_view(o) else []):
+                parent[find(a.id)] = find(b.id)
+    return find
+
+
+_ALL_WRITES = ("setitem", "setslice", "iadd", "iadd_item", "iadd_slice")
 
 
 def _read_positions(fn, order):
