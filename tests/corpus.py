@@ -717,6 +717,24 @@ def write_then_swap_in_branch(x, c):
     return np.sum(x * u1) + x[0]
 
 
+def _row_writes_ag(x, A):
+    import autograd.numpy as anp
+    B = A * x[:3, None] + 0.5
+    B = anp.concatenate([B[:1] + x[:4], B[1:2] * 0.0 + 0.25, B[2:]])
+    return anp.sum(B * B)
+
+
+@case(V5, M34, wrt=(0, 1), ag=_row_writes_ag)
+def row_writes(x, A):
+    """A[i] = v and A[i] += v write rows, as NumPy users write them."""
+    B = A.copy()
+    for i in range(B.shape[0]):
+        B[i] = B[i] * x[i] + 0.5
+    B[0] += x[:4]
+    B[1] = 0.25
+    return np.sum(B * B)
+
+
 # ---------------------------------------------------------------- NumPy on whole arrays
 
 @case(V5, golden=True)

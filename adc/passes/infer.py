@@ -202,6 +202,8 @@ def _check_index_types(op, idx):
 def _check_effect(op):
     if op.opname == "setslice" and op.args[0].type is not None:
         _getslice(op, [a.type for a in op.args[:-1]])
+    if op.opname in ("setitem", "iadd_item") and _row_write(op):
+        return _check_effect(op)
     if op.opname == "setitem":
         base, idx = op.args[0].type, op.args[1:-1]
         if base is None:
@@ -211,6 +213,19 @@ def _check_effect(op):
         val = op.args[-1].type
         if val is not None and val.ndim:
             fail("writing an array into an array element", op.loc, "write a scalar: x[i] = v")
+
+
+def _row_write(op):
+    """`A[i] = v` with fewer integer indices than A has axes writes a row: it is `A[i, :] = v`
+    (a setslice; `+=` an iadd_slice). Rewrites `op` so and says whether it did."""
+    base, idx = op.args[0].type, op.args[1:-1]
+    if not isinstance(base, T) or not base.ndim or not 0 < len(idx) < base.ndim:
+        return False
+    if any(t is None or isinstance(t, TupleT) or t.ndim or t.dtype != "int64" for t in (i.type for i in idx)):
+        return False
+    op.opname = "setslice" if op.opname == "setitem" else "iadd_slice"
+    op.attrs = dict(op.attrs, pattern=(("i",),) * len(idx) + (("s", False, False, False),) * (base.ndim - len(idx)))
+    return True
 
 
 _TYPERS = {
