@@ -170,9 +170,10 @@ def check_empty(fsp, isp):
 #
 # Generated code calls these where the primal raises under CPython and compiled code would not:
 # index bounds (Numba does not check them; adc checks user indices, once per loop where it can),
-# math domains (CPython's rule: a nan from a number that is not nan is a domain error, an infinity
-# from a finite number a range error, or a domain error for functions that do not overflow), and
-# scalar division by zero (derivatives are compiled with NumPy's error model: inf and nan).
+# math domains and ranges (the primal's math calls are spelled by the checked twins below: rt.log
+# is math.log, raising ValueError("math domain error") and OverflowError("math range error") where
+# CPython does), and scalar division by zero (derivatives are compiled with NumPy's error model, so
+# the derivative's own arithmetic gives inf and nan).
 
 @register_jitable
 def check_index(i, n):
@@ -212,27 +213,11 @@ def check_pow(a, b):
 
 
 @register_jitable
-def math_domain(y, x):
-    """y = f(x) for a math function that does not overflow (sqrt, log, acos, atanh, sin, ...)."""
-    if (math.isnan(y) and not math.isnan(x)) or (math.isinf(y) and math.isfinite(x)):
-        raise ValueError("math domain error")
-
-
-@register_jitable
 def math_range(y, x):
     """y = f(x) for a math function that can overflow (exp, expm1, cosh, sinh)."""
-    if math.isnan(y) and not math.isnan(x):
-        raise ValueError("math domain error")
-    if math.isinf(y) and math.isfinite(x):
-        raise OverflowError("math range error")
-
-
-@register_jitable
-def math_domain2(y, a, b):
-    """y = f(a, b) for atan2, copysign, hypot."""
-    if math.isnan(y) and not (math.isnan(a) or math.isnan(b)):
-        raise ValueError("math domain error")
-    if math.isinf(y) and math.isfinite(a) and math.isfinite(b):
+    if not math.isfinite(y) and math.isfinite(x):
+        if math.isnan(y):
+            raise ValueError("math domain error")
         raise OverflowError("math range error")
 
 
@@ -240,12 +225,13 @@ def math_domain2(y, a, b):
 def math_pow(y, a, b):
     """y = math.pow(a, b): a negative base to a non-integer power and zero to a negative power
     are domain errors, an overflow a range error."""
-    if math.isnan(y) and not (math.isnan(a) or math.isnan(b)):
-        raise ValueError("math domain error")
-    if math.isinf(y) and math.isfinite(a) and math.isfinite(b):
-        if a == 0:
+    if not math.isfinite(y) and not (math.isnan(a) or math.isnan(b)):
+        if math.isnan(y):
             raise ValueError("math domain error")
-        raise OverflowError("math range error")
+        if math.isfinite(a) and math.isfinite(b):
+            if a == 0:
+                raise ValueError("math domain error")
+            raise OverflowError("math range error")
 
 
 @register_jitable
@@ -287,14 +273,38 @@ def _integral(f):
     return register_jitable(checked)
 
 
-# the functions whose infinity from a finite argument is an OverflowError in CPython (for the others
-# it is a domain error: log(0), atanh(1))
-(sin, cos, tan, asin, acos, atan, tanh, asinh, acosh, atanh, log, log1p, log2, log10, sqrt, fabs, erf,
- erfc) = (_checked1(getattr(math, _name), math_domain) for _name in (
-    "sin", "cos", "tan", "asin", "acos", "atan", "tanh", "asinh", "acosh", "atanh", "log", "log1p", "log2",
-    "log10", "sqrt", "fabs", "erf", "erfc"))
+def _in_domain(f, ok):
+    """f(x) for a function whose domain `ok(x)` says in full (a nan argument is in every domain):
+    the test reads x alone, so the call itself is scheduled as freely as math's own."""
+    def checked(x):
+        if not ok(x):
+            raise ValueError("math domain error")
+        return np.float64(f(x))
+    checked.__name__ = checked.__qualname__ = f.__name__
+    checked.__doc__ = f"math.{f.__name__}(x), raising as CPython does"
+    return register_jitable(checked)
+
+
+@register_jitable
+def _finite_or_nan(x):
+    return not math.isinf(x)
+
+
+@register_jitable
+def _positive_or_nan(x):
+    return not x <= 0
+
+
+sin, cos, tan = (_in_domain(getattr(math, _name), _finite_or_nan) for _name in ("sin", "cos", "tan"))
+log, log2, log10 = (_in_domain(getattr(math, _name), _positive_or_nan) for _name in ("log", "log2", "log10"))
+sqrt = _in_domain(math.sqrt, register_jitable(lambda x: not x < 0))
+asin, acos = (_in_domain(getattr(math, _name), register_jitable(lambda x: not abs(x) > 1)) for _name in ("asin", "acos"))
+acosh = _in_domain(math.acosh, register_jitable(lambda x: not x < 1))
+atanh = _in_domain(math.atanh, register_jitable(lambda x: not abs(x) >= 1))
+log1p = _in_domain(math.log1p, register_jitable(lambda x: not x <= -1))
+# (atan, tanh, asinh, fabs, erf, erfc, atan2, copysign and hypot raise for no float: they need no twin)
+# CPython's rule on the result for the functions that overflow (an OverflowError)
 exp, expm1, sinh, cosh = (_checked1(getattr(math, _name), math_range) for _name in ("exp", "expm1", "sinh", "cosh"))
-atan2, copysign, hypot = (_checked2(getattr(math, _name), math_domain2) for _name in ("atan2", "copysign", "hypot"))
 pow = _checked2(math.pow, math_pow)  # noqa: A001  (rt.pow is math.pow)
 floor, ceil, trunc = (_integral(getattr(math, _name)) for _name in ("floor", "ceil", "trunc"))
 

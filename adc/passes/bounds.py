@@ -244,9 +244,10 @@ def _plus_zero(op, args, consts):
 
 # ---------------------------------------------------------------- domains
 
-_MATH = {"sin", "cos", "tan", "asin", "acos", "atan", "tanh", "asinh", "acosh", "atanh", "log", "log1p", "log2",
-         "log10", "sqrt", "fabs", "erf", "erfc", "exp", "expm1", "sinh", "cosh", "atan2", "copysign", "hypot",
-         "pow", "floor", "ceil", "trunc"}  # each has its checked twin in the runtime: rt.log is math.log
+_MATH = {"sin", "cos", "tan", "asin", "acos", "acosh", "atanh", "log", "log1p", "log2", "log10", "sqrt", "exp",
+         "expm1", "sinh", "cosh", "pow", "floor", "ceil", "trunc"}
+# each has its checked twin in the runtime (rt.log is math.log); atan, tanh, asinh, fabs, erf, erfc,
+# atan2, copysign and hypot raise for no float
 
 
 def domains(fn):
