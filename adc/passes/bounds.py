@@ -10,7 +10,9 @@ differentiated, so that every derivative raises where the primal does, in its fo
   read or written on every trip of a `for` loop, affine in its counter, over an array and with
   coefficients the loop does not change, is checked once on loop entry, at the first and the last
   trip (an affine index is monotone: both in bounds means all are); others where they are used.
-  A `for` over a range of a non-integer is refused here, as Python's TypeError.
+  A `for` over a range of a non-integer is refused here, as Python's TypeError. (A hoisted check
+  raises on loop entry: where one trip would raise another error before a later trip's index
+  goes out of range, the derivative raises the IndexError. Both raise before any result.)
 - `domains`: the primal's `math` calls are spelled by their checked twins (`rt.log` is `math.log`
   with CPython's errors: a nan from a number that is not nan is a domain error, an infinity from a
   finite number a range error, or a domain error for the functions that cannot overflow); the
