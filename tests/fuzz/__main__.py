@@ -26,7 +26,7 @@ def _parse(argv):
     p.add_argument("--backend", choices=("python", "numba", "both"), default="python")
     p.add_argument("--modes", default="grad,jvp,hvp", help="comma-separated: grad, jvp, hvp")
     p.add_argument("--jobs", type=int, default=1, help="programs run at once")
-    p.add_argument("--timeout", type=float, default=None, help="seconds per program (default 60 python, 180 numba)")
+    p.add_argument("--timeout", type=float, default=None, help="seconds per program (default 60 python, 400 numba)")
     p.add_argument("--shrink", action="store_true", help="shrink the first programs of each distinct failure")
     p.add_argument("--shrink-per", type=int, default=2, help="programs shrunk per failure signature")
     p.add_argument("--shrink-budget", type=int, default=400, help="oracle calls per shrink")
@@ -102,7 +102,7 @@ def main(argv=None):
         return 0
     backends = ("python", "numba") if args.backend == "both" else (args.backend,)
     modes = tuple(m.strip() for m in args.modes.split(","))
-    timeout = args.timeout or (180.0 if "numba" in backends else 60.0)
+    timeout = args.timeout or (400.0 if "numba" in backends else 60.0)
     _warm()
     start = time.time()
     tasks = [(seed, "check", (seed, backends, modes)) for seed in range(args.seed, args.seed + args.n)]

@@ -10,6 +10,7 @@ candidates until a whole sweep keeps none.
 import ast
 import copy
 import dataclasses
+import signal
 
 from .oracle import check
 
@@ -150,9 +151,34 @@ def candidates(source):
                 yield new
 
 
-def shrink(program, signature, budget=600, log=None):
+class _Slow(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Slow()
+
+
+def _still_fails(program, signature, timeout):
+    """Whether `program` still fails with `signature`; a candidate running over `timeout` seconds
+    (a dropped counter makes a while loop endless) does not."""
+    _, backend, mode, _ = signature
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return signature in check(program, backends=(backend,), modes=(mode,)).signatures()
+    except _Slow:
+        return False
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def shrink(program, signature, budget=600, log=None, timeout=None):
     """The smallest variant of `program` found whose Outcome still has `signature`
-    (status, backend, mode, check). `budget` caps the oracle calls."""
+    (status, backend, mode, check). `budget` caps the oracle calls, `timeout` the seconds of each
+    (default 20 python, 120 numba)."""
+    timeout = timeout or (120.0 if signature[1] == "numba" else 20.0)
     status, backend, mode, _ = signature
     calls, i, changed = 0, 0, False
     best = program
@@ -165,8 +191,7 @@ def shrink(program, signature, budget=600, log=None):
             continue
         calls += 1
         cand = dataclasses.replace(best, source=cands[i])
-        out = check(cand, backends=(backend,), modes=(mode,))
-        if signature in out.signatures():
+        if _still_fails(cand, signature, timeout):
             best, changed = cand, True
             if log:
                 log(f"  shrunk to {len(cand.source)} chars ({calls} tries)")
