@@ -4,13 +4,14 @@ Each seed is one generated program checked on one backend in value, grad,
 jvp and hvp against the primal and finite differences. A program whose
 branches flip within the difference step is skipped; every other outcome
 but ok (wrong, crash, refusal of a construct the generator takes from the
-documented subset) fails, with the program's source in the message.
+documented subset) fails, with the program's source in the message; only the
+refusals the README states (oracle.DOCUMENTED_REFUSALS) pass.
 """
 import numpy as np
 import pytest
 
 from fuzz.generate import generate
-from fuzz.oracle import check
+from fuzz.oracle import check, documented
 from fuzz.shrink import shrink
 
 PYTHON_SEEDS = range(40)
@@ -20,7 +21,7 @@ NUMBA_SEEDS = range(1000, 1008)
 def _verdict(seed, backend):
     program = generate(seed)
     outcome = check(program, backends=(backend,))
-    assert outcome.status in ("ok", "skipped"), (
+    assert outcome.status in ("ok", "skipped") or documented(outcome), (
         f"seed {seed} ({backend}): {outcome.status}\n" + "\n".join(map(str, outcome.failures))
         + f"\n--- program (python -m tests.fuzz --show {seed}); args {program.args!r}\n{program.source}")
 
@@ -33,6 +34,74 @@ def test_python_backend(seed):
 @pytest.mark.parametrize("seed", NUMBA_SEEDS)
 def test_numba_backend(seed):
     _verdict(seed, "numba")
+
+
+# The shrunk programs of tests/fuzz/FINDINGS.md, checked as the fuzzer checks them (python backend).
+FINDINGS = {
+    "F1 same value bound in both arms of an if": ("""
+def f(a, b):
+    c = a
+    if a > 0.0:
+        c = b
+    else:
+        c = b
+    return c * a
+""", [("a", "f"), ("b", "f")], (0.3, 0.6)),
+    "F2 adjoint read after its update": ("""
+def f(a, x, b):
+    for j in range(2):
+        for t in range(2):
+            a, b = b, a
+        b = b * x[1]
+    return b
+""", [("a", "f"), ("x", "v"), ("b", "f")], (0.3, np.array([0.1, 0.6, 0.3]), 0.7)),
+    "F3 write into an array a loop also names otherwise": ("""
+def f(x, a, y):
+    for t in range(2):
+        y, x = x, y
+        y[t] += a * x[t]
+    return np.sum(y * y) + np.sum(x)
+""", [("x", "v"), ("a", "f"), ("y", "v")], (np.array([0.2, -0.7]), 0.4, np.array([0.5, 0.1]))),
+    "F4 two names of one array swapped in a loop": ("""
+def f(x):
+    u = x
+    for k in range(x.shape[0]):
+        u, x = x, u
+        u[k] += u[1]
+    return np.sum(u)
+""", [("x", "v")], (np.array([0.9, 0.2, -0.5, -0.6]),)),
+    "F6 zero-trip while with swaps": ("""
+def f(a, b):
+    for t in range(2):
+        z = 0.5
+        while z < 0.5:
+            a, b = b, a
+        a, b = b, a
+        z = a if b else t
+    return a
+""", [("a", "f"), ("b", "f")], (0.99, -0.9)),
+    "F7 a tuple returned inside a loop": ("""
+def h(p):
+    for r in range(2):
+        if p > 0.25:
+            return p, p
+    return p, p * p
+
+
+def f(a):
+    s, t = h(a)
+    return s + t
+""", [("a", "f")], (0.5,)),
+}
+
+
+@pytest.mark.parametrize("name", list(FINDINGS))
+def test_finding(name):
+    source, params, args = FINDINGS[name]
+    program = _planted("import numpy as np\n\n" + source, params, args)
+    outcome = check(program)
+    assert outcome.status == "ok" or documented(outcome), \
+        f"{name}: {outcome.status}\n" + "\n".join(map(str, outcome.failures))
 
 
 def test_generator_is_deterministic_and_valid():

@@ -115,12 +115,14 @@ def main(argv=None):
         if not args.quiet and result.status != "ok":
             first = result.failures[0] if result.failures else result.reason
             print(f"seed {seed}: {result.status}: {first}", flush=True)
+    from .oracle import documented
     counts = collections.Counter(o.status for o in outcomes.values())
+    stated = sum(1 for o in outcomes.values() if o.status == "refused" and documented(o))
     flips = sum(1 for o in outcomes.values() if o.status == "skipped" and o.reason == "branch flip")
     print(f"{len(outcomes)} programs: {counts['wrong']} wrong, {counts['crash']} crash, "
           f"{counts['refused']} refused, {flips} skipped(branch flip)")
     others = collections.Counter(o.reason for o in outcomes.values() if o.status == "skipped" and o.reason != "branch flip")
-    print(f"  {counts['ok']} ok, {counts['invalid']} invalid, {sum(others.values())} skipped otherwise "
+    print(f"  {counts['ok']} ok, {stated} of the refusals as the README states, {counts['invalid']} invalid, {sum(others.values())} skipped otherwise "
           f"{dict(others)}; backends {','.join(backends)}; {time.time() - start:.0f} s")
     _report_kinds(outcomes)
     if args.shrink:

@@ -70,6 +70,7 @@ class Gen:
         self.features = set()
         self.budget = max_stmts or self.r.randint(6, 22)
         self.helpers = []     # (name, params kinds, returns "f" | "ff", source lines)
+        self.returns = "f"    # what a return statement gives in the function being written
 
     # ------------------------------------------------------------------ names and small things
     def fresh(self, prefix):
@@ -408,7 +409,8 @@ class Gen:
 
     def s_return(self, sc, ind):
         self.features.add("return in loop")
-        return [f"{ind}if {self.cond(sc)}:", f"{ind}    return {self.final_expr(sc)}"]
+        value = f"{self.expr(sc, 1)}, {self.expr(sc, 1)}" if self.returns == "ff" else self.final_expr(sc)
+        return [f"{ind}if {self.cond(sc)}:", f"{ind}    return {value}"]
 
     def loop_range(self, sc, var):
         """The range of a for loop and what its variable indexes."""
@@ -565,6 +567,7 @@ class Gen:
             sc.vec_len = f"{names[kinds.index('v')]}.shape[0]"
             sc.idx_n.append(names[kinds.index("i")])
         saved, self.budget = self.budget, self.r.randint(1, 4)
+        self.returns = ret  # what a return inside the helper gives
         lines = [f"def {name}({', '.join(names)}):"]
         if mutates:
             u, i = names[kinds.index("v")], names[kinds.index("i")]
@@ -585,7 +588,7 @@ class Gen:
             lines.append(f"    return {self.bounded(sc, 1)}, {self.expr(sc, 1)}")
         else:
             lines.append(f"    return {self.final_expr(sc)}")
-        self.budget = saved
+        self.budget, self.returns = saved, "f"
         self.helpers.append((name, kinds, ret, lines))
 
     def program(self):
