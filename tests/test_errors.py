@@ -191,6 +191,16 @@ def f_one_array_two_carried_names(x):
     return np.sum(u)
 
 
+def f_one_array_two_names_in_while(x):
+    u = x
+    k = 0
+    while k < 3:
+        u, x = x, u
+        u[k] += u[1]
+        k += 1
+    return np.sum(u)
+
+
 def f_one_array_two_if_results(x, y, c):
     if c > 0.5:
         a, b = x, x
@@ -202,6 +212,7 @@ def f_one_array_two_if_results(x, y, c):
 
 CASES = [
     (f_one_array_two_carried_names, (np.ones(3),), "one array under two names ('x' and 'u')", "copy it"),
+    (f_one_array_two_names_in_while, (np.ones(3),), "one array under two names ('x' and 'u')", "copy it"),
     (f_one_array_two_if_results, (np.ones(3), np.ones(3), 0.7), "one array under two names ('a' and 'b')",
      "copy it"),
     (f_alias_read_after_write, (np.ones(3), np.ones(3), 0.7),

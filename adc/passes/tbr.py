@@ -198,7 +198,7 @@ def _check_carried_aliases(fn, find):
     written = {find(o.args[0].id): o for o in ops if o.opname in _ALL_WRITES}
     for op in ops:
         if op.opname in ("for", "while"):
-            params = op.regions[0].params[1:] if op.opname == "for" else op.regions[0].params
+            params = op.regions[-1].params[1:] if op.opname == "for" else op.regions[-1].params  # as _phi_edges
             edges = [list(zip(op.args[3:] if op.opname == "for" else op.args, params))]
         elif op.opname == "if":
             edges = [list(zip(arm.yields, op.results)) for arm in op.regions]
