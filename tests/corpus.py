@@ -1075,6 +1075,21 @@ def packed_counters(p, x):
     return total + np.sum(p * p) * 0.1
 
 
+def _pair_from_loop(p):
+    for r in range(3):
+        if p * r > 0.5:
+            return p * r, math.sin(p)
+    return p, p * p
+
+
+@case(0.7)
+def tuple_returned_inside_a_loop(a):
+    """A helper returning a pair from inside a loop: the result merges element-wise."""
+    s, t = _pair_from_loop(a)
+    u, v = _pair_from_loop(0.1 * a)
+    return s * t + u - v
+
+
 # ---------------------------------------------------------------- functions with array outputs
 
 VECTOR_CASES = []

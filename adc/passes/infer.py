@@ -85,13 +85,23 @@ def _check_int_powers(fn):
 
 
 def _type_placeholders(fn):
-    """An `undef` takes the type of the phi node it flows into."""
+    """An `undef` takes the type of the phi node it flows into (alone, or as an element of a
+    tuple that does: the result placeholder of `return a, b` inside a loop)."""
     undefs = {op.result.id: op.result for op in walk(fn.body) if op.opname == "undef"}
+    tuples = {op.result.id: op.args for op in walk(fn.body) if op.opname == "tuple"}
     changed = False
+
+    def give(incoming, t):
+        nonlocal changed
+        if incoming.id in undefs and t is not None and incoming.type is None:
+            incoming.type, changed = t, True
+        elif incoming.id in tuples and isinstance(t, TupleT) and len(t.elems) == len(tuples[incoming.id]):
+            for e, te in zip(tuples[incoming.id], t.elems):
+                give(e, te)
+
     for op in walk(fn.body):
         for incoming, phi in _phi_edges(op):
-            if incoming.id in undefs and phi.type is not None and incoming.type is None:
-                incoming.type, changed = phi.type, True
+            give(incoming, phi.type)
     return changed
 
 
@@ -159,6 +169,8 @@ def _const(op, types):
 
 def _getitem(op, types):
     base, idx = types[0], types[1:]
+    if isinstance(base, TupleT) and op.attrs.get("index") is not None:  # an element lowering tracks
+        return base.elems[op.attrs["index"]]
     if isinstance(base, TupleT):
         _check_index_types(op, idx)
         if len(idx) != 1 or not base.elems:

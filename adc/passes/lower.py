@@ -151,9 +151,18 @@ class Lowerer:
             self.fail(node, "a function that can end without returning a value",
                       "end every path through the function with a return statement")
         self.env[_RET] = self.b.const(False, "returned")
-        self.env[_RETVAL] = self.undef()
+        self.env[_RETVAL] = self._result_placeholder(body)
         self.block(body)
         return self.env[_RETVAL]
+
+    def _result_placeholder(self, body):
+        """What the result is before a return runs: a tuple of placeholders when every return
+        gives a tuple of one length (`return a, b`), so that paths merge it element-wise."""
+        values = [n.value for n in _walk_no_nested(body, False) if isinstance(n, gast.Return)]
+        sizes = {len(v.elts) if isinstance(v, gast.Tuple) else None for v in values}
+        if len(sizes) == 1 and None not in sizes:
+            return self.expr_values([self.undef() for _ in range(sizes.pop())])
+        return self.undef()
 
     def _no_value(self, node):
         self.fail(node, "a return without a value", "return the number or array to differentiate")
@@ -398,11 +407,13 @@ class Lowerer:
         regions = []
         if cond is not None:
             with self.b.open(params) as cond_region:
+                self._track_carried(carried, before)
                 cond_region.yields = [cond()]
             regions.append(cond_region)
             params = [Value(p.name) for p in params]
             self.env.update(dict(zip(carried, params)))
         with self.b.open(params) as body:
+            self._track_carried(carried, before)
             if _has_continue(stmts):
                 self.env[_CONT] = self.b.const(False, "skipped")
             self.block(stmts)
@@ -419,7 +430,23 @@ class Lowerer:
             if not n.startswith("."):
                 self.env[n] = _Undefined(n, "inside a loop")
         results = self.b.emit(opname, args + [before[n] for n in carried], nresults=len(carried), regions=regions)
-        return [results] if len(carried) == 1 else results
+        results = [results] if len(carried) == 1 else results
+        return [self._track_like(r, before[n]) for n, r in zip(carried, results)]
+
+    def _track_carried(self, carried, before):
+        """At the top of a loop region: a carried name that held a tuple built in the source is one
+        again, of reads of the carried value's elements (so branches in the loop merge it element-wise)."""
+        for n in carried:
+            self.env[n] = self._track_like(self.env[n], before[n])
+
+    def _track_like(self, v, like):
+        """`v`, shaped like `like`: when `like` is a tracked tuple, a tracked tuple of `v`'s elements."""
+        parts = self.tuples.get(like.id) if isinstance(like, Value) else None
+        if parts is None:
+            return v
+        return self.expr_values([self._track_like(self.b.emit("getitem", [v, self.b.const(k)], attrs={"index": k},
+                                                              name=getattr(p, "name", "t")), p)
+                                 for k, p in enumerate(parts)])
 
     def _rebind(self, carried, results):
         for n, v in zip(carried, results):
