@@ -735,6 +735,23 @@ def row_writes(x, A):
     return np.sum(B * B)
 
 
+def _write_then_rebind_ag(x):
+    import autograd.numpy as anp
+    for t in range(3):
+        x = anp.concatenate([x[:t], x[t:t + 1] * 0.5 + 1.0, x[t + 1:]])
+        x = 0.5 * x + anp.sin(x)
+    return anp.sum(x * x)
+
+
+@case(W4, ag=_write_then_rebind_ag)
+def write_then_rebind_in_loop(x):
+    """A write into the loop's array, then the name rebound to a new array made after the write."""
+    for t in range(3):
+        x[t] = x[t] * 0.5 + 1.0
+        x = 0.5 * x + np.sin(x)
+    return np.sum(x * x)
+
+
 # ---------------------------------------------------------------- NumPy on whole arrays
 
 @case(V5, golden=True)

@@ -170,6 +170,8 @@ def _check_phi_writes(fn, find, order, loops):
     reads = _read_positions(fn, order)
 
     def read_after(vid, made, at):  # a read after `at`, or before it in a later iteration of a loop around both
+        if made > at:  # made after the write (a loop's next array): the write cannot reach it through this name
+            return False
         return any(p > at or any(lo <= at < hi and lo <= p < hi and made < lo for lo, hi in loops)
                    for p in reads.get(vid, ()))
 
