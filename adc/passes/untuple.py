@@ -71,10 +71,7 @@ def _split_loop(op, body, carriers, skip, first_init, before, after):
             region.ops.insert(0, Op("tuple", parts, [p], loc=op.loc))
         y = body.yields[k]
         body.yields[k:k + 1] = _elements(y, t, body.ops)
-        r = op.results[k]
-        parts = [Value(f"{r.name}_{j}", e) for j, e in enumerate(t.elems)]
-        op.results[k:k + 1] = parts
-        after.append(Op("tuple", parts, [r], loc=op.loc))
+        _split_result(op, k, t, after)
         changed = True
         k += n
     return changed
@@ -91,13 +88,19 @@ def _split_if(op, after):
         for arm in op.regions:
             y = arm.yields[k]
             arm.yields[k:k + 1] = _elements(y, t, arm.ops)
-        r = op.results[k]
-        parts = [Value(f"{r.name}_{j}", e) for j, e in enumerate(t.elems)]
-        op.results[k:k + 1] = parts
-        after.append(Op("tuple", parts, [r], loc=op.loc))
+        _split_result(op, k, t, after)
         changed = True
         k += len(t.elems)
     return changed
+
+
+def _split_result(op, k, t, after):
+    """Result k of `op`, a tuple of type `t`, becomes one result per element; the tuple is
+    rebuilt from them by an op appended to `after`."""
+    r = op.results[k]
+    parts = [Value(f"{r.name}_{j}", e) for j, e in enumerate(t.elems)]
+    op.results[k:k + 1] = parts
+    after.append(Op("tuple", parts, [r], loc=op.loc))
 
 
 def _elements(v, t, ops):
