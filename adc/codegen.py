@@ -573,7 +573,8 @@ class _Names:
 
     def _loop(self, op, body, params, inits):
         for p, r in zip(params, op.results):
-            self.union(r, p)
+            if self._idle_during(r, op):
+                self.union(r, p)
         for x, p in zip(inits, params):
             if (x.id not in self.consts and self._single_use(x, op) and x.id in self.defined_by and not self._merged(x)
                     and self._free_after(x, p, op)):
@@ -612,6 +613,21 @@ class _Names:
         inner = {v.id for sub in walk(Region([], [op])) for r in sub.regions for v in r.params}
         inner |= {v.id for sub in walk(Region([], [op])) if sub is not op for v in sub.results}
         return not self._read_after(self.find(p.id), x, skip=self._assigned_after(op) | inner)
+
+    def _idle_during(self, r, op):
+        """No value named like `r` (a result of loop `op`, maybe named like values outside the
+        loop already) is read while `op` runs: its carried parameter may then take that name."""
+        lo = self.pos[id(op)]
+        hi = max(self.end[id(region)] for region in op.regions)
+        group = self.find(r.id)
+        for vid, users in self.uses.items():
+            if self.find(vid) != group or vid == r.id:
+                continue
+            for u in users:
+                at = self.end[id(u[0])] if isinstance(u, tuple) else self._effective_pos(u)
+                if lo < at <= hi:
+                    return False
+        return True
 
     def _assigned_after(self, op):
         out = set()

@@ -397,6 +397,18 @@ def swap_loop_then_product(a, x, b):
     return b
 
 
+@case(-0.9)
+def inner_loop_result_swapped_out(a):
+    """A loop's result that the outer loop swaps into a name the inner loop still reads."""
+    for i in range(2):
+        z = 0.5
+        while True:
+            z *= 1.0 + a
+            break
+        a, z = z, a
+    return a
+
+
 # ---------------------------------------------------------------- arrays: reads, writes, loops
 
 def _euler(x, theta):

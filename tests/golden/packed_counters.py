@@ -45,20 +45,21 @@ def packed_counters_grad(p, x, _sizes):
             back_1 = _istack[_isp + 1]
             idx = _istack[_isp]
             # grad of: for j in range(r):
-            idx_1, back_2 = idx, back_1
+            total_bar_1, idx_1, back_2 = total_bar, idx, back_1
             for j in range(r - 1, -1, -1):
                 # grad of: for j in range(r):
                 idx_2 = idx_1 - (4 - j - 2)
                 back_3 = back_2 + (j + 1)
                 # grad of: total = total + p[idx] * x[j] * (t + 1.0) - p[back] * x[r] * 0.5
-                t_bar_3 = -total_bar * 0.5
+                t_bar_3 = -total_bar_1 * 0.5
                 p_bar_1 = t_bar_3 * x[r]
                 x_bar[r] += t_bar_3 * p[back_3]
                 p_bar[back_3] += p_bar_1
-                t_bar_4 = total_bar * (t + 1.0)
+                t_bar_4 = total_bar_1 * (t + 1.0)
                 p_bar_2 = t_bar_4 * x[j]
                 x_bar[j] += t_bar_4 * p[idx_2]
                 p_bar[idx_2] += p_bar_2
                 idx_1, back_2 = idx_2, back_3
+            total_bar = total_bar_1
     rt.remember_size(_sizes, 0, _fstack, _istack)
     return t_14, p_bar, x_bar
