@@ -666,10 +666,6 @@ class _Names:
         return self.pos.get(id(op), 1 << 30)
 
 
-def _inside(op, region):
-    return any(op is o for o in walk(region))
-
-
 def _clean(name):
     name = re.sub(r"\W", "_", name) or "t"
     if name[0].isdigit() or keyword.iskeyword(name):
