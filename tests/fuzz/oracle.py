@@ -177,6 +177,15 @@ def _moved(args, wrt, dirs, t):
     return out
 
 
+def _along_dirs(vectors, ref, expected, rtol, err, wrong, check, what):
+    """The dot-product test: <vectors, ref.dirs> against `expected` (differences along the dirs)."""
+    got = _dot(vectors, ref.dirs)
+    scale = sum(float(np.sum(np.abs(g) * np.abs(dd))) for g, dd in zip(vectors, ref.dirs))
+    ok, diff, tol = _close(got, expected, rtol, err, scale)
+    if not ok:
+        wrong(check, f"{got!r}, {what} {expected!r} (|diff| {diff:.3g} > tol {tol:.3g})")
+
+
 def _dot(gs, ds):
     return float(sum(np.sum(np.asarray(g) * d) for g, d in zip(gs, ds)))
 
@@ -293,11 +302,7 @@ def _judge(ref, backend, mode, out, args_after):
             if np.shape(g) != np.shape(ref.args[k]):
                 wrong("shape", f"gradient of {ref.program.params[k][0]} has shape {np.shape(g)}")
                 return bad
-        got = _dot(grads, ref.dirs)
-        scale = sum(float(np.sum(np.abs(g) * np.abs(dd))) for g, dd in zip(grads, ref.dirs))
-        ok, diff, tol = _close(got, ref.d1, RTOL_D1, ref.d1_err, scale)
-        if not ok:
-            wrong("<grad, d>", f"{got!r}, finite differences {ref.d1!r} (|diff| {diff:.3g} > tol {tol:.3g})")
+        _along_dirs(grads, ref, ref.d1, RTOL_D1, ref.d1_err, wrong, "<grad, d>", "finite differences")
     elif mode == "jvp":
         ok, diff, tol = _close(d, ref.d1, RTOL_D1, ref.d1_err)
         if not ok:
@@ -307,11 +312,7 @@ def _judge(ref, backend, mode, out, args_after):
         if len(hv) != len(ref.wrt):
             wrong("shape", f"{len(hv)} products for {len(ref.wrt)} arguments")
             return bad
-        dhd = _dot(hv, ref.dirs)
-        scale = sum(float(np.sum(np.abs(g) * np.abs(dd))) for g, dd in zip(hv, ref.dirs))
-        ok, diff, tol = _close(dhd, ref.d2, RTOL_D2, ref.d2_err, scale)
-        if not ok:
-            wrong("<d, H d>", f"{dhd!r}, second differences {ref.d2!r} (|diff| {diff:.3g} > tol {tol:.3g})")
+        _along_dirs(hv, ref, ref.d2, RTOL_D2, ref.d2_err, wrong, "<d, H d>", "second differences")
         try:
             gfd = ref.grad_differences()
         except Exception:  # the python gradient itself fails: reported by its own mode
