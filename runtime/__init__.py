@@ -243,17 +243,6 @@ def check_integral(x):
         raise OverflowError("cannot convert float infinity to integer")
 
 
-def _checked1(f, check):
-    """f(x) as CPython's math module has it: a domain or range error raises."""
-    def checked(x):
-        y = f(x)
-        check(y, x)
-        return np.float64(y)  # under CPython too: the derivative's arithmetic on it gives inf, not an error
-    checked.__name__ = checked.__qualname__ = f.__name__
-    checked.__doc__ = f"math.{f.__name__}(x), raising as CPython does"
-    return register_jitable(checked)
-
-
 def _checked2(f, check):
     def checked(a, b):
         y = f(a, b)
@@ -303,8 +292,23 @@ acosh = _in_domain(math.acosh, register_jitable(lambda x: not x < 1))
 atanh = _in_domain(math.atanh, register_jitable(lambda x: not abs(x) >= 1))
 log1p = _in_domain(math.log1p, register_jitable(lambda x: not x <= -1))
 # (atan, tanh, asinh, fabs, erf, erfc, atan2, copysign and hypot raise for no float: they need no twin)
-# CPython's rule on the result for the functions that overflow (an OverflowError)
-exp, expm1, sinh, cosh = (_checked1(getattr(math, _name), math_range) for _name in ("exp", "expm1", "sinh", "cosh"))
+
+
+def _may_overflow(f, below):
+    """f(x) for a function that overflows only for |x| beyond 709 (exp, expm1, sinh, cosh; `below`:
+    whether f overflows toward -inf as well): CPython's rule on the result is applied only past that,
+    so the common case tests the argument alone and the call is scheduled as freely as math's own."""
+    def checked(x):
+        if x > 709.0 or (below and x < -709.0):
+            math_range(f(x), x)
+        return np.float64(f(x))
+    checked.__name__ = checked.__qualname__ = f.__name__
+    checked.__doc__ = f"math.{f.__name__}(x), raising as CPython does"
+    return register_jitable(checked)
+
+
+exp, expm1 = (_may_overflow(getattr(math, _name), False) for _name in ("exp", "expm1"))
+sinh, cosh = (_may_overflow(getattr(math, _name), True) for _name in ("sinh", "cosh"))
 pow = _checked2(math.pow, math_pow)  # noqa: A001  (rt.pow is math.pow)
 floor, ceil, trunc = (_integral(getattr(math, _name)) for _name in ("floor", "ceil", "trunc"))
 

@@ -216,7 +216,11 @@ def domain(x, k):
         return math.sin(x)
     elif k == 10:
         return math.exp(x)
-    return math.cosh(x)
+    elif k == 11:
+        return math.cosh(x)
+    elif k == 12:
+        return math.sinh(x)
+    return math.expm1(x)
 
 
 def pow2(x, k):
@@ -228,7 +232,8 @@ def pow2(x, k):
 
 
 @pytest.mark.parametrize("k,x", [(0, -1.0), (0, 0.0), (1, -1.0), (2, 2.0), (3, -2.0), (4, 0.5), (5, 1.0),
-                                 (6, -1.0), (7, 0.0), (8, -3.0), (9, math.inf), (10, 1000.0), (11, 1000.0)],
+                                 (6, -1.0), (7, 0.0), (8, -3.0), (9, math.inf), (10, 1000.0), (11, 1000.0),
+                                 (11, -1000.0), (12, -711.0), (13, 709.8)],
                          ids=lambda v: str(v))
 def test_math_domain_and_range_errors(k, x):
     assert_raises_as_primal(domain, (x, k), primal_error(domain, (x, k)))
@@ -238,6 +243,21 @@ def test_math_domain_and_range_errors(k, x):
                                                                       "overflow"])
 def test_math_pow_errors(k, x):
     assert_raises_as_primal(pow2, (x, k), primal_error(pow2, (x, k)))
+
+
+def test_overflow_twins_near_the_edge():
+    """exp, expm1, sinh and cosh test their argument first and CPython's rule on the result only
+    past |x| = 709: just inside the edge is a value, just past it an OverflowError, on both backends."""
+    for k in (10, 11, 12, 13):
+        for x in (709.78, -709.78, 709.7827128933841, -710.5, -math.inf, math.inf, math.nan):
+            try:
+                expected = domain(x, k)
+            except OverflowError:
+                assert_raises_as_primal(domain, (x, k), OverflowError)
+                continue
+            for backend in BACKENDS:
+                value, _ = run(domain, (x, k), "jvp", backend)
+                assert value == expected or (math.isnan(value) and math.isnan(expected)), (k, x, backend)
 
 
 def test_math_in_domain_gradients():
