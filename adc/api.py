@@ -338,7 +338,7 @@ class Derivative:
             return fn
         inner = passes.run(self.f._differentiated_ir(fn), self.f._passes())
         inner.body.yields = [inner.body.yields[1]]  # adc.grad(f) returns the gradient alone
-        passes.strip_comments(inner)
+        passes.strip_sweeps(inner)
         return inner
 
     def _passes(self):

@@ -141,6 +141,56 @@ def walk(region):
             yield from walk(r)
 
 
+CARRIED_AT = {"for": (3, 1), "while": (0, 0)}  # a loop's first carried value: (operand, body parameter)
+
+
+def for_bounds(op):
+    """start, stop, step of a `for`."""
+    return op.args[:3]
+
+
+def carried_inits(op):
+    """The values a `for` or `while` starts its carried values with."""
+    return op.args[CARRIED_AT[op.opname][0]:]
+
+
+def carried_params(op):
+    """The carried values inside a loop's body (a `for`'s counter excluded)."""
+    return op.regions[-1].params[CARRIED_AT[op.opname][1]:]
+
+
+def phi_edges(op):
+    """(incoming value, phi value) pairs of a structured op: a loop's start values and its body's
+    yields into the body's carried parameters, an `if`'s arms' yields into its results."""
+    if op.opname in ("for", "while"):
+        params = carried_params(op)
+        return list(zip(carried_inits(op), params)) + list(zip(op.regions[-1].yields, params))
+    if op.opname == "if":
+        return [(y, r) for arm in op.regions for y, r in zip(arm.yields, op.results)]
+    return []
+
+
+def defined_under(ops):
+    """Ids of the values `ops` define: their results, and the parameters and results inside them."""
+    ids = set()
+    for op in walk(Region([], ops)):
+        ids.update(r.id for r in op.results)
+        ids.update(p.id for r in op.regions for p in r.params)
+    return ids
+
+
+def free_reads(ops, yields=()):
+    """Values `ops` (and then `yields`) read that `ops` do not define, in first-read order."""
+    inner = defined_under(ops)
+    seen, out = set(), []
+    reads = [a for sub in walk(Region([], ops)) for a in list(sub.args) + [y for r in sub.regions for y in r.yields]]
+    for v in reads + list(yields):
+        if v.id not in inner and v.id not in seen:
+            seen.add(v.id)
+            out.append(v)
+    return out
+
+
 def uses(region):
     """Map value id -> number of times it is read (args and yields) under `region`."""
     count = {}
@@ -153,42 +203,6 @@ def uses(region):
         for r in op.regions:
             bump(r.yields)
     return count
-
-
-# ---------------------------------------------------------------- printing
-
-def _fmt_attrs(attrs):
-    def show(v):
-        return getattr(v, "__name__", None) or repr(v)
-    return "{" + ", ".join(f"{k}={show(v)}" for k, v in attrs.items()) + "}" if attrs else ""
-
-
-def _fmt_vals(vals):
-    return ", ".join(f"{v!r}" for v in vals)
-
-
-def _print_region(region, indent, out):
-    pad = "  " * indent
-    if region.params:
-        out.append(f"{pad}^({', '.join(f'{p!r}: {p.type}' for p in region.params)})")
-    for op in region.ops:
-        if op.opname == "comment":
-            continue
-        res = f"{_fmt_vals(op.results)} = " if op.results else ""
-        types = f" : {', '.join(str(r.type) for r in op.results)}" if op.results else ""
-        out.append(f"{pad}{res}{op.opname}{_fmt_attrs(op.attrs)}({_fmt_vals(op.args)}){types}")
-        for r in op.regions:
-            out.append(f"{pad}  {{")
-            _print_region(r, indent + 2, out)
-            out.append(f"{pad}  }}")
-    out.append(f"{pad}yield {_fmt_vals(region.yields)}")
-
-
-def format_function(fn):
-    """The IR of `fn` as text, one op a line."""
-    out = [f"func {fn.name}({', '.join(f'{p!r}: {p.type}' for p in fn.params)})"]
-    _print_region(fn.body, 1, out)
-    return "\n".join(out)
 
 
 # ---------------------------------------------------------------- verification

@@ -8,7 +8,7 @@ import functools
 import os
 import sys
 
-from .. import ir
+from .. import ir, irtext
 from .bounds import bounds, domains
 from .dce import dce
 from .fence import fence
@@ -81,13 +81,13 @@ def run(fn, passes):
     return fn
 
 
-def strip_comments(fn):
+def strip_sweeps(fn):
     """Drop the sweep markers of a function that is to be differentiated again."""
-    fn.body.ops = [op for op in fn.body.ops if op.opname != "comment"]
+    fn.body.ops = [op for op in fn.body.ops if op.opname != "sweep"]
     return fn
 
 
 def _after(name, fn, typed):
     ir.verify(fn, typed=typed)
     if name in os.environ.get("ADC_PRINT_AFTER", "").split(","):
-        print(f"--- IR after {name} ---\n{ir.format_function(fn)}", file=sys.stderr)
+        print(f"--- IR after {name} ---\n{irtext.format_function(fn)}", file=sys.stderr)

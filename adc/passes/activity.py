@@ -7,11 +7,8 @@ that depend on a `wrt` parameter (varied) and that the output depends on
 the array varied, and an array is useful when any read of it is. Integer
 and boolean values are never active.
 """
-from .. import rules
-from ..ir import walk
-
-_NONDIFF_OPS = {"const", "shape", "len", "size", "cmp", "logic", "undef", "tuple", "zeros_like"}
-
+from .. import ops
+from ..ir import carried_params, phi_edges, walk
 
 def activity(fn, wrt_params, outputs):
     """Ids of the active values of `fn` for inputs `wrt_params` and `outputs` (a value or a list)."""
@@ -33,18 +30,8 @@ def _fixpoint(fn, seed, step):
 
 
 def differentiable(op):
-    """Whether derivatives flow through `op` at all."""
-    if op.opname in _NONDIFF_OPS:
-        return False
-    if op.opname == "call":
-        return not rules.RULES[op.attrs["fn"]].nondiff
-    if op.opname == "binop":
-        return not rules.RULES[op.attrs["op"]].nondiff
-    if op.opname == "unop":
-        return op.attrs["op"] == "neg"
-    if op.opname == "cast":
-        return op.attrs["dtype"] in ("float64", "complex128")
-    return True
+    """Whether derivatives flow through `op` at all (the op catalogue says)."""
+    return ops.differentiable(op)
 
 
 def _floaty(v):
@@ -53,10 +40,8 @@ def _floaty(v):
 
 def _edges(op):
     """(source, destination) pairs along which derivatives flow through `op`."""
-    if op.opname in ("setitem", "iadd_item", "setslice", "iadd_slice"):
-        return [(op.args[-1], op.args[0])]
-    if op.opname == "iadd" or (op.opname == "call" and rules.RULES[op.attrs["fn"]].scatter):
-        return [(op.args[-1], op.args[0])]
+    if ops.writes(op):
+        return [(ops.stored(op), ops.written(op))]
     if op.opname == "pop":
         return [(op.result.twin, op.result)] if op.result.twin is not None else []
     if op.opname in ("for", "while", "if"):
@@ -71,11 +56,10 @@ def _edges(op):
 
 
 def _phi_edges(op):
-    from .infer import _phi_edges as edges
-    out = edges(op)
+    """A structured op's phi edges, and its loop's carried values into its results."""
+    out = phi_edges(op)
     if op.opname in ("for", "while"):
-        params = op.regions[-1].params[(1 if op.opname == "for" else 0):]
-        out += list(zip(params, op.results))
+        out += list(zip(carried_params(op), op.results))
         if op.opname == "while":
             out += list(zip(op.regions[0].params, op.regions[1].params)) + list(zip(op.args, op.regions[0].params))
     return out

@@ -25,7 +25,8 @@ Contract of both: take a typed primal `Function`; return it with check ops inser
 with their runtime twin, nothing else changed.
 """
 from ..errors import AdcTypeError
-from ..ir import I64, Op, TupleT, Value, walk
+from ..ops import indices
+from ..ir import I64, Op, TupleT, Value, defined_under, for_bounds, walk
 from ..rules.core import RULES, defrule
 
 _CHECKS = ("rt.check_index", "rt.check_loop_index", "rt.check_take", "rt.check_divisor", "rt.check_pow")
@@ -47,8 +48,8 @@ def bounds(fn):
 def _refuse_float_ranges(fn):
     for op in walk(fn.body):
         if op.opname == "for" and any(getattr(a.type, "dtype", "int64") not in ("int64", "bool") or
-                                      getattr(a.type, "ndim", 0) for a in op.args[:3]):
-            kinds = ", ".join(str(a.type) for a in op.args[:3])
+                                      getattr(a.type, "ndim", 0) for a in for_bounds(op)):
+            kinds = ", ".join(str(a.type) for a in for_bounds(op))
             where = "\n" + op.loc.render() if op.loc is not None else ""
             raise AdcTypeError(f"range() of a non-integer (start, stop, step: {kinds}); Python raises TypeError{where}"
                                "\n  hint: range takes integers: convert with int(...), or use a while loop")
@@ -61,9 +62,8 @@ def _indices(op):
     if isinstance(base.type, TupleT) or not getattr(base.type, "is_array", False):
         return []
     if op.opname in ("getitem", "setitem", "iadd_item"):
-        idx = op.args[1:] if op.opname == "getitem" else op.args[1:-1]
-        return [(k, v, v.type.ndim > 0) for k, v in enumerate(idx) if v.type.dtype == "int64"]
-    values = list(op.args[1:] if op.opname == "getslice" else op.args[1:-1])
+        return [(k, v, v.type.ndim > 0) for k, v in enumerate(indices(op)) if v.type.dtype == "int64"]
+    values = list(indices(op))
     out, axis = [], 0
     for p in op.attrs["pattern"]:
         if p[0] == "i":
@@ -115,12 +115,9 @@ class _Bounds:
 
 
 def _inside(loop):
+    """Ids of the values defined in `loop`'s body (its parameters too)."""
     body = loop.regions[0]
-    ids = {p.id for p in body.params}
-    for op in walk(body):
-        ids.update(r.id for r in op.results)
-        ids.update(p.id for r in op.regions for p in r.params)
-    return ids
+    return {p.id for p in body.params} | defined_under(body.ops)
 
 
 def _affine(v, counter, inside, defs):
@@ -176,7 +173,7 @@ def _check_here(op, axis, idx, many):
 def _check_on_entry(loop, hoisted, inside, defs, consts):
     """The checks of `hoisted` (access op, axis, index) at the entry of `loop`. Constant indices of
     one axis are checked as their least and greatest ([-n, n) is an interval: both in it means all)."""
-    start, stop, step = loop.args[:3]
+    start, stop, step = for_bounds(loop)
     counter = loop.regions[0].params[0]
     trips, last = Value("trips", I64), Value("last", I64)
     ops = [Op("call", [start, stop, step], [trips], {"fn": "rt.range_len"}, loc=loop.loc),

@@ -10,9 +10,9 @@ arrays. It applies as well to a function the reverse pass produced: a push
 also pushes the tangent, a pop first pops it (forward-over-reverse gives
 Hessian-vector products).
 """
-from .. import externs, rules
+from .. import externs, ops, rules
 from ..errors import fail
-from ..ir import Function, Op, Region, Value, walk
+from ..ir import Function, Op, Region, Value, carried_inits, carried_params, walk
 from .activity import activity, differentiable
 from .builder import Builder
 from .lower import inline_rule, inline_template
@@ -51,7 +51,7 @@ class Tangents:
             handler = getattr(self, "op_" + op.opname, None)
             if handler is not None:
                 handler(op)
-            elif op.opname == "call" and rules.RULES[op.attrs["fn"]].scatter:
+            elif op.opname == "call" and ops.writes(op):  # a scatter-add rule
                 self.scatter(op)
             else:
                 self.b.add(_copy(op))
@@ -206,16 +206,16 @@ class Tangents:
 
     def op_for(self, op):
         body = op.regions[0]
-        carried = [k for k, p in enumerate(body.params[1:]) if self.active(p)]
-        inits = [self.tangent_or_zero(op.args[3 + k]) for k in carried]
+        carried = [k for k, p in enumerate(carried_params(op)) if self.active(p)]
+        inits = [self.tangent_or_zero(carried_inits(op)[k]) for k in carried]
         tparams = [Value(body.params[1 + k].name + "_dot") for k in carried]
         new_body = self._loop_region(body, body.params, carried, tparams, offset=1)
         self._finish(op, op.args + inits, [new_body], carried)
 
     def op_while(self, op):
         cond, body = op.regions
-        carried = [k for k, p in enumerate(body.params) if self.active(p)]
-        inits = [self.tangent_or_zero(op.args[k]) for k in carried]
+        carried = [k for k, p in enumerate(carried_params(op)) if self.active(p)]
+        inits = [self.tangent_or_zero(carried_inits(op)[k]) for k in carried]
         with self.b.open(list(cond.params) + [Value(cond.params[k].name + "_dot") for k in carried]) as new_cond:
             for inner in cond.ops:
                 self.b.add(_copy_deep(inner))

@@ -8,10 +8,10 @@ carry a type (pops created by the reverse pass) keep it.
 """
 import numpy as np
 
-from .. import externs, rules
+from .. import externs, ops
 from ..externs import ExternT
 from ..errors import AdcTypeError, fail
-from ..ir import BOOL, C128, F64, I64, T, TupleT, pattern_ndim, unify, walk
+from ..ir import BOOL, C128, F64, I64, T, TupleT, phi_edges, unify, walk
 
 _DTYPES = {np.dtype(np.float64): "float64", np.dtype(np.int64): "int64", np.dtype(np.bool_): "bool",
            np.dtype(np.complex128): "complex128", np.dtype(np.int32): "int64"}
@@ -52,17 +52,6 @@ def _c_function_type(x, what):
     return ExternT(result, externs.c_signature(x))
 
 
-def _extern(op, t):
-    """The result of a C function (its declared type) or of a ufunc (NumPy's loop for these arguments)."""
-    if "ufunc" not in op.attrs:
-        return t[0].result
-    out = externs.ufunc_result(op.attrs["ufunc"], t)
-    if out is None:
-        fail(f"a call to {op.attrs['home']}.{op.attrs['callee']} with arguments {', '.join(map(str, t))}",
-             op.loc, "adc calls a ufunc with one output on float, int, bool or complex arguments")
-    return out
-
-
 def infer(fn):
     """Type every value of `fn` (parameters must be typed)."""
     for _ in range(20):
@@ -100,22 +89,9 @@ def _type_placeholders(fn):
                 give(e, te)
 
     for op in walk(fn.body):
-        for incoming, phi in _phi_edges(op):
+        for incoming, phi in phi_edges(op):
             give(incoming, phi.type)
     return changed
-
-
-def _phi_edges(op):
-    """(incoming value, phi value) pairs of a structured op."""
-    if op.opname == "for":
-        params = op.regions[0].params[1:]
-        return list(zip(op.args[3:], params)) + list(zip(op.regions[0].yields, params))
-    if op.opname == "while":
-        params = op.regions[1].params
-        return list(zip(op.args, params)) + list(zip(op.regions[1].yields, params))
-    if op.opname == "if":
-        return [(y, r) for arm in op.regions for y, r in zip(arm.yields, op.results)]
-    return []
 
 
 def _set(v, t, op):
@@ -149,71 +125,12 @@ def _op(op):
     types = [a.type for a in op.args]
     if any(t is None for t in types):
         return False  # an operand typed on a later sweep
-    return _set(op.result, _TYPERS[op.opname](op, types), op)
-
-
-def _rule_type(key, op, types):
-    try:
-        return rules.RULES[key].typer(*types)
-    except AdcTypeError as exc:
-        fail(f"{rules.shown(key)} on {', '.join(map(str, types))}", op.loc, str(exc))
-    except (TypeError, AttributeError):
-        fail(f"{rules.shown(key)} on arguments of types {', '.join(map(str, types))}", op.loc,
-             "check the number and kind of the arguments")
-
-
-def _const(op, types):
-    v = op.attrs["value"]
-    return BOOL if isinstance(v, bool) else I64 if isinstance(v, int) else C128 if isinstance(v, complex) else F64
-
-
-def _getitem(op, types):
-    base, idx = types[0], types[1:]
-    if isinstance(base, TupleT) and op.attrs.get("index") is not None:  # an element lowering tracks
-        return base.elems[op.attrs["index"]]
-    if isinstance(base, TupleT):
-        _check_index_types(op, idx)
-        if len(idx) != 1 or not base.elems:
-            fail("this tuple index", op.loc, "index a tuple that has elements with one integer: t[i]")
-        return base.elems[0] if len(set(base.elems)) == 1 else fail(
-            "indexing a tuple of mixed types", op.loc, "unpack it: a, b = t")
-    if len(idx) == 1 and getattr(idx[0], "ndim", 0) and idx[0].dtype in ("int64", "bool"):
-        return _gather(op, base, idx[0])
-    if any(isinstance(t, TupleT) or t.ndim or t.dtype not in ("int64", "bool") for t in idx):
-        fail("indexing with a non-integer", op.loc, "index arrays with integers: x[i], A[i, j]")
-    if base.ndim < len(idx):
-        fail(f"{len(idx)} indices into an array of {base.ndim} dimensions", op.loc, "use one index per dimension")
-    return T(base.dtype, base.ndim - len(idx))
-
-
-def _gather(op, base, idx):
-    """x[idx] with an integer array (rows of x) or a boolean mask of x's shape (a 1-D array)."""
-    if idx.dtype == "int64":
-        return T(base.dtype, base.ndim - 1 + idx.ndim)
-    if idx.ndim != base.ndim:
-        fail("a boolean mask of another rank than its array", op.loc, "index with a mask of the array's shape")
-    return T(base.dtype, 1)
-
-
-def _getslice(op, types):
-    base = types[0]
-    if not getattr(base, "is_array", False):
-        fail("slicing a value that is not an array", op.loc, "slice arrays only")
-    _check_index_types(op, types[1:])
-    ndim = pattern_ndim(op.attrs["pattern"], base.ndim)
-    if ndim is None:
-        fail(f"too many indices for an array of {base.ndim} dimensions", op.loc, "use one index per dimension")
-    return T(base.dtype, ndim)
-
-
-def _check_index_types(op, idx):
-    if any(isinstance(t, TupleT) or t.ndim or t.dtype not in ("int64", "bool") for t in idx):
-        fail("indexing with a non-integer", op.loc, "index arrays with integers and slices: x[i], x[a:b]")
+    return _set(op.result, ops.result_type(op, types), op)
 
 
 def _check_effect(op):
     if op.opname == "setslice" and op.args[0].type is not None:
-        _getslice(op, [a.type for a in op.args[:-1]])
+        ops.getslice_type(op, [a.type for a in op.args[:-1]])
     if op.opname in ("setitem", "iadd_item") and _row_write(op):
         return _check_effect(op)
     if op.opname == "setitem":
@@ -238,29 +155,6 @@ def _row_write(op):
     op.opname = "setslice" if op.opname == "setitem" else "iadd_slice"
     op.attrs = dict(op.attrs, pattern=(("i",),) * len(idx) + (("s", False, False, False),) * (base.ndim - len(idx)))
     return True
-
-
-_TYPERS = {
-    "const": _const,
-    "binop": lambda op, t: _rule_type(op.attrs["op"], op, t),
-    "unop": lambda op, t: BOOL if op.attrs["op"] == "not" else t[0],
-    "cmp": lambda op, t: T("bool", max(x.ndim for x in t)),
-    "logic": lambda op, t: BOOL,
-    "call": lambda op, t: _rule_type(op.attrs["fn"], op, t),
-    "shape": lambda op, t: TupleT((I64,) * t[0].ndim) if t[0].ndim else fail(
-        f"the shape of {op.args[0].name}, a number ({t[0]})", op.loc, "pass an array for it"),
-    "len": lambda op, t: I64,
-    "size": lambda op, t: I64,
-    "tuple": lambda op, t: TupleT(tuple(t)),
-    "getitem": _getitem,
-    "cast": lambda op, t: T(op.attrs["dtype"]),
-    "zeros_like": lambda op, t: t[0],
-    "pop": lambda op, t: op.result.type,
-    "undef": lambda op, t: op.result.type,
-    "custom": lambda op, t: t[op.attrs["nargs"]],
-    "extern": _extern,
-    "getslice": _getslice,
-}
 
 
 def _for(op):

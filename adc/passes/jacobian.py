@@ -11,11 +11,12 @@ returns one that runs it once per input component, yielding rows[k] =
 the tangent of output `out` along basis vector k.
 """
 from ..ir import I64, Function, Op, Region, T, Value
+from ..ops import backward_sweep_at
 
 
 def rows_by_reverse(fn):
     ops = fn.body.ops
-    mark = next(k for k, op in enumerate(ops) if op.opname == "comment" and op.attrs["text"] == "backward sweep")
+    mark = backward_sweep_at(ops)
     y, grad, seed = fn.body.yields[0], fn.body.yields[1], fn.params[-1]
     head = ops[:mark] + [Op("stack_save", [])]
     loop_ops = [Op("stack_restore", [])]

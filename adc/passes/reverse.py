@@ -42,7 +42,7 @@ def reverse(fn, wrt, debug=False, seeded=False):
     forward = Forward(tape).region(fn.body)
     if debug:
         backward.ops.append(Op("stack_check", [], attrs={"level": tape.level}))
-    marks = [Op("comment", attrs={"text": "forward sweep"})], [Op("comment", attrs={"text": "backward sweep"})]
+    marks = [Op("sweep", attrs={"part": "forward"})], [Op("sweep", attrs={"part": "backward"})]
     body = Region([], marks[0] + forward.ops + marks[1] + backward.ops, [out] + backward.yields)
     return Function(fn.name + "_grad", fn.params + ([seed] if seeded else []), body, fn.loc, fn.captured)
 

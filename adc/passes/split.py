@@ -12,16 +12,17 @@ the backward sweep reads; constants are copied rather than passed. The
 stack travels as its four variables, so `bwd` can run any number of times
 on one tape.
 """
-from ..ir import Function, Op, Region, walk
+from ..ir import Function, Op, Region, free_reads
+from ..ops import backward_sweep_at
 
 
 def split(fn):
     ops = fn.body.ops
-    mark = next(k for k, op in enumerate(ops) if op.opname == "comment" and op.attrs["text"] == "backward sweep")
+    mark = backward_sweep_at(ops)
     fwd_ops, bwd_ops = ops[:mark], ops[mark:]
     seed = fn.params[-1]
     consts = {op.result.id: op for op in fwd_ops if op.opname == "const"}
-    needed = _free_reads(bwd_ops, fn.body.yields[1:])
+    needed = free_reads(bwd_ops, fn.body.yields[1:])
     copies = [Op("const", [], [v], dict(consts[v.id].attrs)) for v in needed if v.id in consts]
     residuals = [v for v in needed if v.id not in consts and v is not seed]
     out = fn.body.yields[0]
@@ -30,16 +31,3 @@ def split(fn):
     bwd = Function(fn.name.replace("_grad", "_bwd"), residuals + [seed],
                    Region([], copies + bwd_ops, list(fn.body.yields[1:])), fn.loc, [], stack="in")
     return fwd, bwd
-
-
-def _free_reads(ops, yields):
-    """Values `ops` (and `yields`) read that `ops` do not define, in first-read order."""
-    inner = {v.id for sub in walk(Region([], ops)) for v in sub.results}
-    inner |= {p.id for sub in walk(Region([], ops)) for r in sub.regions for p in r.params}
-    seen, out = set(), []
-    reads = [a for sub in walk(Region([], ops)) for a in list(sub.args) + [y for r in sub.regions for y in r.yields]]
-    for v in reads + list(yields):
-        if v.id not in inner and v.id not in seen:
-            seen.add(v.id)
-            out.append(v)
-    return out

@@ -316,7 +316,7 @@ def _refuse(op, target, other):
 
 
 def _array_phi_edges(op):
-    from .infer import _phi_edges
+    from ..ir import phi_edges as _phi_edges
     edges = _phi_edges(op)
     if op.opname in ("for", "while"):
         params = op.regions[-1].params[(1 if op.opname == "for" else 0):]

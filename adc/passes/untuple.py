@@ -10,7 +10,7 @@ scalars, as if the user had written `a, b = b * 2.0, a + b`; before it, a
 tuple phi hid them from activity analysis (tuples carry no derivative).
 """
 from ..errors import fail
-from ..ir import I64, Op, TupleT, Value, walk
+from ..ir import CARRIED_AT, I64, Op, TupleT, Value, walk
 
 
 def untuple(fn):
@@ -40,10 +40,8 @@ def _split_region(region):
         for r in op.regions:
             changed |= _split_region(r)
         before, after = [], []
-        if op.opname == "for":
-            changed |= _split_loop(op, op.regions[0], [op.regions[0]], 1, 3, before, after)
-        elif op.opname == "while":
-            changed |= _split_loop(op, op.regions[1], list(op.regions), 0, 0, before, after)
+        if op.opname in ("for", "while"):
+            changed |= _split_loop(op, before, after)
         elif op.opname == "if":
             changed |= _split_if(op, after)
         ops += before + [op] + after
@@ -51,9 +49,11 @@ def _split_region(region):
     return changed
 
 
-def _split_loop(op, body, carriers, skip, first_init, before, after):
+def _split_loop(op, before, after):
     """Split carried position k of a loop whose carried values are tuples: the init, the
-    parameters of every region in `carriers` (past the first `skip`), the body's yield, the result."""
+    parameters of every region (a `while`'s condition too), the body's yield, the result."""
+    body = op.regions[-1]
+    first_init, skip = CARRIED_AT[op.opname]
     changed = False
     k = 0
     while k < len(op.results):
@@ -64,7 +64,7 @@ def _split_loop(op, body, carriers, skip, first_init, before, after):
         n = len(t.elems)
         init = op.args[first_init + k]
         op.args[first_init + k:first_init + k + 1] = _elements(init, t, before)
-        for region in carriers:
+        for region in op.regions:
             p = region.params[skip + k]
             parts = [Value(f"{p.name}_{j}", e) for j, e in enumerate(t.elems)]
             region.params[skip + k:skip + k + 1] = parts
