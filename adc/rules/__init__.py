@@ -1,4 +1,4 @@
-"""Derivative rules, one table per library (math, numpy).
+"""Derivative rules, one table per library (math, numpy, linalg, arrays; complex arguments).
 
 Importing this package registers every rule; `key_of(obj)` finds the rule
 key of a Python callable and `RULES[key]` the rule.
@@ -6,5 +6,6 @@ key of a Python callable and `RULES[key]` the rule.
 from .core import RULES, Rule, jvp_template_for, key_of, shown, template_for  # noqa: F401
 from . import math as _math  # noqa: F401  (registers rules)
 from . import numpy as _numpy  # noqa: F401  (registers rules)
+from . import complex as _complex  # noqa: F401  (amends the rules above for complex arguments)
 from . import linalg as _linalg  # noqa: F401  (registers rules)
 from . import arrays as _arrays  # noqa: F401  (registers rules)
