@@ -126,6 +126,7 @@ class CallLowering:
         return self.b.emit("call", [out], attrs={"fn": "rt.stop_gradient"}, name=out.name)
 
     def refuse_range(self, node, obj, args):
+        """range(...) is only a for loop's header."""
         self.fail(node, "range(...) outside a for loop", "use range only as `for i in range(...)`")
 
     def call_len(self, node, obj, args):
@@ -162,14 +163,15 @@ class CallLowering:
         return self.inline_user(node, getattr(obj, "py_func", obj), args)
 
     def refuse_call(self, node, obj, args):
-        name = getattr(obj, "__qualname__", repr(obj))
+        """An object adc can neither differentiate nor inline: refused, naming it."""
         module = getattr(obj, "__module__", None) or ""
+        name = f"{module + '.' if module else ''}{getattr(obj, '__qualname__', repr(obj))}"
         inside = [w for w in self.within if isinstance(w, NonDiff)]
         if inside:  # no derivative is asked for here, but adc still compiles the body
-            self.fail(node, f"a call to {module + '.' if module else ''}{name} inside the @adc.nondiff function "
+            self.fail(node, f"a call to {name} inside the @adc.nondiff function "
                       f"{inside[-1].__name__}, which adc compiles but cannot call this from",
                       "compute it outside the differentiated function and pass the result in as an argument")
-        self.fail(node, f"a call to {module + '.' if module else ''}{name}, which has no derivative rule",
+        self.fail(node, f"a call to {name}, which has no derivative rule",
                   "give it one with @adc.primitive and defvjp, or mark it @adc.nondiff if it has no derivative")
 
 
@@ -214,17 +216,17 @@ def _on_values(lower):
     return lambda lw, node, obj, args: lower(lw, node, obj, [lw.as_value(a, node) for a in args])
 
 
-CALLS = [  # what a called object can be, and how its call is lowered; the first entry that fits wins
-    (_in_its_own_rules, CallLowering.call_body),                  # a primitive its fwd calls: the body
-    (_instance_of(Primitive), _on_values(CallLowering.call_primitive)),  # @adc.primitive: a custom op
-    (_instance_of(NonDiff), _on_values(CallLowering.call_nondiff)),      # @adc.nondiff: body, no gradient
-    (_the(range), CallLowering.refuse_range),                     # range outside a for header
-    (_the(len), CallLowering.call_len),                           # len(x)
-    (_cast, CallLowering.call_cast),                              # float(x), int(x)
-    (npcalls.is_form, npcalls.lower_form),                        # NumPy calls spelled as other calls
-    (npcalls.has_axis_keywords, _on_values(npcalls.reduce_axis)),  # np.sum(x, axis=0, keepdims=True)
-    (_has_rule, _on_values(CallLowering.call_rule)),              # a function with a derivative rule
-    (_foreign_ufunc, _on_values(CallLowering.call_ufunc)),        # another library's ufunc
-    (_python_function, _on_values(CallLowering.call_python)),     # user code: inlined from its source
-    (_anything, CallLowering.refuse_call),                        # no derivative: refused, named
+CALLS = [  # (what the called object is, how its call is lowered); the first entry that fits lowers it
+    (_in_its_own_rules, CallLowering.call_body),                          # a primitive its own fwd calls: its body
+    (_instance_of(Primitive), _on_values(CallLowering.call_primitive)),   # @adc.primitive: a custom op
+    (_instance_of(NonDiff), _on_values(CallLowering.call_nondiff)),       # @adc.nondiff: its body, no gradient
+    (_the(range), CallLowering.refuse_range),                             # range(...) outside a for header: refused
+    (_the(len), CallLowering.call_len),                                   # len(x)
+    (_cast, CallLowering.call_cast),                                      # float(x), int(x)
+    (npcalls.is_form, npcalls.lower_form),                                # NumPy calls spelled as other calls
+    (npcalls.has_axis_keywords, _on_values(npcalls.reduce_axis)),         # np.sum(x, axis=0, keepdims=True)
+    (_has_rule, _on_values(CallLowering.call_rule)),                      # a function with a derivative rule
+    (_foreign_ufunc, _on_values(CallLowering.call_ufunc)),                # another library's ufunc: an extern
+    (_python_function, _on_values(CallLowering.call_python)),             # Python code: inlined from its source
+    (_anything, CallLowering.refuse_call),                                # anything else: refused, named
 ]

@@ -1,10 +1,13 @@
 """NumPy call forms: the NumPy calls that are more than one rule applied to positional arguments.
 
-Contract: the functions here take the `Lowerer`, the call's gast node, the
-NumPy function called and its lowered arguments, and return the IR value of
-the call. `calls.py` binds keywords with `bind` before anything else, and
-lowers the calls that `is_form` and `has_axis_keywords` pick out with
-`lower_form` and `reduce_axis`. Covered here:
+Contract: the functions here take the `Lowerer` and the call's gast node
+(most also the NumPy function called and its lowered arguments) and emit
+through the lowerer; they return the IR value of the call, or, for the
+predicates, whether a call is of their kind. `calls.py` asks
+`takes_keywords` which keywords a call may have, binds them with `bind`
+before anything else, and lowers the calls `is_form` and
+`has_axis_keywords` pick out with `lower_form` and `reduce_axis` (entries of
+its call table), and np.einsum with `einsum`. Covered here:
 
 - keyword arguments, bound to positions with NumPy's defaults (`SIGNATURES`);
 - reductions with constant axis= and keepdims=: `rt.sum_axis(x, 1)` and

@@ -104,12 +104,13 @@ class ScopeMerging:
         """Back to scope `before` after a loop of body `stmts` (whose end the scope is now): a name
         bound to a function or object before the loop must be bound to it still; names first bound
         in the loop are unbound after it."""
-        for n in assigned_names(stmts) & set(before):
+        assigned = assigned_names(stmts)
+        for n in assigned & set(before):
             if not isinstance(before[n], Value) and not same_static(before[n], self.env.get(n)):
                 fail(f"the name '{n}' rebound to another function or object in a loop", header,
                      "bind it once before the loop, or choose the call with if/else inside the loop")
         self.env = before
-        for n in assigned_names(stmts) - set(before):  # names first bound in the loop are gone after it
+        for n in assigned - set(before):  # names first bound in the loop are gone after it
             if not n.startswith("."):
                 self.env[n] = Undefined(n, "inside a loop")
 
