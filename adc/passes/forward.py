@@ -15,7 +15,7 @@ from ..errors import fail
 from ..ir import Function, Op, Region, Value, carried_inits, carried_params, walk
 from .activity import activity, differentiable
 from .builder import Builder
-from .lower import inline_rule, inline_template
+from .inline import inline_rule, inline_template
 from .tbr import _Mutations
 
 

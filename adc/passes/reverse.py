@@ -16,7 +16,7 @@ from ..errors import AdcTypeError, fail
 from ..ir import I64, Function, Op, Region, TupleT, Value, walk, without_new_axes
 from .activity import activity, differentiable
 from .builder import Builder
-from .lower import inline_rule, inline_template
+from .inline import inline_rule, inline_template
 from .tbr import Tape
 
 

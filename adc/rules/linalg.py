@@ -88,7 +88,7 @@ defrule("np.trace", np.trace, typer=inexact)
 vjp("np.trace")(lambda g, y, a: la.trace_vjp(g, a))
 jvp("np.trace")(lambda y, a, da: np.trace(da))
 
-# decompositions: `lower` spells `w, V = np.linalg.eigh(A)` as one call per output (see passes/npcalls.py)
+# decompositions: `lower` spells `w, V = np.linalg.eigh(A)` as one call per output (see passes/lower/npcalls.py)
 
 def _gaps(w):
     """F with F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it."""

@@ -1,24 +1,34 @@
-"""How `lower` spells the NumPy calls that are more than one rule applied to positional arguments.
+"""NumPy call forms: the NumPy calls that are more than one rule applied to positional arguments.
 
-Contract: each function takes the `Lowerer`, the call's gast node and its
-lowered arguments, and returns the IR value of the call (or None when the
-call is not of its kind). Covered here:
+Contract: the functions here take the `Lowerer` and the call's gast node
+(most also the NumPy function called and its lowered arguments) and emit
+through the lowerer; they return the IR value of the call, or, for the
+predicates, whether a call is of their kind. `calls.py` asks
+`takes_keywords` which keywords a call may have, binds them with `bind`
+before anything else, and lowers the calls `is_form` and
+`has_axis_keywords` pick out with `lower_form` and `reduce_axis` (entries of
+its call table), and np.einsum with `einsum`. Covered here:
 
 - keyword arguments, bound to positions with NumPy's defaults (`SIGNATURES`);
+- reductions with constant axis= and keepdims=: `rt.sum_axis(x, 1)` and
+  `rt.expand_axis`;
 - joins of a tuple or list of arrays: `np.concatenate((a, b), axis=1)` becomes
   `rt.concatenate(1, a, b)`, whose adjoint hands each array its part;
 - decompositions with several outputs (`w, V = np.linalg.eigh(A)`): one call
   per output, so each output has its own adjoint and the unused ones cost nothing;
 - `np.einsum` with the common subscripts and `np.tensordot` with an axes
-  count, rewritten to products, transposes and sums;
-- `np.array([a, b, c])` of numbers written out: an array filled element by element.
+  count, rewritten to products, transposes and sums (rule templates the
+  lowerer applies);
+- `np.array([a, b, c])` of numbers written out: an array filled element by element;
+- `np.linspace` with a constant endpoint=, `np.flip` along one axis.
 """
 import gast
 import numpy as np
 
 import adc_runtime as rt
 
-REQUIRED = object()
+from .syntax import constant
+from .values import hashable
 
 SIGNATURES = {  # parameters after which keywords bind; (name, default) is optional, None leaves it out
     np.concatenate: ("arrays", ("axis", 0)),
@@ -48,23 +58,6 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
 }
 
 
-def special(lw, node, fn, args):
-    """The IR value of a call that is more than one rule applied to `args` (bound), or None."""
-    if fn in JOINS:
-        return join(lw, node, fn, args)
-    if fn is np.linalg.svd or fn in DECOMPOSITIONS:
-        return decompose(lw, node, fn, [lw.as_value(a, node) for a in args])
-    if fn is np.tensordot:
-        return tensordot(lw, node, args)
-    if fn in (np.array, np.asarray):
-        return array(lw, node, args[0])
-    if fn is np.linspace:
-        return linspace(lw, node, args)
-    if fn is np.flip and len(args) == 2:
-        return lw.b.emit("call", args, attrs={"fn": "rt.flip"})
-    return None
-
-
 def bind(lw, node, fn, args):
     """`args` and the call's keywords in `fn`'s parameter order, defaults filled in."""
     params = SIGNATURES[fn]
@@ -91,6 +84,47 @@ def _name(fn):
     return f"np.{'linalg.' if fn.__module__.endswith('linalg') else ''}{fn.__name__}"
 
 
+# ---------------------------------------------------------------- reductions along an axis
+
+AXIS_REDUCTIONS = {np.sum: "sum", np.mean: "mean", np.prod: "prod", np.max: "max", np.min: "min",
+                   np.amax: "max", np.amin: "min", np.std: "std", np.var: "var"}
+
+
+def takes_keywords(lw, node, fn):
+    """Whether adc takes the keywords of the call `node` of `fn` (a function, or None): those
+    `bind` binds, and constant axis= and keepdims= on sum, mean, prod, max, min, std, var."""
+    if fn not in AXIS_REDUCTIONS:
+        return fn in SIGNATURES
+    for k in node.keywords:
+        if k.arg not in ("axis", "keepdims"):
+            lw.fail(k.value, f"the keyword {k.arg}=", "use axis= and keepdims= only")
+        if not isinstance(k.value, (gast.Constant, gast.UnaryOp)):
+            lw.fail(k.value, f"a computed {k.arg}=", f"write {k.arg} as a constant")
+    return True
+
+
+def has_axis_keywords(lw, node, fn, args):
+    """A call with keywords that no signature binds: axis= and keepdims= of a reduction (the only
+    others `takes_keywords` lets through)."""
+    return bool(node.keywords) and hashable(fn) not in SIGNATURES
+
+
+def reduce_axis(lw, node, fn, args):
+    """np.sum(x, axis=a, keepdims=k) -> rt.sum_axis(x, a), then rt.expand_axis when keepdims."""
+    kw = {k.arg: constant(k.value) for k in node.keywords}
+    axis, keep = kw.get("axis"), kw.get("keepdims", False)
+    if len(args) > 1:
+        lw.fail(node, "a reduction with extra positional arguments", "pass axis= by keyword")
+    if axis is None:
+        out = lw.call_rule(node, fn, args)
+        return lw.b.emit("call", [out, lw.b.const(0)], attrs={"fn": "rt.expand_axis"}) if keep else out
+    name = AXIS_REDUCTIONS[hashable(fn)]
+    out = lw.b.emit("call", [args[0], lw.b.const(axis)], attrs={"fn": f"rt.{name}_axis"})
+    if keep:
+        out = lw.b.emit("call", [out, lw.b.const(axis)], attrs={"fn": "rt.expand_axis"})
+    return out
+
+
 # ---------------------------------------------------------------- joins
 
 JOINS = {np.concatenate: "rt.concatenate", np.stack: "rt.stack", np.hstack: "rt.hstack", np.vstack: "rt.vstack"}
@@ -106,7 +140,7 @@ def join(lw, node, fn, args):
 
 # ---------------------------------------------------------------- ranges
 
-def linspace(lw, node, args):
+def linspace(lw, node, fn, args):
     """np.linspace(a, b, num, endpoint=True|False): endpoint must be a constant."""
     start, stop, num, endpoint = args
     closed = lw.b.consts.get(endpoint.id)
@@ -116,11 +150,16 @@ def linspace(lw, node, args):
     return lw.b.emit("call", [lw.as_value(a, node) for a in (start, stop, num)], attrs={"fn": key})
 
 
+def flip(lw, node, fn, args):
+    """np.flip(m, axis): rt.flip (np.flip(m), of every axis, is its rule)."""
+    return lw.b.emit("call", args, attrs={"fn": "rt.flip"})
+
+
 # ---------------------------------------------------------------- arrays written out
 
-def array(lw, node, elements):
+def array(lw, node, fn, args):
     """np.array([a, b, c]): a float (or complex) array filled element by element (derivatives flow into it)."""
-    parts = lw.tuples.get(getattr(elements, "id", None))
+    parts = lw.tuples.get(getattr(args[0], "id", None))
     if parts is None or any(p.id in lw.tuples for p in parts):
         lw.fail(node, "np.array of something other than a flat list of numbers written out",
                 "write the numbers out, np.array([a, b, c]), or pass the array in as an argument")
@@ -144,6 +183,7 @@ DECOMPOSITIONS = {
 
 def decompose(lw, node, fn, args):
     """One call per output; their tuple, known to `lw`, is what unpacking and indexing see."""
+    args = [lw.as_value(a, node) for a in args]
     if fn is np.linalg.svd:
         a, full, uv = args
         if lw.b.consts.get(uv.id) is False:
@@ -194,7 +234,7 @@ def canonical(subscripts):
 
 
 def einsum(lw, node):
-    from .lower import inline_template
+    """np.einsum("ij,jk->ik", a, b), lowered from the call's node: its subscripts are no value."""
     spec = node.args[0] if node.args else None
     if not (isinstance(spec, gast.Constant) and isinstance(spec.value, str)) or node.keywords:
         lw.fail(node, "np.einsum without its subscripts written as a string", 'write them out: np.einsum("ij,jk->ik", a, b)')
@@ -206,7 +246,7 @@ def einsum(lw, node):
     args = [lw.value(a) for a in node.args[1:]]
     if len(args) != key.count(",") + 1:
         lw.fail(node, f"np.einsum('{spec.value}') with {len(args)} operands", "pass one array per operand")
-    return inline_template(lw.b, template, args, [0])[0]
+    return lw.apply_template(template, args)
 
 
 def _implicit_output(spec):
@@ -218,9 +258,23 @@ def _implicit_output(spec):
 TENSORDOT = {0: lambda a, b: np.outer(a, b), 1: lambda a, b: np.dot(a, b), 2: lambda a, b: np.sum(a * b)}
 
 
-def tensordot(lw, node, args):
-    from .lower import inline_template
+def tensordot(lw, node, fn, args):
     axes = lw.b.const_int(args[2])
     if axes not in TENSORDOT:
         lw.fail(node, "np.tensordot with these axes", "pass an integer axes= of 0, 1 or 2 (for arrays of rank 1 and 2)")
-    return inline_template(lw.b, TENSORDOT[axes], args[:2], [0])[0]
+    return lw.apply_template(TENSORDOT[axes], args[:2])
+
+
+# ---------------------------------------------------------------- the forms
+
+FORMS = {**dict.fromkeys(JOINS, join), **dict.fromkeys([np.linalg.svd, *DECOMPOSITIONS], decompose),
+         np.tensordot: tensordot, np.array: array, np.asarray: array, np.linspace: linspace, np.flip: flip}
+
+
+def is_form(lw, node, fn, args):
+    """Whether the call of `fn` on `args` (bound) is one of the forms here."""
+    return hashable(fn) in FORMS and (fn is not np.flip or len(args) == 2)
+
+
+def lower_form(lw, node, fn, args):
+    return FORMS[fn](lw, node, fn, args)

@@ -1,0 +1,90 @@
+"""What a source name stands for while lowering, and the values a function reads from outside.
+
+Contract: plain data, no lowering. A name in a `Lowerer`'s scope is bound to
+an SSA `Value` (a number, an array, a tuple), a `Static` compile-time object
+(a module, a function, None), a `LocalFn` (a nested def or lambda, inlined
+where it is called) or an `Undefined` (bound on some paths only: an error
+where it is read). `Captures` makes the numbers and arrays read from
+globals, closure cells and module attributes parameters of the function.
+"""
+import numpy as np
+
+from ... import externs
+from ...frontend import ModuleScope
+from ...ir import Value
+
+
+class Static:
+    """A compile-time object: a module, a function, a tuple of values."""
+
+    def __init__(self, obj):
+        self.obj = obj
+
+
+class LocalFn:
+    """A nested def or lambda, inlined where it is called. Its free names are read from the
+    scope that defined it, `owner`, as it is when the call runs (Python's late binding; for a
+    function returned out of its scope, that scope's final names); its defaults were
+    evaluated when the def ran."""
+
+    def __init__(self, node, parsed, owner, defaults):
+        self.node, self.parsed, self.owner, self.defaults = node, parsed, owner, defaults
+
+
+class Undefined:
+    """A name bound on some paths only (`where` says which): an error where it is read."""
+
+    def __init__(self, name, where):
+        self.name, self.where = name, where
+
+
+class Captures:
+    """Numbers and arrays the function reads from globals or closure cells."""
+
+    def __init__(self):
+        self.values, self.by_key = [], {}
+        self.tuples = {}  # shared by every Lowerer of one function: tuples callees return
+        self.undefs = set()  # ids of the placeholders of values not yet bound (a result before its return)
+
+    @staticmethod
+    def key(fn, name):
+        """A global read by two functions of one module is one parameter; a closure cell is its own."""
+        return (id(fn), name) if name in fn.__code__.co_freevars else (id(fn.__globals__), name)
+
+    def get(self, parsed, name):
+        key = self.key(parsed.fn, name)
+        if key not in self.by_key:
+            v = Value(name)
+            self.by_key[key] = v
+            self.values.append((v, (parsed, name)))
+        return self.by_key[key]
+
+    def get_attr(self, module, name):
+        """A number or array read as `module.name`: one parameter with the module's global `name`."""
+        key = (id(module.__dict__), name)
+        if key not in self.by_key:
+            v = Value(name)
+            self.by_key[key] = v
+            self.values.append((v, (ModuleScope(module), name)))
+        return self.by_key[key]
+
+
+def is_value(obj):
+    """Numbers, arrays and C functions: what the generated function receives as parameters."""
+    return isinstance(obj, (bool, int, float, complex, np.ndarray, np.number, np.bool_)) or externs.is_c_function(obj)
+
+
+def same_static(a, b):
+    """Whether `a` and `b`, bound to one name on two paths, are the same compile-time object."""
+    if isinstance(a, Static) and isinstance(b, Static):
+        return a.obj is b.obj
+    return a is b
+
+
+def hashable(obj):
+    """`obj`, or None when it cannot be a key of a table of functions."""
+    try:
+        hash(obj)
+        return obj
+    except TypeError:
+        return None
