@@ -12,6 +12,7 @@ import keyword
 import re
 
 from .ir import Region, pattern_text, walk
+from .passes.reverse.stack import COMPLEX_SLOTS
 
 _IMPORTS = (("math.", "import math"), ("np.", "import numpy as np"), ("rt.", "import adc_runtime as rt"),
             ("la.", "import adc_runtime.linalg as la"), ("numba.", "import numba.extending"))
@@ -288,9 +289,9 @@ class _Gen:
             if kind == "c":  # a complex number takes two float slots: real part, imaginary part
                 for j, op in enumerate(group):
                     value = self.ref(op.args[0], _ATOM)
-                    self.emit(depth, f"{fstack}[{fsp}{_plus(2 * j)}] = {value}.real")
-                    self.emit(depth, f"{fstack}[{fsp}{_plus(2 * j + 1)}] = {value}.imag")
-                self.emit(depth, f"{fsp} += {2 * len(group)}")
+                    self.emit(depth, f"{fstack}[{fsp}{_plus(COMPLEX_SLOTS * j)}] = {value}.real")
+                    self.emit(depth, f"{fstack}[{fsp}{_plus(COMPLEX_SLOTS * j + 1)}] = {value}.imag")
+                self.emit(depth, f"{fsp} += {COMPLEX_SLOTS * len(group)}")
                 continue
             stack, top = (fstack, fsp) if kind == "f" else (istack, isp)
             for j, op in enumerate(group):
@@ -307,9 +308,9 @@ class _Gen:
                                      f"rt.pop{_complex(v)}_array{v.type.ndim}({', '.join(names)})")
                 continue
             if kind == "c":
-                self.emit(depth, f"{fsp} -= {2 * len(group)}")
+                self.emit(depth, f"{fsp} -= {COMPLEX_SLOTS * len(group)}")
                 for j, op in enumerate(group):
-                    k = 2 * (len(group) - 1 - j)
+                    k = COMPLEX_SLOTS * (len(group) - 1 - j)
                     self.emit(depth, f"{self.name(op.result)} = complex({fstack}[{fsp}{_plus(k)}], "
                                      f"{fstack}[{fsp}{_plus(k + 1)}])")
                 continue
