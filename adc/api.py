@@ -20,6 +20,7 @@ from . import cache, codegen, externs, frontend, passes, rules
 from .backends import BACKENDS
 from .errors import AdcError, AdcInternalError, AdcSourceError, AdcTypeError
 from .passes.infer import type_of
+from .passes.reverse.stack import sizes_array
 
 
 def _derivative(kind, doc):
@@ -691,7 +692,7 @@ def _like(g, arg):
 
 def _with_sizes(call):
     """`call` given its `_sizes` array: how large its stacks grew, kept from one call to the next."""
-    sizes = np.zeros(8, np.int64)  # float and int stack of levels 0..3
+    sizes = sizes_array()
 
     def sized(*args):
         return call(*args, sizes)

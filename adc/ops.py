@@ -43,6 +43,7 @@ class Kind:
     spell: object = None
     write: object = None
     fold: bool = True  # a PURE op's value may be written into the one expression that reads it
+    overwrite: bool = False  # a WRITES op that replaces what it writes over (not an in-place add)
 
 
 KINDS = {}
@@ -86,6 +87,16 @@ def is_barrier(op):
 def foldable(op):
     """Whether `op`'s one result may be written into the expression that reads it."""
     return is_pure(op) and KINDS[op.opname].fold and len(op.results) == 1
+
+
+def stores(op):
+    """An element or slice write or an in-place add: an op, not a call, that changes its first operand."""
+    return KINDS[op.opname].effect == WRITES
+
+
+def overwrites(op):
+    """An element or slice write that replaces what was there (setitem, setslice)."""
+    return KINDS[op.opname].overwrite
 
 
 def differentiable(op):
@@ -304,9 +315,9 @@ define("undef", "", diff=False, type=_own_type, spell=lambda op, ref: (placehold
 # spells it as that value)
 define("custom", "*args, value", type=lambda op, t: t[op.attrs["nargs"]])
 
-define("setitem", "array, *index, value", effect=WRITES, write=_store("="))
+define("setitem", "array, *index, value", effect=WRITES, write=_store("="), overwrite=True)
 define("iadd_item", "array, *index, value", effect=WRITES, write=_store("+="))
-define("setslice", "array, *index, value", effect=WRITES, write=_store("="))  # {pattern}
+define("setslice", "array, *index, value", effect=WRITES, write=_store("="), overwrite=True)  # {pattern}
 define("iadd_slice", "array, *index, value", effect=WRITES, write=_store("+="))  # {pattern}
 define("iadd", "array, value", effect=WRITES, write=lambda op, ref: f"{ref(op.args[0])} += {ref(op.args[1])}")
 

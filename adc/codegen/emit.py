@@ -7,6 +7,7 @@ of their carried values, runs of pushes and pops grouped per stack), and its ret
 """
 from .. import ops
 from ..ir import walk
+from ..passes.reverse.stack import COMPLEX_SLOTS
 from .fold import foldable
 from .helpers import reserved, ufunc_key
 from .names import STACK, Names, stack_names
@@ -176,9 +177,9 @@ class Emitter:
             if kind == "c":  # a complex number takes two float slots: real part, imaginary part
                 for j, op in enumerate(group):
                     value = self.ref(op.args[0], ops.ATOM)
-                    self.emit(depth, f"{fstack}[{fsp}{_plus(2 * j)}] = {value}.real")
-                    self.emit(depth, f"{fstack}[{fsp}{_plus(2 * j + 1)}] = {value}.imag")
-                self.emit(depth, f"{fsp} += {2 * len(group)}")
+                    self.emit(depth, f"{fstack}[{fsp}{_plus(COMPLEX_SLOTS * j)}] = {value}.real")
+                    self.emit(depth, f"{fstack}[{fsp}{_plus(COMPLEX_SLOTS * j + 1)}] = {value}.imag")
+                self.emit(depth, f"{fsp} += {COMPLEX_SLOTS * len(group)}")
                 continue
             stack, top = (fstack, fsp) if kind == "f" else (istack, isp)
             for j, op in enumerate(group):
@@ -195,9 +196,9 @@ class Emitter:
                                      f"rt.pop{_complex(v)}_array{v.type.ndim}({', '.join(names)})")
                 continue
             if kind == "c":
-                self.emit(depth, f"{fsp} -= {2 * len(group)}")
+                self.emit(depth, f"{fsp} -= {COMPLEX_SLOTS * len(group)}")
                 for j, op in enumerate(group):
-                    k = 2 * (len(group) - 1 - j)
+                    k = COMPLEX_SLOTS * (len(group) - 1 - j)
                     self.emit(depth, f"{self.name(op.result)} = complex({fstack}[{fsp}{_plus(k)}], "
                                      f"{fstack}[{fsp}{_plus(k + 1)}])")
                 continue

@@ -16,12 +16,12 @@ from ..ir import Function, Op, Region, Value, carried_inits, carried_params, wal
 from .activity import activity, differentiable
 from .builder import Builder
 from .inline import inline_rule, inline_template
-from .tbr import _Mutations
+from .reverse.alias_check import check_aliases
 
 
 def forward(fn, wrt):
     if not any(op.adjoint for op in walk(fn.body)):  # a primal: the reverse pass has not checked it
-        _Mutations(fn)  # writes through views and rebound names, refused as in reverse mode
+        check_aliases(fn)  # writes through views and rebound names, refused as in reverse mode
     params = [fn.params[k] for k in wrt]
     tangents = [Value(p.name + "_dot", p.type) for p in params]
     tan = Tangents(activity(fn, params, fn.body.yields))

@@ -1,0 +1,60 @@
+"""reverse: joint-mode reverse differentiation of a typed function.
+
+Contract: takes a typed, verified primal `Function`, the indices of the
+parameters to differentiate and a debug flag; returns a new (untyped where
+new) `Function` with the same parameters whose body is the forward sweep
+(the primal plus the pushes the `Tape` asked for) followed by the backward
+sweep, and which yields (value, gradient, ...). The output must be a
+scalar.
+
+Adjoints of scalars are SSA values: loops and branches carry them. Adjoints
+of arrays are buffers allocated with `zeros_like` when the mirror of their
+defining region begins, and updated in place (`iadd`, `iadd_item`).
+
+The pass, one concern per module:
+  tbr.py          what the backward sweep reads and how: every store-or-recompute
+                  decision, the tape of a loop (what one trip pushes, and why)
+  adjoints.py     what each op contributes to its operands' adjoints
+  control.py      loops (for, while) and branches (if) reversed
+  augmented.py    the forward sweep: the primal plus the pushes the tape asked for
+  stack.py        slot sizes, stack levels, the `_sizes` layout
+  aliases.py      which names share an array's memory, and where it is written
+  alias_check.py  the refusals about aliasing (also run by forward mode)
+"""
+from ...errors import AdcTypeError
+from ...ir import Function, Op, Region, Value
+from ..activity import activity
+from .alias_check import check_aliases
+from .augmented import RecordingSweep
+from .control import BackwardSweep
+from .stack import free_level
+from .tbr import Tape
+
+
+def reverse(fn, wrt, debug=False, seeded=False):
+    """With `seeded`, the cotangent of the output is a last parameter (split mode, Jacobians),
+    and the output may be an array; otherwise it is 1.0 and the output must be a scalar."""
+    out = fn.body.yields[0]
+    if hasattr(out.type, "elems"):
+        raise AdcTypeError(f"adc differentiates functions that return one number or array; {fn.name} "
+                           f"returns a tuple {out.type}")
+    if out.type.ndim and not seeded:
+        raise AdcTypeError(f"grad needs a function with a scalar output; {fn.name} returns {out.type}. "
+                           "hint: use adc.vjp or adc.jacobian for non-scalar outputs")
+    params = [fn.params[k] for k in wrt]
+    for p in params:
+        if not p.type.is_float:
+            raise AdcTypeError(f"cannot differentiate with respect to {p.name}, which is {p.type}; "
+                               "pass a float (e.g. 1.0, or x.astype(float)) or leave it out of wrt")
+    check_aliases(fn)
+    tape = Tape(fn, debug, level=free_level(fn))
+    rev = BackwardSweep(fn, activity(fn, params, out), tape)
+    seed = Value(out.name + "_bar", out.type) if seeded else None
+    backward = rev.sweep(out, params, seed)
+    forward = RecordingSweep(tape).region(fn.body)
+    if debug:
+        backward.ops.append(Op("stack_check", [], attrs={"level": tape.level}))
+    marks = [Op("sweep", attrs={"part": "forward"})], [Op("sweep", attrs={"part": "backward"})]
+    body = Region([], marks[0] + forward.ops + marks[1] + backward.ops, [out] + backward.yields)
+    return Function(fn.name + "_grad", fn.params + ([seed] if seeded else []), body, fn.loc, fn.captured)
+

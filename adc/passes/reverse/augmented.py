@@ -1,0 +1,114 @@
+"""augmented: the forward sweep, the primal augmented with what the tape records.
+
+Contract: `RecordingSweep(tape).region(fn.body)` returns a copy of the
+primal's top-level region in which every nested region ends with the
+pushes of the values the tape recorded for it (tbr.py decides which),
+snapshots are taken right before the ops that read them, `while` loops
+count their trips, and stack room is reserved (stack.py counts the slots).
+It runs after the backward sweep is built, when the tape knows all it
+records; the primal ops themselves are unchanged.
+"""
+from ...ir import I64, Op, Region, Value, for_bounds, walk
+from .stack import STACKS, slots
+
+
+class RecordingSweep:
+    """The primal, plus the pushes, snapshots, trip counters and stack reservations the tape needs.
+
+    A region reserves stack room for its own pushes right before making them, since the loops
+    nested in it push in between. A `for` loop reserves once, on entry, for all its iterations
+    (and its branches) on each stack (float, int) that no loop nested in it pushes to: stack
+    arrays then are not rebound inside the loop, which keeps Numba's loops tight.
+    """
+
+    def __init__(self, tape):
+        self.tape = tape
+
+    def region(self, region, covered=()):
+        out = Region(list(region.params), [], list(region.yields))
+        for op in region.ops:
+            for v, snap in self.tape.snapshots.get(id(op), []):
+                out.ops.append(Op("call", [v], [snap], {"fn": "np.copy"}, [], op.loc))
+            out.ops.extend(self.op(op, covered))
+        if region is not self.tape.top:
+            level = {"level": self.tape.level}
+            pushes = [Op("push", [v], [], dict(level), [], None) for v in self.tape.recorded(region)]
+            arrays = sum(1 for op in pushes if op.args[0].type.is_array)
+            own = self._reserve(region, None, own=True, stacks=[k for k in STACKS if k not in covered])
+            out.ops += pushes[:arrays] + own + pushes[arrays:]
+            tag = self.tape.tag(region)
+            if tag is not None:
+                value = Value("c", I64)
+                out.ops += [Op("const", [], [value], {"value": tag}), Op("push", [value], [], dict(level))]
+        return out
+
+    def op(self, op, covered):
+        if op.opname == "for":
+            return self._for(op)
+        if op.opname == "while":
+            return self._while(op)
+        regions = [self.region(r, covered) for r in op.regions]
+        return [Op(op.opname, op.args, op.results, op.attrs, regions, op.loc)]
+
+    def _for(self, op):
+        body = op.regions[0]
+        stacks = self._reserved_on_entry(body)
+        if not stacks:
+            return [Op("for", op.args, op.results, op.attrs, [self.region(body)], op.loc)]
+        new = Op("for", op.args, op.results, op.attrs, [self.region(body, covered=stacks)], op.loc)
+        start, stop, step = for_bounds(op)
+        trips = Value("trips")
+        count = Op("call", [start, stop, step], [trips], {"fn": "rt.range_len"}, [], op.loc)
+        return [count] + self._reserve(body, trips, stacks=stacks) + [new]
+
+    def _reserved_on_entry(self, body):
+        """The stacks (0 float, 1 int) a loop with `body` reserves for on entry: those its iterations
+        push to and no nested loop does (a pushed array reserves for itself, on both)."""
+        if self._records_arrays(body):
+            return []
+        nested = [r for op in walk(body) if op.opname in ("for", "while") for r in op.regions]
+        nested += [r for n in nested for op in walk(n) for r in op.regions]
+        pushes = self._pushes(body)
+        return [k for k in STACKS if pushes[k] and not any(self._pushes(r, own=True)[k] for r in nested)]
+
+    def _while(self, op):
+        cond = self.region(op.regions[0])
+        body = self.region(op.regions[1])
+        if id(op) not in self.tape.counters:
+            return [Op("while", op.args, op.results, op.attrs, [cond, body], op.loc)]
+        count = self.tape.counters[id(op)]
+        zero, one = Value("c", None), Value("c", None)
+        cond.params.append(Value("trips"))
+        body.params.append(Value("trips"))
+        step = Op("binop", [body.params[-1], one], [Value("trips")], {"op": "add"})
+        body.ops.append(step)
+        body.yields = body.yields + [step.result]
+        pre = [Op("const", [], [zero], {"value": 0}), Op("const", [], [one], {"value": 1})]
+        return pre + [Op("while", op.args + [zero], op.results + [count], op.attrs, [cond, body], op.loc)]
+
+    def _records_arrays(self, region):
+        """Whether one pass through `region` (its branches included) pushes an array."""
+        regions = [region] + [r for op in walk(region) for r in op.regions]
+        return any(v.type.is_array for r in regions for v in self.tape.recorded(r))
+
+    def _pushes(self, region, own=False):
+        """(float pushes, int pushes) one pass through `region` makes; with its branches unless `own`."""
+        nf, ni = 0, int(self.tape.tag(region) is not None)
+        for v in self.tape.recorded(region):
+            if v.type.is_array:
+                continue
+            f, i = slots(v.type)
+            nf, ni = nf + f, ni + i
+        for op in [] if own else region.ops:
+            if op.opname == "if":
+                for arm in op.regions:
+                    f, i = self._pushes(arm)
+                    nf, ni = nf + f, ni + i
+        return nf, ni
+
+    def _reserve(self, region, trips, own=False, stacks=(0, 1)):
+        counts = [n if k in stacks else 0 for k, n in enumerate(self._pushes(region, own))]
+        if not any(counts):
+            return []
+        return [Op("reserve", [trips] if trips is not None else [], [],
+                   {"nf": counts[0], "ni": counts[1], "level": self.tape.level})]
