@@ -88,12 +88,17 @@ _ids = itertools.count()
 
 @dataclass(eq=False)
 class Value:
-    """An SSA value. `name` is a hint for printing; `type` is set by type inference."""
+    """An SSA value. `name` is a hint for printing; `type` is set by type inference.
+
+    `restores`: the forward-sweep value this one stands for in the backward sweep (a pop of what
+    was pushed, a loop counter counted back). Derivatives flow from it to this value (activity,
+    forward mode's tangents of pops), the tape keys pops by it, and codegen prints this value
+    under its name where the backward sweep no longer reads it."""
 
     name: str
     type: object = None
     id: int = field(default_factory=lambda: next(_ids))
-    twin: object = None  # printed under the same name as this value (a popped copy, a reversed index)
+    restores: object = None
 
     def __repr__(self):
         return f"%{self.name}.{self.id}"

@@ -4,8 +4,8 @@ Contract: `Names(fn, folded, consts).assign(reserved)` maps the id of every valu
 written by name (not folded, not a constant) to a Python identifier: the user's name, made unique,
 and shared along a phi edge (a loop's start value, carried value, yield and result; an `if`'s
 yields and result) only where no other value of that name is read after the new one is made, so
-that the copies leaving SSA need no temporaries. Popped copies and reversed counters (values with
-a `pushed` twin) take their twin's name where the backward sweep does not read the original.
+that the copies leaving SSA need no temporaries. Popped copies and reversed counters (values that
+`restore` another) take that value's name where the backward sweep does not read it.
 """
 import keyword
 import re
@@ -70,7 +70,7 @@ class Names:
         names = {}
         group_name = {}
         for v in values:
-            if v.twin is not None:
+            if v.restores is not None:
                 continue
             root = self.find(v.id)
             if root not in group_name:
@@ -78,21 +78,21 @@ class Names:
             names[v.id] = group_name[root]
         live = self._read_after_forward()
         for v in values:
-            if v.twin is None:
+            if v.restores is None:
                 continue
-            group = self.find(v.twin.id)
+            group = self.find(v.restores.id)
             clash = any(self.find(u) == group for u in live)
-            names[v.id] = names.get(v.twin.id) if v.twin.id in names and not clash else _unique(_clean(v.name), taken)
+            names[v.id] = names.get(v.restores.id) if v.restores.id in names and not clash else _unique(_clean(v.name), taken)
         return names
 
     def _read_after_forward(self):
-        """Ids of values the backward sweep or the return reads (twins excluded)."""
+        """Ids of values the backward sweep or the return reads (values that restore another excluded)."""
         seq = self.fn.body.ops
         live = {v.id for v in self.fn.body.yields}
         for op in seq[backward_sweep_at(seq):]:
             for sub in walk(Region([], [op])):
-                live |= {a.id for a in sub.args if a.twin is None}
-                live |= {y.id for r in sub.regions for y in r.yields if y.twin is None}
+                live |= {a.id for a in sub.args if a.restores is None}
+                live |= {y.id for r in sub.regions for y in r.yields if y.restores is None}
         return live
 
     def _single_use(self, v, user):

@@ -43,7 +43,7 @@ def _edges(op):
     if ops.writes(op):
         return [(ops.stored(op), ops.written(op))]
     if op.opname == "pop":
-        return [(op.result.twin, op.result)] if op.result.twin is not None else []
+        return [(op.result.restores, op.result)] if op.result.restores is not None else []
     if op.opname in ("for", "while", "if"):
         return _phi_edges(op)
     if op.opname == "custom":  # derivatives flow from the arguments, not through the fwd rule's insides

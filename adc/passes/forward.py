@@ -195,7 +195,7 @@ class Tangents:
 
     def op_pop(self, op):
         w = op.result
-        if w.twin is not None and w.twin.id in self.t:  # its push pushed a tangent too
+        if w.restores is not None and w.restores.id in self.t:  # its push pushed a tangent too
             self.t[w.id] = self.b.emit("pop", types=[w.type], name=w.name + "_dot", attrs=dict(op.attrs))
         self.b.add(_copy(op))
 

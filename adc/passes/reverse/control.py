@@ -22,7 +22,7 @@ class BackwardSweep(Adjoints):
             return
         start, stop, step = (self.read(a) for a in for_bounds(op))
         body = op.regions[0]
-        index = Value(body.params[0].name, twin=body.params[0])
+        index = Value(body.params[0].name, restores=body.params[0])
         self.tape.bind(body.params[0], index)
         bounds = self._reversed_range(op, start, stop, step)
         self._loop(op, body, carried_params(op), carried_inits(op), bounds, index)

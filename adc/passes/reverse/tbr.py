@@ -59,8 +59,8 @@ class Tape:
     def popped_as(self, v):
         """The value a pop of `fn` returns for pushed value `v` (a derivative's own tape), or None."""
         if not hasattr(self, "_pops"):
-            self._pops = {op.result.twin.id: op.result for op in self._all_ops
-                          if op.opname == "pop" and op.result.twin is not None}
+            self._pops = {op.result.restores.id: op.result for op in self._all_ops
+                          if op.opname == "pop" and op.result.restores is not None}
         return self._pops.get(v.id)
 
     def nested(self, v):
@@ -91,7 +91,7 @@ class Tape:
         if region is self.top:
             return v
         self.records.setdefault(id(region), []).append(v)
-        self.popped[v.id] = Value(v.name, v.type, twin=v)
+        self.popped[v.id] = Value(v.name, v.type, restores=v)
         return self.popped[v.id]
 
     def read_only(self, v):
