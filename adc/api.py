@@ -16,7 +16,7 @@ import types as pytypes
 
 import numpy as np
 
-from . import cache, codegen, externs, frontend, passes, rules
+from . import cache, codegen, externs, frontend, ir, passes, rules
 from .backends import BACKENDS
 from .errors import AdcError, AdcInternalError, AdcSourceError, AdcTypeError
 from .passes.infer import type_of
@@ -338,7 +338,7 @@ class Derivative:
         if not isinstance(self.f, Derivative):
             return fn
         inner = passes.run(self.f._differentiated_ir(fn), self.f._passes())
-        inner.body.yields = [inner.body.yields[1]]  # adc.grad(f) returns the gradient alone
+        inner.body.yields, inner.roles = [inner.output(ir.GRADIENT)], None  # adc.grad(f) returns the gradient alone
         passes.strip_sweeps(inner)
         return inner
 

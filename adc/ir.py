@@ -14,6 +14,7 @@ nodes. Arrays are memory: `setitem` and `iadd` change an array value in
 place and have no results. The function's body yields its return values.
 """
 from dataclasses import dataclass, field
+import enum
 import itertools
 
 from .errors import AdcError
@@ -126,6 +127,21 @@ class Op:
         return self.results[0]
 
 
+class Stack(enum.Enum):
+    """Where a function's stack (its tape) lives."""
+
+    OWN = "own"  # made and used here
+    OUT = "out"  # made here and returned after the function's outputs (split's forward function)
+    IN = "in"  # received after the function's parameters (split's backward function)
+
+
+# The role of each output of a function (the values its body yields), as the passes that make
+# them say and the API reads them: no one counts positions.
+VALUE, GRADIENT, TANGENT, HVP, RESIDUAL, ROWS = ("value", "gradient", "tangent", "hessian-vector product",
+                                                "residual", "rows")
+TANGENT_OF = {VALUE: TANGENT, GRADIENT: HVP}  # what forward mode adds for each output it differentiates
+
+
 @dataclass(eq=False)
 class Function:
     name: str
@@ -133,7 +149,20 @@ class Function:
     body: Region
     loc: object = None
     captured: list = field(default_factory=list)  # (Value, python name) read from closure/globals
-    stack: str = "own"  # the stack: "own" (made and used here), "out" (returned), "in" (received)
+    stack: Stack = Stack.OWN
+    roles: list = None  # the role of each of body.yields (None: each is a VALUE)
+
+    def output_roles(self):
+        return list(self.roles) if self.roles is not None else [VALUE] * len(self.body.yields)
+
+    def outputs(self, role):
+        """The outputs of `role`, in order."""
+        return [v for v, r in zip(self.body.yields, self.output_roles()) if r == role]
+
+    def output(self, role):
+        """The one output of `role`."""
+        (v,) = self.outputs(role)
+        return v
 
 
 # ---------------------------------------------------------------- walking
@@ -225,6 +254,8 @@ def verify(fn, typed=False):
         for part in fn:
             verify(part, typed)
         return
+    if fn.roles is not None and len(fn.roles) != len(fn.body.yields):
+        raise VerifyError(f"{fn.name} has {len(fn.body.yields)} outputs and {len(fn.roles)} roles")
     defined = set()
     _verify_region(fn.body, list(fn.params) + [v for v, _ in fn.captured], defined, [], typed)
 

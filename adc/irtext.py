@@ -2,7 +2,7 @@
 
 Contract: `format_function(fn)` writes a `Function` one op a line,
 
-    func name(%x: float64, %A: float64[:,:])
+    func name(%x: float64, %A: float64[:,:]) -> (value, gradient)
       %t = binop{op='mul'}(%x, %x) : float64
       %s = for(%c0, %n, %c1, %t) : float64
         {
@@ -12,7 +12,8 @@ Contract: `format_function(fn)` writes a `Function` one op a line,
         }
       yield %s
 
-values as `%name.id` (or, with `ids=False`, `%name`, and `%name_2`, `%name_3` ... for later
+the roles of its outputs after `->` when a pass gave them, `stack in` or `stack out` when its
+stack is not its own; values as `%name.id` (or, with `ids=False`, `%name`, and `%name_2`, `%name_3` ... for later
 values of a name already printed, so that a pass's output compares as text); attributes as
 Python literals. `parse_function(text)` reads that text back into a `Function` (any token
 `%...` names one value; attributes must be Python literals), so that a pass can be tested on
@@ -22,7 +23,7 @@ import ast
 import re
 
 from .errors import AdcError
-from .ir import Function, Op, Region, T, TupleT, Value, walk
+from .ir import Function, Op, Region, Stack, T, TupleT, Value, walk
 
 
 # ---------------------------------------------------------------- printing
@@ -72,7 +73,9 @@ class _Printer:
 def format_function(fn, ids=True):
     """The IR of `fn` as text, one op a line."""
     p = _Printer(fn, ids)
-    out = [f"func {fn.name}({p.typed(fn.params)})"]
+    roles = f" -> ({', '.join(fn.roles)})" if fn.roles is not None else ""
+    stack = f" stack {fn.stack.value}" if fn.stack is not Stack.OWN else ""
+    out = [f"func {fn.name}({p.typed(fn.params)}){roles}{stack}"]
     p.region(fn.body, 1, out)
     return "\n".join(out)
 
@@ -138,11 +141,13 @@ class _Parser:
         return out
 
     def function(self):
-        m = re.fullmatch(r"func (\w+)\((.*)\)", self.lines[0])
+        m = re.fullmatch(r"func (\w+)\((.*?)\)(?: -> \((.*)\))?(?: stack (\w+))?", self.lines[0])
         if m is None:
-            raise IRParseError(f"a function starts `func name(params)`: {self.lines[0]!r}")
+            raise IRParseError(f"a function starts `func name(params) [-> (roles)] [stack in|out]`: {self.lines[0]!r}")
         self.k = 1
-        return Function(m.group(1), self.typed(m.group(2)), self.region())
+        roles = [r.strip() for r in m.group(3).split(",")] if m.group(3) is not None else None
+        return Function(m.group(1), self.typed(m.group(2)), self.region(),
+                        roles=roles, stack=Stack(m.group(4) or "own"))
 
     def region(self):
         region = Region()

@@ -6,7 +6,7 @@ into their reader where `fold` allows, element and slice writes, structured ops 
 of their carried values, runs of pushes and pops grouped per stack), and its return.
 """
 from .. import ops
-from ..ir import walk
+from ..ir import Stack, walk
 from ..passes.reverse.stack import COMPLEX_SLOTS
 from .fold import foldable
 from .helpers import reserved, ufunc_key
@@ -20,7 +20,7 @@ def _level(op):
 def allocated_levels(fn):
     """The stack levels `fn` allocates: every level it pushes to or pops from, less one it receives."""
     used = {_level(op) for op in walk(fn.body) if op.opname in ("push", "pop", "stack_check", "stack_save")}
-    return used - ({0} if fn.stack == "in" else set()) | ({0} if fn.stack == "out" else set())
+    return used - ({0} if fn.stack is Stack.IN else set()) | ({0} if fn.stack is Stack.OUT else set())
 
 
 def takes_sizes(fn):
@@ -77,7 +77,7 @@ class Emitter:
 
     def source(self):
         fn = self.fn
-        stack_in = list(STACK) if fn.stack == "in" else []
+        stack_in = list(STACK) if fn.stack is Stack.IN else []
         params = [self.name(p) for p in fn.params] + stack_in + [self.name(v) for v, _ in fn.captured]
         levels = sorted(allocated_levels(fn))
         sized = takes_sizes(fn)  # stacks sized from the last call's (see adc_runtime.sized_stack)
@@ -91,7 +91,7 @@ class Emitter:
         for level in levels if sized else ():
             fstack, _, istack, _ = stack_names(level)
             self.emit(1, f"rt.remember_size(_sizes, {level}, {fstack}, {istack})")
-        outs = [self.ref(v) for v in fn.body.yields] + (list(STACK) if fn.stack == "out" else [])
+        outs = [self.ref(v) for v in fn.body.yields] + (list(STACK) if fn.stack is Stack.OUT else [])
         self.emit(1, "return " + (outs[0] if len(outs) == 1 else ", ".join(outs)))
         return "\n".join(self.lines) + "\n"
 

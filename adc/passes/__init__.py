@@ -42,13 +42,13 @@ def jacrev_passes(wrt, debug=False):
 
 def jacfwd_passes(wrt, like):
     """Jacobian by forward mode, one tangent pass per input component (rows: d out / d x_k)."""
-    rows = functools.partial(lambda fn: rows_by_forward(fn, fn.body.yields[1], like(fn)))
+    rows = functools.partial(lambda fn: rows_by_forward(fn, fn.output(ir.TANGENT), like(fn)))
     return jvp_passes(wrt) + [("rows", rows)] + CLEANUP
 
 
 def hessian_passes(wrt, like, debug=False):
     """Hessian rows by forward over reverse, one Hessian-vector product per input component."""
-    rows = functools.partial(lambda fn: rows_by_forward(fn, fn.body.yields[-1], like(fn)))
+    rows = functools.partial(lambda fn: rows_by_forward(fn, fn.output(ir.HVP), like(fn)))
     return hvp_passes(wrt, debug) + [("rows", rows)] + CLEANUP
 
 

@@ -12,7 +12,7 @@ Hessian-vector products).
 """
 from .. import externs, ops, rules
 from ..errors import fail
-from ..ir import Function, Op, Region, Value, carried_inits, carried_params, walk
+from ..ir import TANGENT_OF, Function, Op, Region, Value, carried_inits, carried_params, walk
 from .activity import activity, differentiable
 from .builder import Builder
 from .inline import inline_rule, inline_template
@@ -33,7 +33,9 @@ def forward(fn, wrt):
         tan.ops(fn.body)
         outs = [tan.tangent_or_zero(y) for y in fn.body.yields]
     body.yields = list(fn.body.yields) + outs
-    return Function(fn.name + "_jvp", list(fn.params) + tangents, body, fn.loc, fn.captured)
+    roles = fn.output_roles()
+    return Function(fn.name + "_jvp", list(fn.params) + tangents, body, fn.loc, fn.captured,
+                    roles=roles + [TANGENT_OF[r] for r in roles])
 
 
 class Tangents:

@@ -10,27 +10,28 @@ output component k. `rows_by_forward(fn, out)` takes a function made by
 returns one that runs it once per input component, yielding rows[k] =
 the tangent of output `out` along basis vector k.
 """
-from ..ir import I64, Function, Op, Region, T, Value
+from ..ir import GRADIENT, I64, ROWS, VALUE, Function, Op, Region, T, Value
 from ..ops import backward_sweep_at
 
 
 def rows_by_reverse(fn):
     ops = fn.body.ops
     mark = backward_sweep_at(ops)
-    y, grad, seed = fn.body.yields[0], fn.body.yields[1], fn.params[-1]
+    y, grad, seed = fn.output(VALUE), fn.output(GRADIENT), fn.params[-1]
     head = ops[:mark] + [Op("stack_save", [])]
     loop_ops = [Op("stack_restore", [])]
     backward = [op for op in ops[mark:] if op.opname != "stack_check"]  # the tape stays for the next pass
     rows = _loop(head, loop_ops, backward, like=y, seed=seed, row=grad)
     return Function(fn.name.replace("_grad", "_jacrev"), fn.params[:-1], Region([], head, [y, rows]),
-                    fn.loc, fn.captured)
+                    fn.loc, fn.captured, roles=[VALUE, ROWS])
 
 
 def rows_by_forward(fn, out, like):
     tangent = fn.params[-1]
     head = []
     rows = _loop(head, [], fn.body.ops, like=like, seed=tangent, row=out)
-    return Function(fn.name + "_rows", fn.params[:-1], Region([], head, [rows]), fn.loc, fn.captured)
+    return Function(fn.name + "_rows", fn.params[:-1], Region([], head, [rows]), fn.loc, fn.captured,
+                    roles=[ROWS])
 
 
 def _loop(head, prologue, body_ops, like, seed, row):

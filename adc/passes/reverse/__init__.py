@@ -22,7 +22,7 @@ The pass, one concern per module:
   alias_check.py  the refusals about aliasing (also run by forward mode)
 """
 from ...errors import AdcTypeError
-from ...ir import Function, Op, Region, Value
+from ...ir import GRADIENT, VALUE, Function, Op, Region, Value
 from ..activity import activity
 from .alias_check import check_aliases
 from .augmented import RecordingSweep
@@ -34,7 +34,7 @@ from .tbr import Tape
 def reverse(fn, wrt, debug=False, seeded=False):
     """With `seeded`, the cotangent of the output is a last parameter (split mode, Jacobians),
     and the output may be an array; otherwise it is 1.0 and the output must be a scalar."""
-    out = fn.body.yields[0]
+    out = fn.output(VALUE)
     if hasattr(out.type, "elems"):
         raise AdcTypeError(f"adc differentiates functions that return one number or array; {fn.name} "
                            f"returns a tuple {out.type}")
@@ -56,5 +56,6 @@ def reverse(fn, wrt, debug=False, seeded=False):
         backward.ops.append(Op("stack_check", [], attrs={"level": tape.level}))
     marks = [Op("sweep", attrs={"part": "forward"})], [Op("sweep", attrs={"part": "backward"})]
     body = Region([], marks[0] + forward.ops + marks[1] + backward.ops, [out] + backward.yields)
-    return Function(fn.name + "_grad", fn.params + ([seed] if seeded else []), body, fn.loc, fn.captured)
+    return Function(fn.name + "_grad", fn.params + ([seed] if seeded else []), body, fn.loc, fn.captured,
+                    roles=[VALUE] + [GRADIENT] * len(backward.yields))
 
