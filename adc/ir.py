@@ -139,6 +139,7 @@ class Stack(enum.Enum):
 # them say and the API reads them: no one counts positions.
 VALUE, GRADIENT, TANGENT, HVP, RESIDUAL, ROWS = ("value", "gradient", "tangent", "hessian-vector product",
                                                 "residual", "rows")
+STACK_STATE = "stack state"  # what a Stack.OUT function returns after its outputs (codegen says how many)
 TANGENT_OF = {VALUE: TANGENT, GRADIENT: HVP}  # what forward mode adds for each output it differentiates
 
 

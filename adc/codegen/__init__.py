@@ -14,8 +14,10 @@ ufuncs); how each op kind is spelled is the op catalogue's (adc/ops.py).
 """
 import re
 
+from ..ir import STACK_STATE, Stack
 from .emit import Emitter, allocated_levels, takes_sizes  # noqa: F401  (what the API reads)
 from .helpers import ufunc_helper, ufunc_helpers
+from .names import STACK
 
 _IMPORTS = (("math.", "import math"), ("np.", "import numpy as np"), ("rt.", "import adc_runtime as rt"),
             ("la.", "import adc_runtime.linalg as la"), ("numba.", "import numba.extending"))
@@ -30,5 +32,10 @@ def generate(fn):
     used = [line for prefix, line in _IMPORTS if re.search(r"\b" + re.escape(prefix), body)]
     used += sorted({f"from {home} import {callee}" for home, callee, _, _ in helpers})
     return "\n".join(used) + "\n" + body
+
+
+def returned_roles(fn):
+    """The role of each value the generated `fn` returns: its outputs', then its stack's state."""
+    return fn.output_roles() + ([STACK_STATE] * len(STACK) if fn.stack is Stack.OUT else [])
 
 
