@@ -29,11 +29,6 @@ def _fixpoint(fn, seed, step):
             return marked
 
 
-def differentiable(op):
-    """Whether derivatives flow through `op` at all (the op catalogue says)."""
-    return ops.differentiable(op)
-
-
 def _floaty(v):
     return getattr(v.type, "is_float", False)
 
@@ -48,7 +43,7 @@ def _edges(op):
         return _phi_edges(op)
     if op.opname == "custom":  # derivatives flow from the arguments, not through the fwd rule's insides
         return [(a, op.result) for a in op.args[:op.attrs["nargs"]]]
-    if not differentiable(op):
+    if not ops.differentiable(op):
         return []
     if op.opname in ("getitem", "getslice"):
         return [(op.args[0], r) for r in op.results]

@@ -13,7 +13,7 @@ Hessian-vector products).
 from .. import externs, ops, rules
 from ..errors import fail
 from ..ir import TANGENT_OF, Function, Op, Region, Value, carried_inits, carried_params, walk
-from .activity import activity, differentiable
+from .activity import activity
 from .builder import Builder
 from .inline import inline_rule, inline_template
 from .reverse.alias_check import check_aliases
@@ -74,7 +74,7 @@ class Tangents:
     def tangent_of(self, op):
         if not op.results or not any(self.active(r) for r in op.results):
             return
-        if differentiable(op) and any(a.id in self.t for a in op.args):
+        if ops.differentiable(op) and any(a.id in self.t for a in op.args):
             self.t[op.result.id] = self.rule(op)
         elif op.result.type.is_array:
             self.t[op.result.id] = self.b.emit("zeros_like", [op.result], name=op.result.name + "_dot")

@@ -14,7 +14,7 @@ control.py's, which extends this class.
 from ... import externs, rules
 from ...errors import AdcTypeError, fail
 from ...ir import without_new_axes
-from ..activity import differentiable
+from ...ops import differentiable
 from ..builder import Builder
 from ..inline import inline_rule, inline_template
 from .stack import adjoint_stack
