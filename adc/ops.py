@@ -215,6 +215,15 @@ def _extern_type(op, types):
     return out
 
 
+def _astype_type(op, t):
+    if isinstance(t, TupleT) or not t.ndim:
+        fail(f".astype of {t}, which is not an array", op.loc, "convert a number with float(x) or int(x)")
+    if t.dtype == "complex128" and op.attrs["dtype"] != "complex128":
+        fail(f".astype({op.attrs['dtype']}) of a complex array (NumPy drops the imaginary part)", op.loc,
+             "take the part you mean: np.real(z) or np.abs(z)")
+    return T(op.attrs["dtype"], t.ndim)
+
+
 def _own_type(op, types):
     """Ops made with their result typed (pops, placeholders) keep it."""
     return op.result.type
@@ -308,6 +317,9 @@ define("tuple", "*elements", diff=False, type=lambda op, t: TupleT(tuple(t)), sp
 define("cast", "value", diff=lambda op: op.attrs["dtype"] in ("float64", "complex128"),
        type=lambda op, t: T(op.attrs["dtype"]),
        spell=lambda op, ref: (f"{'float' if op.attrs['dtype'] == 'float64' else 'int'}({ref(op.args[0])})", ATOM))
+define("astype", "array", diff=lambda op: op.attrs["dtype"] in ("float64", "complex128"),  # {dtype}
+       type=lambda op, t: _astype_type(op, t[0]),
+       spell=lambda op, ref: (f"{ref(op.args[0], ATOM)}.astype(np.{op.attrs['dtype']})", ATOM))
 define("zeros_like", "value", diff=False, type=lambda op, t: t[0],
        spell=lambda op, ref: (f"np.zeros_like({ref(op.args[0])})", ATOM), fold=False)
 define("undef", "", diff=False, type=_own_type, spell=lambda op, ref: (placeholder(op.result.type), ATOM), fold=False)

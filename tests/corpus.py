@@ -481,6 +481,18 @@ def _prefix_ag(x):
 case(V5, ag=_prefix_ag, golden=True)(_prefix)
 
 
+def _astype_ag(x, k):
+    import autograd.numpy as anp
+    y = x * anp.array(k, dtype=float)
+    return anp.sum(anp.sin(y) * y)
+
+
+@case(V5, np.array([1, 2, 3, 4, 5]), ag=_astype_ag)
+def astype_conversions(x, k):
+    y = x.astype(np.float64) * k.astype(float)
+    return np.sum(np.sin(y) * y.astype("float64"))
+
+
 def _inplace_add(x):
     y = np.ones(x.shape[0])
     for i in range(x.shape[0]):

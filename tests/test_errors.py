@@ -309,3 +309,24 @@ def test_rank_change_is_an_error():
 def test_math_function_on_array_is_an_error():
     with pytest.raises(AdcSyntaxError, match="math.sin"):
         adc.grad(lambda x: math.sin(x), backend="python")(np.ones(3))
+
+
+def astype_complex_to_real(z):
+    return np.sum(np.abs(z.astype(float)))
+
+
+def astype_of_a_number(x):
+    return x.astype(float) * 2.0
+
+
+def astype_float32(x):
+    return np.sum(x.astype(np.float32))
+
+
+@pytest.mark.parametrize("f,args,construct,hint", [
+    (astype_complex_to_real, (np.array([1 + 2j]),), ".astype(float64) of a complex array", "np.real(z)"),
+    (astype_of_a_number, (1.5,), ".astype of float64, which is not an array", "float(x)"),
+    (astype_float32, (np.ones(2),), "this dtype", "float64, int64, bool or complex128"),
+], ids=["complex-to-real", "number", "float32"])
+def test_astype_refusals(f, args, construct, hint):
+    _raises(f, args, construct, hint)

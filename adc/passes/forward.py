@@ -82,6 +82,8 @@ class Tangents:
     def rule(self, op):
         if op.opname == "cast":
             return self.t[op.args[0].id]
+        if op.opname == "astype":  # the tangent, converted as the value is
+            return self.b.emit("astype", [self.t[op.args[0].id]], attrs=dict(op.attrs), name=op.result.name + "_dot")
         if op.opname in ("getitem", "getslice"):
             return self.b.emit(op.opname, [self.t[op.args[0].id]] + op.args[1:], attrs=dict(op.attrs),
                                name=op.result.name + "_dot")

@@ -62,6 +62,8 @@ class CallLowering:
     def method_call(self, node):
         """x.f(...): the NumPy function np.f(x, ...)."""
         base = self.value(node.func.value)
+        if node.func.attr == "astype":
+            return self.b.emit("astype", [base], attrs={"dtype": self.dtype_arg(node)})
         target = _METHODS.get(node.func.attr)
         if target is None:
             self.fail(node, f"the method .{node.func.attr}()", "call the NumPy function instead: np.f(x)")
@@ -69,6 +71,25 @@ class CallLowering:
         if target is np.reshape and len(args) != 1:  # x.reshape(m, n)
             args = [self.expr_Tuple(gast.Tuple(elts=node.args, ctx=gast.Load()))]
         return self.call_object(node, target, [base] + args)
+
+    def dtype_arg(self, node):
+        """The dtype of `x.astype(dtype)`: np.float64, float, "float64", ... as adc's dtype name."""
+        if len(node.args) != 1:
+            self.fail(node, "this .astype() call", "pass one dtype: x.astype(np.float64)")
+        arg = node.args[0]
+        if isinstance(arg, gast.Constant) and isinstance(arg.value, str):
+            obj = arg.value
+        else:
+            static = self.static(arg)
+            obj = getattr(static, "obj", None)
+        try:
+            name = np.dtype(obj).name if obj is not None else None
+        except TypeError:
+            name = None
+        name = {"int32": "int64"}.get(name, name)
+        if name not in ("float64", "int64", "bool", "complex128"):
+            self.fail(arg, "this dtype", "adc's arrays are float64, int64, bool or complex128: x.astype(np.float64)")
+        return name
 
     def attribute_call(self, node, base):
         """x.T, x.real, x.imag: the NumPy function the attribute stands for, applied to array `base`."""

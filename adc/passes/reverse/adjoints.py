@@ -97,8 +97,8 @@ class Adjoints:
         if g is None:
             return
         key = op.attrs.get("fn") or op.attrs.get("op")
-        if op.opname == "cast":
-            return self.accumulate(op.args[0], g)
+        if op.opname in ("cast", "astype"):  # a conversion: the cotangent goes back as it is (its real part)
+            return self.accumulate(op.args[0], self.real_part(op, op.args[0], g))
         rule = rules.RULES[key]
         which = [k for k, a in enumerate(op.args) if self.active(a)]
         if rule.part is not None:
