@@ -44,6 +44,7 @@ class Kind:
     write: object = None
     fold: bool = True  # a PURE op's value may be written into the one expression that reads it
     overwrite: bool = False  # a WRITES op that replaces what it writes over (not an in-place add)
+    indexed: bool = False  # reads or writes an array at `indices(op)`
 
 
 KINDS = {}
@@ -130,6 +131,11 @@ def written(op):
 def stored(op):
     """The value an element or slice write (or an in-place add) puts into its array."""
     return op.args[-1]
+
+
+def is_indexed(op):
+    """An element or slice read or write of an array (its index operands: `indices(op)`)."""
+    return KINDS[op.opname].indexed
 
 
 def indices(op):
@@ -307,9 +313,9 @@ define("call", "*args", diff=_rule_diff("fn"), type=lambda op, t: _rule_type(op.
 # another library's ufunc {home, callee, ufunc}, or a C function args[0] (codegen spells both: helpers)
 define("extern", "*args", type=_extern_type)
 define("getitem", "array, *index", type=_getitem_type,
-       spell=lambda op, ref: (_subscript(op, ref, _index_text(op, ref)), ATOM))
+       spell=lambda op, ref: (_subscript(op, ref, _index_text(op, ref)), ATOM), indexed=True)
 define("getslice", "array, *index", type=getslice_type,
-       spell=lambda op, ref: (_subscript(op, ref, _index_text(op, ref)), ATOM))
+       spell=lambda op, ref: (_subscript(op, ref, _index_text(op, ref)), ATOM), indexed=True)
 define("shape", "array", diff=False, type=_shape_type, spell=lambda op, ref: (f"{ref(op.args[0], ATOM)}.shape", ATOM))
 define("size", "array", diff=False, type=lambda op, t: I64, spell=lambda op, ref: (f"{ref(op.args[0], ATOM)}.size", ATOM))
 define("len", "value", diff=False, type=lambda op, t: I64, spell=lambda op, ref: (f"len({ref(op.args[0])})", ATOM))
@@ -327,10 +333,10 @@ define("undef", "", diff=False, type=_own_type, spell=lambda op, ref: (placehold
 # spells it as that value)
 define("custom", "*args, value", type=lambda op, t: t[op.attrs["nargs"]])
 
-define("setitem", "array, *index, value", effect=WRITES, write=_store("="), overwrite=True)
-define("iadd_item", "array, *index, value", effect=WRITES, write=_store("+="))
-define("setslice", "array, *index, value", effect=WRITES, write=_store("="), overwrite=True)  # {pattern}
-define("iadd_slice", "array, *index, value", effect=WRITES, write=_store("+="))  # {pattern}
+define("setitem", "array, *index, value", effect=WRITES, write=_store("="), overwrite=True, indexed=True)
+define("iadd_item", "array, *index, value", effect=WRITES, write=_store("+="), indexed=True)
+define("setslice", "array, *index, value", effect=WRITES, write=_store("="), overwrite=True, indexed=True)  # {pattern}
+define("iadd_slice", "array, *index, value", effect=WRITES, write=_store("+="), indexed=True)  # {pattern}
 define("iadd", "array, value", effect=WRITES, write=lambda op, ref: f"{ref(op.args[0])} += {ref(op.args[1])}")
 
 define("for", "start, stop, step, *inits", effect=CONTROL, regions=("body(i, *carried)",))

@@ -25,7 +25,7 @@ Contract of both: take a typed primal `Function`; return it with check ops inser
 with their runtime twin, nothing else changed.
 """
 from ..errors import AdcTypeError
-from ..ops import indices
+from ..ops import indices, is_indexed
 from ..ir import I64, Op, TupleT, Value, defined_under, for_bounds, walk
 from ..rules.core import RULES, defrule
 
@@ -34,7 +34,6 @@ for _key in _CHECKS:
     if _key not in RULES:
         defrule(_key, typer=lambda *t: None, nondiff=True, pure=False)
 
-_ACCESS = {"getitem", "setitem", "iadd_item", "getslice", "setslice", "iadd_slice"}
 
 
 # ---------------------------------------------------------------- bounds
@@ -99,7 +98,7 @@ class _Bounds:
             for k, r in enumerate(op.regions):
                 pre = self.region(r, op if op.opname == "for" and k == 0 else None, done)
                 ops.extend(pre)
-            if op.opname in _ACCESS:
+            if is_indexed(op):
                 for axis, idx, many in _indices(op):
                     key = (op.args[0].id, axis, idx.id)
                     if key in done:
