@@ -31,6 +31,8 @@ import warnings
 
 import numba
 
+import adc_runtime
+
 VERSION = "0.1.0"
 VARIANTS = 8  # derivatives kept per request key (closures over different functions, ...)
 
@@ -41,7 +43,6 @@ class AdcCacheWarning(UserWarning):
 
 def _compiler_digest():
     """A digest of adc's and the runtime's own source: a changed compiler is a new cache."""
-    import adc_runtime
     here = os.path.dirname(os.path.abspath(__file__))
     roots = [here, os.path.dirname(os.path.abspath(adc_runtime.__file__))]
     h = hashlib.sha256(VERSION.encode())

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import fail
 from .ir import I64, F64, C128, BOOL, T
 
 _C_RESULTS = {ctypes.c_double: F64, ctypes.c_float: F64, ctypes.c_int: I64, ctypes.c_long: I64,
@@ -103,7 +104,6 @@ class ExternT:
 
 def refuse_derivative(op, mode):
     """Raise: the result of a call adc cannot read carries a derivative (in `mode`: reverse or forward)."""
-    from .errors import fail
     home = op.attrs.get("home")
     name = f"{home}.{op.attrs['callee']}" if home else f"the C function {op.attrs['callee']}"
     fail(f"{name} (in {mode} mode): adc cannot read it, and it has no derivative rule", op.loc,

@@ -13,7 +13,6 @@ While `recording()` is active, every function parsed and every name resolved
 (free names of functions, attributes of modules) is noted: the derivative's
 cache entry is keyed on exactly what the compiler read.
 """
-import ast
 import builtins
 import contextlib
 import contextvars

@@ -5,6 +5,8 @@ the subset, and otherwise raises `AdcSyntaxError` naming the construct, its
 location and what to write instead. Constructs that need name resolution
 (calls without a rule, recursion) are checked by `lower`, which knows names.
 """
+import types
+
 import gast
 
 from ..errors import fail
@@ -53,7 +55,6 @@ def fence(parsed):
 
 def _names_module(parsed, node):
     """`np` in `np.add(...)`: a module, not a container being mutated."""
-    import types
     return isinstance(node, gast.Name) and isinstance(parsed.resolve(node.id), types.ModuleType)
 
 

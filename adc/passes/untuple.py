@@ -11,6 +11,7 @@ tuple phi hid them from activity analysis (tuples carry no derivative).
 """
 from ..errors import fail
 from ..ir import CARRIED_AT, I64, Op, TupleT, Value, walk
+from .simplify import replace_uses
 
 
 def untuple(fn):
@@ -129,7 +130,6 @@ def _forward_elements(fn):
                 same[op.result.id] = parts[k]
     if not same:
         return False
-    from .simplify import replace_uses
     for key, v in list(same.items()):
         while v.id in same:
             v = same[v.id]

@@ -8,7 +8,10 @@ is lowered into the backward sweep, so an adjoint reads like NumPy.
 from dataclasses import dataclass, field
 import inspect
 
+import gast
+
 from ..errors import AdcTypeError
+from ..frontend import parse_function
 from ..ir import F64, I64, T, TupleT, promote
 
 
@@ -155,8 +158,6 @@ _READS = {}
 
 def _reads(template, which):
     """Names read by the statements of `template` and its return elements `which`."""
-    import gast
-    from ..frontend import parse_function
     key = (template, tuple(which))
     if key not in _READS:
         node = parse_function(template).node

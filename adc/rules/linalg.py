@@ -23,12 +23,12 @@ import numpy as np
 
 import adc_runtime.linalg as la
 
+from ..errors import AdcTypeError
 from .core import HOLOMORPHIC, OWN, REAL, complex_rules, defrule, float_of, inexact, jvp, vjp
 from ..ir import T
 
 
 def _square(a):
-    from ..errors import AdcTypeError
     if a.ndim != 2:
         raise AdcTypeError("this np.linalg function takes a square 2-D array")
     return a

@@ -9,6 +9,7 @@ import adc_runtime as rt
 
 from .core import (BY_OBJECT, HOLOMORPHIC, REAL, defrule, elementwise, first, float_of, inexact, jvp, reduction,
                    same_dtype, to_bool, vjp)
+from ..errors import AdcTypeError
 from ..ir import T
 
 
@@ -98,7 +99,6 @@ jvp("np.mean")(lambda y, x, dx: np.mean(dx))
 
 def _dot_type(a, b):
     if a.ndim == 0 or b.ndim == 0 or a.ndim > 2 or b.ndim > 2:
-        from ..errors import AdcTypeError
         raise AdcTypeError("np.dot and @ take 1-D and 2-D arrays; use * for scalars")
     return T(same_dtype(a, b).dtype, a.ndim + b.ndim - 2)
 
@@ -199,7 +199,6 @@ defrule("rt.put_row", rt.put_row, typer=lambda rows, k, n, row: T("float64", row
 # reductions); keepdims=True adds rt.expand_axis(y, a). Arrays of rank 1 and 2.
 
 def _reduced(x, axis):
-    from ..errors import AdcTypeError
     if x.ndim not in (1, 2):
         raise AdcTypeError(f"reductions with axis= take arrays of 1 or 2 dimensions here, not {x}")
     return T(float_of(x), x.ndim - 1)
@@ -294,7 +293,6 @@ def _of_array(name, typer):
     """`typer` for a function that adc takes on arrays only (Numba's reading of it on a number is not NumPy's)."""
     def check(x, *rest):
         if x.ndim == 0:
-            from ..errors import AdcTypeError
             raise AdcTypeError(f"{name} of a number ({x}): NumPy makes a 1-element array of it; write np.array([x])")
         return typer(x, *rest)
     return check
@@ -304,7 +302,6 @@ defrule("np.cumsum", np.cumsum, typer=_of_array("np.cumsum", lambda x: T(float_o
 
 
 def _no_flattening(x):
-    from ..errors import AdcTypeError
     raise AdcTypeError("np.cumprod takes 1-D arrays here; flatten first: np.cumprod(x.ravel())")
 vjp("np.cumsum", when=lambda x: x.ndim == 1)(lambda g, y, x: np.cumsum(g[::-1])[::-1])
 vjp("np.cumsum", when=lambda x: x.ndim == 2)(lambda g, y, x: rt.reshape(np.cumsum(g[::-1])[::-1], x.shape))
