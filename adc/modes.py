@@ -83,13 +83,7 @@ class Vjp(Mode):
                                   spec.outputs(out, STACK_STATE))
 
         def pullback(cotangent):
-            if np.shape(cotangent) != np.shape(value):
-                raise AdcTypeError(f"the cotangent has shape {np.shape(cotangent)}, but the output of "
-                                   f"{d.user_fn.__qualname__} has shape {np.shape(value)}")
-            if np.iscomplexobj(cotangent) and not np.iscomplexobj(value):
-                raise AdcTypeError(f"the cotangent is complex, but the output of {d.user_fn.__qualname__} is real")
-            kind = complex if np.iscomplexobj(value) else float
-            ct = np.array(cotangent, dtype=kind) if np.ndim(value) else kind(cotangent)
+            ct = _conformed(cotangent, value, "the cotangent", f"the output of {d.user_fn.__qualname__}")
             return _gradients(d, spec.outputs(spec.calls[1](*residuals, ct, *tape), GRADIENT, call=1), args)
         return value, pullback
 
@@ -117,18 +111,8 @@ class Jvp(Mode):
         tangents = tuple(tangents) if d.many else (tangents,)
         if len(tangents) != len(d.wrt):
             raise AdcTypeError(f"adc.{self.name} needs {len(d.wrt)} tangents, one per wrt argument; got {len(tangents)}")
-        out = []
-        for k, t in zip(d.wrt, tangents):
-            name, arg = d.names[k], args[k]
-            if np.shape(t) != np.shape(arg):
-                raise AdcTypeError(f"the tangent of argument {name!r} has shape {np.shape(t)}, "
-                                   f"but {name!r} has shape {np.shape(arg)}")
-            if np.iscomplexobj(t) and not np.iscomplexobj(arg):
-                raise AdcTypeError(f"the tangent of argument {name!r} is complex, but {name!r} is real")
-            kind = complex if np.iscomplexobj(arg) else float
-            # a copy: writes into x also write into its tangent
-            out.append(np.array(t, dtype=kind) if isinstance(arg, np.ndarray) else kind(t))
-        return tuple(out)
+        return tuple(_conformed(t, args[k], f"the tangent of argument {d.names[k]!r}", repr(d.names[k]))
+                     for k, t in zip(d.wrt, tangents))
 
     def example(self, d, args):
         """The arguments and zero tangents shaped like the wrt arguments (to build without values)."""
@@ -196,6 +180,18 @@ MODES = {mode.name: mode for mode in (Grad(), ValueAndGrad(), Vjp(), Jvp(), Hvp(
 def _rows_over(d):
     """The parameter whose basis vectors the rows of a forward Jacobian run over."""
     return lambda fn: fn.params[d.wrt[0]]
+
+
+def _conformed(value, like, what, whose):
+    """A cotangent or tangent `value` checked against `like` (its shape, real or complex) and
+    made of like's kind: a new float or complex array (writes into x must not reach its tangent),
+    or a number."""
+    if np.shape(value) != np.shape(like):
+        raise AdcTypeError(f"{what} has shape {np.shape(value)}, but {whose} has shape {np.shape(like)}")
+    if np.iscomplexobj(value) and not np.iscomplexobj(like):
+        raise AdcTypeError(f"{what} is complex, but {whose} is real")
+    kind = complex if np.iscomplexobj(like) else float
+    return np.array(value, dtype=kind) if np.ndim(like) else kind(value)
 
 
 def _gradients(d, grads, args):
