@@ -214,3 +214,56 @@ def test_a_new_op_kind_is_one_definition():
         assert "return x ** 2 + y ** 2" in codegen.generate(fn)
     finally:
         del ops.KINDS["hypot2"]
+
+
+# ---------------------------------------------------------------- tbr: what the tape of a loop holds
+
+def _loop_fn(write):
+    return parsed(f"""
+        func f(%x: float64[:], %n: int64, %c: float64, %d: int64)
+          %c0 = const{{value=0}}() : int64
+          %c1 = const{{value=1}}() : int64
+          %s, %k = for(%c0, %n, %c1, %c, %d) : float64, int64
+            {{
+              ^(%i: int64, %acc: float64, %idx: int64)
+              %j = binop{{op='add'}}(%i, %c1) : int64
+              %xi = getitem(%x, %j) : float64
+              %t = binop{{op='mul'}}(%acc, %xi) : float64
+              %u = call{{fn='math.sin'}}(%t) : float64
+              {'setitem(%x, %i, %u)' if write else ''}
+              %step = binop{{op='sub'}}(%d, %i) : int64
+              %next = binop{{op='add'}}(%idx, %step) : int64
+              yield %u, %next
+            }}
+          yield %s
+    """)
+
+
+def _values(fn):
+    return {v.name: v for op in ir.walk(fn.body) for v in list(op.results) + [p for r in op.regions for p in r.params]}
+
+
+def test_tbr_pushes_what_it_cannot_recompute():
+    from adc.passes.reverse.tbr import Tape
+    fn = _loop_fn(write=False)
+    tape, v = Tape(fn), _values(fn)
+    loop = fn.body.ops[-1]
+    body = loop.regions[0]
+    assert tape.recomputes(v["j"])  # integer arithmetic on the counter
+    assert tape.recomputes(v["xi"])  # an element read of an array nothing writes, at an index at hand
+    assert not tape.recomputes(v["t"])  # a product with a carried float: pushed
+    popped = tape.read(v["t"])
+    assert popped.restores is v["t"] and tape.recorded(body) == [v["t"]]
+    assert tape.pops(body) == [(popped, v["t"])]
+    c = fn.params[2]
+    assert tape.read(c) is c  # a value of the top-level region stays in its variable
+    (counter,) = tape.stepped_counters(loop, body)  # idx += d - i is stepped back, not taped
+    assert counter[0] is v["idx"] and counter[2] == "add" and counter[3] is v["step"]
+
+
+def test_tbr_stores_an_element_read_of_an_array_written_later():
+    from adc.passes.reverse.tbr import Tape
+    fn = _loop_fn(write=True)
+    tape, v = Tape(fn), _values(fn)
+    assert not tape.recomputes(v["xi"])  # x[j] changes when the loop writes x[i]: pushed
+    assert tape.recomputes(v["j"])
