@@ -97,3 +97,24 @@ def test_complex(f, args, wrt):
 def test_readme_convention():
     z = 0.3 - 0.8j
     assert adc.grad(abs2)(z) == pytest.approx(2 * np.conj(z))
+
+
+def complex_in_a_loop(x):
+    z = x + 0.5j
+    s = 0.0
+    for i in range(3):
+        z = z * z * 0.5 + x
+        s = s + np.real(z * np.conj(z))
+    return s
+
+
+@pytest.mark.parametrize("backend", ["python", "numba"])
+def test_second_derivative_through_complex_pops(backend):
+    """A popped complex scalar's adjoint takes two float slots on the adjoint stack: the
+    reservation says so (debug mode's exact stacks raised IndexError; Numba's could overrun)."""
+    g = adc.grad(complex_in_a_loop, backend=backend)
+    h, x = 1e-5, 0.3
+    expected = (g(x + h) - g(x - h)) / (2 * h)
+    for debug in (True, False):
+        gg = adc.grad(adc.grad(complex_in_a_loop, debug=debug, backend=backend), debug=debug, backend=backend)
+        assert abs(gg(x) - expected) < 1e-6 * abs(expected), (debug, gg(x), expected)

@@ -17,7 +17,7 @@ from ...ir import without_new_axes
 from ...ops import differentiable
 from ..builder import Builder
 from ..inline import inline_rule, inline_template
-from .stack import adjoint_stack
+from .stack import adjoint_stack, slots
 
 
 class Adjoints:
@@ -167,8 +167,9 @@ class Adjoints:
             g = self.adj.pop(w.id, None) if not w.type.is_array else self.adj[w.id]
             g = g if g is not None else self.zero(w)
             level = adjoint_stack(self.tape.level)
-            if not w.type.is_array:
-                self.b.emit("reserve", [], nresults=0, attrs={"nf": 1, "ni": 0, **level})
+            if not w.type.is_array:  # room for the adjoint: two float slots for a complex number
+                nf, ni = slots(w.type)
+                self.b.emit("reserve", [], nresults=0, attrs={"nf": nf, "ni": ni, **level})
             self.b.emit("push", [g], nresults=0, attrs=level)
 
     def op_push(self, op):
