@@ -12,6 +12,7 @@ import re
 
 from ..ir import Region, walk
 from ..ops import backward_sweep_at
+from ..passes.reverse.stack import LEVELS
 
 STACK = ("_fstack", "_fsp", "_istack", "_isp")
 
@@ -64,8 +65,8 @@ class Names:
             for r in op.regions:
                 values.extend(r.params)
             values.extend(op.results)
-        taken = set(STACK + stack_names(1) + stack_names(2) + stack_names(3)) | {"np", "math", "rt", "la", "numba", "_fsp0", "_isp0",
-                                                                      "_sizes"}
+        taken = {name for level in range(LEVELS) for name in stack_names(level)}
+        taken |= {"np", "math", "rt", "la", "numba", "_fsp0", "_isp0", "_sizes"}
         taken |= set(reserved)
         names = {}
         group_name = {}
