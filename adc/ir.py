@@ -29,6 +29,10 @@ class T:
     dtype: str  # 'float64' | 'int64' | 'bool' | 'complex128'
     ndim: int = 0
 
+    def __post_init__(self):
+        if self.ndim < 0:  # a type rule that subtracted too much: never let it stand for a type
+            raise ValueError(f"a type of {self.ndim} dimensions")  # the compiler's safety net reports it
+
     def __str__(self):
         return self.dtype if self.ndim == 0 else f"{self.dtype}[{','.join(':' * self.ndim)}]"
 

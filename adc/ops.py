@@ -181,6 +181,8 @@ def _getitem_type(op, types):
 
 def _gather_type(op, base, idx):
     """x[idx] with an integer array (rows of x) or a boolean mask of x's shape (a 1-D array)."""
+    if not base.ndim:
+        fail(f"indexing a number ({base}) with an array", op.loc, "index arrays only")
     if idx.dtype == "int64":
         return T(base.dtype, base.ndim - 1 + idx.ndim)
     if idx.ndim != base.ndim:

@@ -217,3 +217,13 @@ def test_refused_for_complex(tmp_path, expr):
     with pytest.raises(AdcError, match="complex") as info:
         adc.grad(module.f, backend="python")(Z, W, S)
     assert "rt." not in str(info.value).split("\n")[0] and "la." not in str(info.value).split("\n")[0]
+
+
+def test_inner_of_numbers_is_refused_not_mistyped():
+    """np.inner of two numbers once typed its result as an array of -2 dimensions."""
+    def inner_of_numbers(x, y):
+        return np.inner(x, y)
+    with pytest.raises(adc.AdcError, match="np.inner on float64, float64"):
+        adc.grad(inner_of_numbers, backend="python")(1.5, 2.0)
+    with pytest.raises(ValueError, match="-2 dimensions"):
+        adc.ir.T("float64", -2)

@@ -107,8 +107,8 @@ defrule("rt.mask_add", rt.mask_add, typer=lambda buf, mask, g: None, pure=False,
 
 
 def _inner_type(a, b):
-    if a.ndim > 2 or b.ndim > 2:
-        raise AdcTypeError("np.inner takes arrays of 1 or 2 dimensions here")
+    if a.ndim == 0 or b.ndim == 0 or a.ndim > 2 or b.ndim > 2:
+        raise AdcTypeError("np.inner takes arrays of 1 or 2 dimensions here; use * for numbers")
     return T(same_dtype(a, b).dtype, a.ndim + b.ndim - 2)
 
 
