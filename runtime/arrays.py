@@ -255,6 +255,18 @@ def repeat_vjp(g, x, reps):
     return np.reshape(out, x.shape)
 
 
+@register_jitable
+def diag_vjp(g, x, k):
+    """The adjoint of np.diag(x, k) for a matrix x (of any shape): g laid along x's k-th diagonal."""
+    out = np.zeros(x.shape, g.dtype)
+    for i in range(g.shape[0]):
+        if k >= 0:
+            out[i, i + k] = g[i]
+        else:
+            out[i - k, i] = g[i]
+    return out
+
+
 def flip(x, axis=None):
     """np.flip: along `axis`, or along every axis."""
     return np.flip(x, axis)

@@ -127,6 +127,10 @@ ARRAY_RULES = [
      lambda a: anp.sum(a[:, ::-1] * a[::-1] * a)),
     ("np.roll", lambda x: np.sum(np.roll(x, 1) * np.arange(4.0) * x), (P,)),
     ("np.diag", lambda x: np.sum(np.diag(x) ** 2 + np.diag(np.outer(x, x) ** 2)), (P,)),
+    ("np.diag of a matrix that is not square", lambda a: np.sum(np.diag(a, 1) ** 2) + np.sum(np.diag(a, -1) ** 3)
+     + np.sum(np.diag(a) ** 2),
+     (M,), lambda a: anp.sum(a[[0, 1, 2], [1, 2, 3]] ** 2) + anp.sum(a[[1, 2], [0, 1]] ** 3)
+     + anp.sum(a[[0, 1, 2], [0, 1, 2]] ** 2)),  # autograd's own np.diag adjoint is square here
     ("np.triu np.tril", lambda a: np.sum(np.triu(np.dot(a.T, a), 1) ** 2) + np.sum(np.tril(a) ** 3), (M,)),
     ("np.expand_dims", lambda x: np.sum(np.expand_dims(x, 0) * M * x), (P,)),
     ("np.squeeze", lambda x: np.sum(np.squeeze(np.outer(x, np.ones(1)), axis=1) ** 3), (P,)),

@@ -56,7 +56,9 @@ vjp("np.triu")(lambda g, y, x, k: (np.triu(g, k), 0))
 defrule("np.tril", np.tril, typer=_rank(2), linear=True)
 vjp("np.tril")(lambda g, y, x, k: (np.tril(g, k), 0))
 defrule("np.diag", np.diag, typer=lambda x, k: T(x.dtype, 3 - _rank(1, 2)(x).ndim), linear=True)
-vjp("np.diag")(lambda g, y, x, k: (np.diag(g, k), 0))
+vjp("np.diag", when=lambda x, k: x.ndim == 2)(lambda g, y, x, k: (rt.diag_vjp(g, x, k), 0))  # of any shape
+vjp("np.diag")(lambda g, y, x, k: (np.diag(g, k), 0))  # a vector laid along a diagonal: read it back
+defrule("rt.diag_vjp", rt.diag_vjp, typer=lambda g, x, k: T(g.dtype, 2), linear=True, shown="np.diag")
 defrule("np.diff", np.diff, typer=_rank(1), linear=True)
 vjp("np.diff")(lambda g, y, x: rt.diff_vjp(g, x))
 defrule("rt.diff_vjp", rt.diff_vjp, typer=lambda g, x: T(g.dtype, x.ndim), linear=True, shown="np.diff")
