@@ -52,7 +52,8 @@ def cholesky_jvp(l, da):
 
 @register_jitable
 def trace_vjp(g, a):
-    return g * np.eye(a.shape[0])
+    """g on the diagonal of a matrix of a's shape (square or not)."""
+    return g * np.eye(a.shape[0], a.shape[1])
 
 
 # ---------------------------------------------------------------- decompositions with several outputs, one

@@ -142,6 +142,12 @@ ARRAY_RULES = [
     ("A[int array]", lambda a: np.sum(a[IDX[:2]] ** 3), (M,)),
     ("np.std np.var", lambda x: np.std(x) + np.var(x * x), (P,)),
     ("std var axis", lambda a: np.sum(np.std(a, axis=1)) + np.sum(np.var(a, axis=0) * 2.0), (M,)),
+    ("std var ddof", lambda a: np.var(a, ddof=1) + np.std(a, ddof=2) + np.sum(np.var(a, axis=0, ddof=1))
+     + np.sum(np.std(a, axis=1, ddof=1, keepdims=True) * a), (M,)),
+    ("norm axis", lambda a: np.sum(np.linalg.norm(a, axis=1)) + np.sum(np.linalg.norm(a, axis=0, keepdims=True) * a),
+     (M,), lambda a: anp.sum(anp.sqrt(anp.sum(a * a, axis=1))) + anp.sum(anp.sqrt(anp.sum(a * a, axis=0, keepdims=True)) * a)),
+    ("np.trace of a matrix that is not square, offsets", lambda a: np.trace(a, offset=1) * np.trace(a) + np.trace(a, -1) ** 2
+     + a.trace(offset=2), (M,)),
     ("x.std x.var x.clip", lambda a: a.std() + a.var() + a.clip(0.3, 0.7).sum() * a.sum(), (M,)),
     ("np.cumprod", lambda x: np.sum(np.cumprod(x) * np.arange(4.0)), (P,),
      lambda x: anp.sum(_cumprod_ag(x) * anp.arange(4.0))),

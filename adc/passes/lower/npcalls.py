@@ -55,6 +55,7 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.array: ("object",),
     np.linspace: ("start", "stop", ("num", 50), ("endpoint", True)),
     np.asarray: ("a",),
+    np.trace: ("a", ("offset", 0)),
 }
 
 
@@ -87,17 +88,20 @@ def _name(fn):
 # ---------------------------------------------------------------- reductions along an axis
 
 AXIS_REDUCTIONS = {np.sum: "sum", np.mean: "mean", np.prod: "prod", np.max: "max", np.min: "min",
-                   np.amax: "max", np.amin: "min", np.std: "std", np.var: "var"}
+                   np.amax: "max", np.amin: "min", np.std: "std", np.var: "var", np.linalg.norm: "norm"}
+_KEYWORDS = {"std": ("axis", "keepdims", "ddof"), "var": ("axis", "keepdims", "ddof"), "norm": ("axis", "keepdims", "ord")}
 
 
 def takes_keywords(lw, node, fn):
     """Whether adc takes the keywords of the call `node` of `fn` (a function, or None): those
-    `bind` binds, and constant axis= and keepdims= on sum, mean, prod, max, min, std, var."""
+    `bind` binds, and constant axis= and keepdims= on sum, mean, prod, max, min, std, var and
+    np.linalg.norm (ddof= on std and var; ord=None on norm)."""
     if fn not in AXIS_REDUCTIONS:
         return fn in SIGNATURES
+    allowed = _KEYWORDS.get(AXIS_REDUCTIONS[fn], ("axis", "keepdims"))
     for k in node.keywords:
-        if k.arg not in ("axis", "keepdims"):
-            lw.fail(k.value, f"the keyword {k.arg}=", "use axis= and keepdims= only")
+        if k.arg not in allowed:
+            lw.fail(k.value, f"the keyword {k.arg}=", f"use {'= and '.join(allowed)}= only")
         if not isinstance(k.value, (gast.Constant, gast.UnaryOp)):
             lw.fail(k.value, f"a computed {k.arg}=", f"write {k.arg} as a constant")
     return True
@@ -110,19 +114,37 @@ def has_axis_keywords(lw, node, fn, args):
 
 
 def reduce_axis(lw, node, fn, args):
-    """np.sum(x, axis=a, keepdims=k) -> rt.sum_axis(x, a), then rt.expand_axis when keepdims."""
+    """np.sum(x, axis=a, keepdims=k) -> rt.sum_axis(x, a), then rt.expand_axis when keepdims;
+    ddof=d scales a variance by n / (n - d) (a standard deviation by its root); the norm along
+    an axis is the root of the sum of squared magnitudes."""
     kw = {k.arg: constant(k.value) for k in node.keywords}
-    axis, keep = kw.get("axis"), kw.get("keepdims", False)
+    axis, keep, ddof = kw.get("axis"), kw.get("keepdims", False), kw.get("ddof", 0)
+    name = AXIS_REDUCTIONS[hashable(fn)]
     if len(args) > 1:
         lw.fail(node, "a reduction with extra positional arguments", "pass axis= by keyword")
+    if kw.get("ord") is not None:
+        lw.fail(node, "np.linalg.norm with ord=", "adc takes the 2-norm (ord=None); write others with np.sum")
+    if not isinstance(ddof, int) or isinstance(ddof, bool) or ddof < 0:
+        lw.fail(node, f"ddof={ddof!r}", "pass a non-negative integer")
     if axis is None:
         out = lw.call_rule(node, fn, args)
-        return lw.b.emit("call", [out, lw.b.const(0)], attrs={"fn": "rt.expand_axis"}) if keep else out
-    name = AXIS_REDUCTIONS[hashable(fn)]
-    out = lw.b.emit("call", [args[0], lw.b.const(axis)], attrs={"fn": f"rt.{name}_axis"})
+    elif name == "norm":
+        out = lw.apply_template(lambda x, a: np.sqrt(rt.sum_axis(np.real(x * np.conj(x)), a)), [args[0], lw.b.const(axis)])
+    else:
+        out = lw.b.emit("call", [args[0], lw.b.const(axis)], attrs={"fn": f"rt.{name}_axis"})
+    if ddof:
+        out = lw.apply_template(_DDOF[name, axis is not None], [out, args[0], lw.b.const(axis or 0), lw.b.const(ddof)])
     if keep:
-        out = lw.b.emit("call", [out, lw.b.const(axis)], attrs={"fn": "rt.expand_axis"})
+        out = lw.b.emit("call", [out, lw.b.const(axis if axis is not None else 0)], attrs={"fn": "rt.expand_axis"})
     return out
+
+
+_DDOF = {  # (statistic, along an axis): its value y rescaled from n samples to n - ddof
+    ("var", False): lambda y, x, a, d: y * (x.size / (x.size - d)),
+    ("var", True): lambda y, x, a, d: y * (x.shape[a] / (x.shape[a] - d)),
+    ("std", False): lambda y, x, a, d: y * np.sqrt(x.size / (x.size - d)),
+    ("std", True): lambda y, x, a, d: y * np.sqrt(x.shape[a] / (x.shape[a] - d)),
+}
 
 
 # ---------------------------------------------------------------- joins
@@ -148,6 +170,14 @@ def linspace(lw, node, fn, args):
         lw.fail(node, "np.linspace with a computed endpoint=", "write endpoint=True or endpoint=False")
     key = "np.linspace" if closed else "rt.linspace_open"
     return lw.b.emit("call", [lw.as_value(a, node) for a in (start, stop, num)], attrs={"fn": key})
+
+
+def trace(lw, node, fn, args):
+    """np.trace(a, offset=k): the sum of a's k-th diagonal (np.trace(a) is its rule)."""
+    a, offset = args
+    if lw.b.const_int(offset) == 0:
+        return lw.call_rule(node, fn, [a])
+    return lw.apply_template(lambda a, k: np.sum(np.diag(a, k)), [a, offset])
 
 
 def flip(lw, node, fn, args):
@@ -268,7 +298,8 @@ def tensordot(lw, node, fn, args):
 # ---------------------------------------------------------------- the forms
 
 FORMS = {**dict.fromkeys(JOINS, join), **dict.fromkeys([np.linalg.svd, *DECOMPOSITIONS], decompose),
-         np.tensordot: tensordot, np.array: array, np.asarray: array, np.linspace: linspace, np.flip: flip}
+         np.tensordot: tensordot, np.array: array, np.asarray: array, np.linspace: linspace, np.flip: flip,
+         np.trace: trace}
 
 
 def is_form(lw, node, fn, args):
