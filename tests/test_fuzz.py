@@ -92,6 +92,19 @@ def f(a):
     s, t = h(a)
     return s + t
 """, [("a", "f")], (0.5,)),
+    "F10 a loop counter reused by a loop that returns": ("""
+def f(x, c):
+    s = 0.0
+    for i in range(2):
+        for k in range(3):
+            s = s + x[k] * x[i]
+    for j in range(3):
+        for k in range(3):
+            s = s + 0.5 * x[k] * s
+            if s > c:
+                return s * x[0]
+    return s
+""", [("x", "v"), ("c", "f")], (np.array([0.3, 0.5, 0.7]), 1.0)),
 }
 
 

@@ -412,3 +412,23 @@ def uses_softplus(x):
 
 def test_fwd_rule_calling_its_own_primitive():
     check_grads(uses_softplus, (0.4,), order=1, ag=lambda x: anp.log1p(anp.exp(x)) * x)
+
+
+def counter_reused_by_a_loop_that_returns(x, n, c):
+    s = 0.0
+    for i in range(2):
+        for k in range(n):
+            s = s + x[k] * x[i]
+    for j in range(3):
+        for k in range(n):  # k, unbound after the first loops, is this loop's counter
+            s = s + 0.5 * x[k] * s
+            if s > c:
+                return s * x[0]
+    return s
+
+
+@pytest.mark.parametrize("c", [1.0, 100.0], ids=["returns", "runs-through"])
+def test_a_loop_counter_reused_after_an_earlier_loop(c):
+    """Fuzzer seed 200251: a name an earlier loop left unbound was taken for a function rebound
+    in a loop (a loop with return is lowered as a while that binds its counter itself)."""
+    check_grads(counter_reused_by_a_loop_that_returns, (np.array([0.3, 0.5, 0.7]), 3, c))

@@ -102,11 +102,12 @@ class ScopeMerging:
 
     def leave_loop(self, before, stmts, header):
         """Back to scope `before` after a loop of body `stmts` (whose end the scope is now): a name
-        bound to a function or object before the loop must be bound to it still; names first bound
+        bound to a function or object before the loop must be bound to it still (a name unbound
+        before it, such as an earlier loop's counter, may be bound to anything); names first bound
         in the loop are unbound after it."""
         assigned = assigned_names(stmts)
         for n in assigned & set(before):
-            if not isinstance(before[n], Value) and not same_static(before[n], self.env.get(n)):
+            if not isinstance(before[n], (Value, Undefined)) and not same_static(before[n], self.env.get(n)):
                 fail(f"the name '{n}' rebound to another function or object in a loop", header,
                      "bind it once before the loop, or choose the call with if/else inside the loop")
         self.env = before
