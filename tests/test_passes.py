@@ -162,7 +162,7 @@ def test_every_op_kind_the_pipeline_makes_is_catalogued(monkeypatch, tmp_path):
         return source(self)
     monkeypatch.setattr(emit.Emitter, "source", recording)
     monkeypatch.setenv("ADC_CACHE_DIR", str(tmp_path))  # an empty cache: every derivative is generated
-    for case in CASES[:40]:
+    for case in CASES[:25]:
         for make in (adc.grad, adc.hvp, adc.vjp):
             try:
                 adc.source(make(case.f, wrt=case.wrt, backend="python"), *case.args)
