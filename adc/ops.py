@@ -12,11 +12,14 @@ The passes ask this module rather than keeping sets of op names of their own:
 - `result_type(op, types)`: its result's type from its operands' types (None when it has none).
 - `spell(op, ref)`: the Python expression of a PURE op, as (text, precedence), where `ref(v, prec)`
   writes an operand; `statement(op, ref)`: the line of a WRITES op.
-- operand accessors (`for_bounds`, `carried_inits`, `written`, `stored`, `indices`) so that no
-  pass spells a layout such as `args[3:]` itself.
+- traits: `foldable(op)` (written into the one expression that reads it), `is_barrier(op)`
+  (nothing moves across it), `stores(op)` / `overwrites(op)` (element and slice writes),
+  `is_indexed(op)` (reads or writes an array at `indices(op)`);
+- operand accessors (`for_bounds`, `carried_inits`, `carried_params` from ir.py, `written`,
+  `stored`, `indices`) so that no pass spells a layout such as `args[3:]` itself.
 
-Adding an op kind is a `Kind(...)` entry here, plus the passes that truly handle it (reverse
-and forward mode for a differentiable one).
+Adding an op kind is a `define(...)` here, plus the passes that truly handle it (reverse and
+forward mode for a differentiable one): `astype` is an example.
 """
 from dataclasses import dataclass
 
@@ -53,10 +56,6 @@ KINDS = {}
 def define(name, operands, **traits):
     KINDS[name] = Kind(name, operands, **traits)
     return KINDS[name]
-
-
-def kind(op):
-    return KINDS[op.opname]
 
 
 # ---------------------------------------------------------------- queries
@@ -118,10 +117,6 @@ def statement(op, ref):
 
 
 # ---------------------------------------------------------------- operands
-
-def counter(op):
-    return op.regions[0].params[0]
-
 
 def written(op):
     """The array a WRITES op changes."""
