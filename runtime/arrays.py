@@ -286,6 +286,34 @@ def _flip_numba(x, axis=None):
     return flip2
 
 
+def cumsum_axis(x, axis):
+    """np.cumsum(x, axis=axis) of a float or complex array (Numba has np.cumsum of the flattened
+    array only)."""
+    return np.cumsum(x, axis=axis)
+
+
+@overload(cumsum_axis)
+def _cumsum_axis_numba(x, axis):
+    if x.ndim == 1:
+        return lambda x, axis: np.cumsum(x)
+    if x.ndim != 2:
+        return None
+
+    def cumsum2(x, axis):
+        out = x.copy()
+        n, m = x.shape
+        if axis % 2 == 0:
+            for i in range(1, n):
+                for j in range(m):
+                    out[i, j] += out[i - 1, j]
+        else:
+            for i in range(n):
+                for j in range(1, m):
+                    out[i, j] += out[i, j - 1]
+        return out
+    return cumsum2
+
+
 # ---------------------------------------------------------------- indexing
 
 @register_jitable

@@ -142,6 +142,8 @@ ARRAY_RULES = [
     ("A[int array]", lambda a: np.sum(a[IDX[:2]] ** 3), (M,)),
     ("np.std np.var", lambda x: np.std(x) + np.var(x * x), (P,)),
     ("std var axis", lambda a: np.sum(np.std(a, axis=1)) + np.sum(np.var(a, axis=0) * 2.0), (M,)),
+    ("cumsum axis", lambda a: np.sum(np.cumsum(a, axis=0) ** 2 * M) + np.sum(np.cumsum(a, axis=1) * M)
+     + np.sum(a.cumsum(axis=-1) ** 3) + np.sum(np.cumsum(a[0], axis=0) ** 2), (M,)),
     ("std var ddof", lambda a: np.var(a, ddof=1) + np.std(a, ddof=2) + np.sum(np.var(a, axis=0, ddof=1))
      + np.sum(np.std(a, axis=1, ddof=1, keepdims=True) * a), (M,)),
     ("norm axis", lambda a: np.sum(np.linalg.norm(a, axis=1)) + np.sum(np.linalg.norm(a, axis=0, keepdims=True) * a),
@@ -210,6 +212,12 @@ def test_errors_name_the_users_call():
         assert name in first and "rt." not in first, first
 
 FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradient, tangent, and order 2)
+    ("keyword variants", lambda a: (np.sum(np.cumsum(a, axis=0) ** 2 * M) + np.sum(np.cumsum(a, axis=1) * M)
+                                    + np.var(a, ddof=1) + np.sum(np.std(a, axis=1, ddof=1))
+                                    + np.sum(np.linalg.norm(a, axis=0)) + np.trace(a, offset=1) * np.trace(a)),
+     (M,), lambda a: (anp.sum(anp.cumsum(a, axis=0) ** 2 * M) + anp.sum(anp.cumsum(a, axis=1) * M)
+                      + anp.var(a, ddof=1) + anp.sum(anp.std(a, axis=1, ddof=1))
+                      + anp.sum(anp.sqrt(anp.sum(a * a, axis=0))) + anp.trace(a, offset=1) * anp.trace(a))),
     ("shape", lambda a, x: (np.sum(np.reshape(a, (4, 3)) ** 3) + np.sum(a.reshape(2, 6) ** 3)
                             + np.sum(np.sin(np.ravel(a)) * a.flatten()) + np.sum(np.swapaxes(a, 0, 1) * a.T)
                             + np.sum(np.expand_dims(x, 0) * a * x)

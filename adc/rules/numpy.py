@@ -307,6 +307,18 @@ vjp("np.cumsum", when=lambda x: x.ndim == 1)(lambda g, y, x: np.cumsum(g[::-1])[
 vjp("np.cumsum", when=lambda x: x.ndim == 2)(lambda g, y, x: rt.reshape(np.cumsum(g[::-1])[::-1], x.shape))
 jvp("np.cumsum")(lambda y, x, dx: np.cumsum(dx))
 
+
+def _cumsum_axis_type(x, axis):
+    if x.ndim not in (1, 2) or x.dtype not in ("float64", "complex128"):
+        raise AdcTypeError(f"np.cumsum with axis= takes float or complex arrays of 1 or 2 dimensions here, not {x}; "
+                           "convert with x.astype(float)")
+    return T(x.dtype, x.ndim)
+
+
+# np.cumsum(x, axis=a): the adjoint sums the cotangent from the end of the axis
+defrule("rt.cumsum_axis", rt.cumsum_axis, typer=_cumsum_axis_type, linear=True, shown="np.cumsum(..., axis=...)")
+vjp("rt.cumsum_axis")(lambda g, y, x, axis: (rt.flip(rt.cumsum_axis(rt.flip(g, axis), axis), axis), 0))
+
 defrule("np.linalg.norm", np.linalg.norm, typer=lambda x: T("float64"))
 vjp("np.linalg.norm", when=_number)(lambda g, y, x: g * np.sign(x))
 vjp("np.linalg.norm")(lambda g, y, x: g * x / y)

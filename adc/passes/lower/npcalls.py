@@ -56,6 +56,7 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.linspace: ("start", "stop", ("num", 50), ("endpoint", True)),
     np.asarray: ("a",),
     np.trace: ("a", ("offset", 0)),
+    np.cumsum: ("a", ("axis", None)),
 }
 
 
@@ -180,6 +181,13 @@ def trace(lw, node, fn, args):
     return lw.apply_template(lambda a, k: np.sum(np.diag(a, k)), [a, offset])
 
 
+def cumsum(lw, node, fn, args):
+    """np.cumsum(a, axis=k): rt.cumsum_axis (np.cumsum(a), of the flattened array, is its rule)."""
+    if len(args) == 1:
+        return lw.call_rule(node, fn, args)
+    return lw.b.emit("call", [lw.as_value(a, node) for a in args], attrs={"fn": "rt.cumsum_axis"})
+
+
 def flip(lw, node, fn, args):
     """np.flip(m, axis): rt.flip (np.flip(m), of every axis, is its rule)."""
     return lw.b.emit("call", args, attrs={"fn": "rt.flip"})
@@ -299,7 +307,7 @@ def tensordot(lw, node, fn, args):
 
 FORMS = {**dict.fromkeys(JOINS, join), **dict.fromkeys([np.linalg.svd, *DECOMPOSITIONS], decompose),
          np.tensordot: tensordot, np.array: array, np.asarray: array, np.linspace: linspace, np.flip: flip,
-         np.trace: trace}
+         np.trace: trace, np.cumsum: cumsum}
 
 
 def is_form(lw, node, fn, args):
