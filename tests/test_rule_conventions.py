@@ -75,6 +75,7 @@ LINES = _elementwise_lines() + [
     ("np.vdot", "np.vdot(z, w) * np.vdot(w, w * z)", "np.sum(np.conj(z) * w) * np.sum(np.conj(w) * w * z)"),
     ("np.inner np.kron", "np.inner(a, a)[0] + np.sum(np.kron(a[:2, :2], s[:2, :2]))"),
     ("np.trace", "np.trace(np.dot(s, s))"),
+    ("keyword variants", "np.cumsum(a * a, axis=0) + np.cumsum(a, axis=1) + np.trace(s, offset=1)"),
     ("copies", "np.copy(z) * np.full_like(z, w[1]) + np.full((2, 4), z[0]) * w",
      "z * w[1] * np.ones(4) + np.ones((2, 4)) * z[0] * w"),
     ("np.array", "np.array([z[0], 2.0 * w[1], z[2] * w[3]])"),
