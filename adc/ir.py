@@ -209,6 +209,14 @@ def phi_edges(op):
     return []
 
 
+def carried_edges(op):
+    """`phi_edges(op)`, and for a loop its carried values into its results (what leaves it)."""
+    edges = phi_edges(op)
+    if op.opname in ("for", "while"):
+        edges += list(zip(carried_params(op), op.results))
+    return edges
+
+
 def defined_under(ops):
     """Ids of the values `ops` define: their results, and the parameters and results inside them."""
     ids = set()

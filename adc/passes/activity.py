@@ -8,7 +8,7 @@ the array varied, and an array is useful when any read of it is. Integer
 and boolean values are never active.
 """
 from .. import ops
-from ..ir import carried_params, phi_edges, walk
+from ..ir import carried_edges, walk
 
 def activity(fn, wrt_params, outputs):
     """Ids of the active values of `fn` for inputs `wrt_params` and `outputs` (a value or a list)."""
@@ -51,12 +51,10 @@ def _edges(op):
 
 
 def _phi_edges(op):
-    """A structured op's phi edges, and its loop's carried values into its results."""
-    out = phi_edges(op)
-    if op.opname in ("for", "while"):
-        out += list(zip(carried_params(op), op.results))
-        if op.opname == "while":
-            out += list(zip(op.regions[0].params, op.regions[1].params)) + list(zip(op.args, op.regions[0].params))
+    """A structured op's carried edges, and a while loop's condition parameters."""
+    out = carried_edges(op)
+    if op.opname == "while":
+        out += list(zip(op.regions[0].params, op.regions[1].params)) + list(zip(op.args, op.regions[0].params))
     return out
 
 

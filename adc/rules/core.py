@@ -12,7 +12,7 @@ import gast
 
 from ..errors import AdcTypeError
 from ..frontend import parse_function
-from ..ir import F64, I64, T, TupleT, promote
+from ..ir import I64, T, TupleT, promote
 
 
 @dataclass
@@ -212,10 +212,6 @@ def first(*types):
 
 def reduction(*types):
     return types[0].scalar() if types[0].dtype != "bool" else I64
-
-
-def to_float(*types):
-    return F64
 
 
 def to_int(*types):

@@ -10,7 +10,7 @@ any of its names) after op `at` runs, counting later iterations of a loop
 around both. Nothing here refuses a program; alias_check.py does.
 """
 from ... import ops, rules
-from ...ir import carried_params, phi_edges, walk
+from ...ir import carried_edges, walk
 
 class _Mutations:
     """May an array be written after a given op? (writes through any alias count)"""
@@ -67,7 +67,5 @@ def _is_view(op):
 
 
 def _array_phi_edges(op):
-    edges = phi_edges(op)
-    if op.opname in ("for", "while"):
-        edges += list(zip(carried_params(op), op.results))
+    edges = carried_edges(op)
     return [(a, b) for a, b in edges if getattr(a.type, "is_array", False)]
