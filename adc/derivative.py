@@ -24,7 +24,7 @@ import os
 import sys
 import threading
 
-from . import cache, codegen, frontend, passes, reads, specialization
+from . import cache, codegen, frontend, passes, reads, specialization, trees
 from .backends import BACKENDS
 from .errors import AdcError, AdcInternalError, AdcSourceError, AdcTypeError
 from .ir import GRADIENT, walk
@@ -104,7 +104,22 @@ class Derivative:
     def __call__(self, *args, **kwargs):
         args, tangents = self.primal_args(args, kwargs)
         spec, captured = self.specialize(args)
-        return self.mode.shape(self, spec, spec.call(*args, *tangents, *captured), args)
+        return self.mode.shape(self, spec, spec.call(*self.leaves(args), *tangents, *captured), args)
+
+    @staticmethod
+    def leaves(args):
+        """The parameters of the compiled calls: the arguments, with each container's leaves in its place."""
+        if not any(trees.is_container(a) for a in args):
+            return args
+        return [x for a in args for x in trees.flatten(a)[0]]
+
+    def flat_wrt(self, shapes):
+        """The positions among the compiled calls' parameters of the leaves of the wrt arguments,
+        whose structures (adc.trees) are `shapes` (one per argument)."""
+        starts = [0]
+        for tree in shapes:
+            starts.append(starts[-1] + trees.count(tree))
+        return tuple(p for k in self.wrt for p in range(starts[k], starts[k + 1]))
 
     def primal_args(self, args, kwargs=None):
         """(the user function's arguments in order, the tangents that follow them for jvp and hvp)."""
@@ -143,12 +158,16 @@ class Derivative:
         Numbers and arrays the function reads from globals, closure cells or modules
         are passed in at every call, so a changed global is seen; a change of their
         type, or a rebound function, builds (or finds on disk) another specialization."""
-        types = tuple(type_of(a, f"argument {n!r}") for a, n in zip(args, self.names))
-        for k in self.wrt:
-            if hasattr(types[k], "elems"):
-                raise AdcTypeError(f"argument {self.names[k]!r} of {self.user_fn.__qualname__} is a tuple {types[k]}: "
-                                   "adc differentiates with respect to numbers and arrays. hint: pass np.array(...) "
-                                   "of the elements, or make each element its own parameter and list them in wrt")
+        shapes, leaf_types = [], []
+        for a, n in zip(args, self.names):
+            leaves, tree = trees.flatten(a, f"argument {n!r}")
+            shapes.append(tree)
+            leaf_types += [type_of(x, f"argument {n!r}") for x in leaves]
+        types = (tuple(shapes),) + tuple(leaf_types)
+        if any(s != trees.LEAF for s in shapes) and (not self.mode.takes_containers or len(self.chain) > 1):
+            raise AdcTypeError(f"adc.{self.kind} of {self.user_fn.__qualname__}: an argument is a list, tuple or dict; "
+                               f"adc.{self.kind} takes numbers and arrays. hint: use adc.grad, adc.vjp or adc.jvp, "
+                               "or pass the container's arrays as arguments of their own")
         for spec in list(self._specs.get(types, ())):
             values = spec.values(self.user_fn)
             if values is not None:
@@ -201,7 +220,8 @@ class Derivative:
         return entry, checks
 
     def _generate(self, types):
-        fn = passes.front(self.parsed)
+        shapes, types = types[0], types[1:]
+        fn = passes.front(self.parsed, shapes)
         for p, t in zip(fn.params, types):
             p.type = t
         for v, (scope, name) in fn.captured:
@@ -209,19 +229,19 @@ class Derivative:
         fn = passes.run(fn, passes.PRIMAL)
         captured = fn.captured
         backend = self.backend if self.backend != "auto" else _backend_for(fn)
-        fn = self._differentiated_ir(fn)
-        fns = passes.run(fn, self.mode.passes(self))
+        fn = self._differentiated_ir(fn, shapes)
+        fns = passes.run(fn, self.mode.passes(self, self.flat_wrt(shapes)))
         fns = fns if isinstance(fns, tuple) else (fns,)
         source = codegen.generate(fns)
         path = cache.write_module(fns[0].name, source)
         return (path, [f.name for f in fns], [codegen.takes_sizes(f) for f in fns],
                 [codegen.returned_roles(f) for f in fns], backend, captured)
 
-    def _differentiated_ir(self, fn):
+    def _differentiated_ir(self, fn, shapes):
         """The IR this derivative differentiates: the primal's, or the gradient an inner adc.grad makes."""
         if not isinstance(self.f, Derivative):
             return fn
-        inner = passes.run(self.f._differentiated_ir(fn), self.f.mode.passes(self.f))
+        inner = passes.run(self.f._differentiated_ir(fn, shapes), self.f.mode.passes(self.f, self.f.flat_wrt(shapes)))
         inner.body.yields, inner.roles = [inner.output(GRADIENT)], None  # adc.grad(f) returns the gradient alone
         passes.strip_sweeps(inner)
         return inner

@@ -9,7 +9,9 @@ callers see), d.bind and d.binds. Contract of the methods:
 
 - `check_wrt(wrt)`: raises the AdcError of a `wrt` this kind never takes,
   before any other check;
-- `passes(d)`: the passes that differentiate the typed primal IR;
+- `passes(d, wrt)`: the passes that differentiate the typed primal IR with
+  respect to its parameters at positions `wrt` (the leaves of d's wrt
+  arguments: a container's leaves are parameters of their own, adc.trees);
 - `split(d, args, kwargs)`: (the user function's arguments in order, the
   tangents that follow them, checked against those arguments);
 - `example(d, args)`: example primal arguments completed into a call's
@@ -18,6 +20,8 @@ callers see), d.bind and d.binds. Contract of the methods:
   the compiled call `spec.call` at the bound arguments `args`, its values
   picked by role (`spec.outputs(out, GRADIENT)`), never by position.
 
+`takes_containers` says whether arguments may be lists, tuples and dicts
+(adc.trees): gradients and tangents of one are containers of its structure.
 `nests` says whether a derivative of this kind, with one wrt argument, may
 itself be differentiated: its IR yields (value, gradient).
 """
@@ -25,7 +29,7 @@ import abc
 
 import numpy as np
 
-from . import passes
+from . import passes, trees
 from .errors import AdcError, AdcTypeError
 from .ir import GRADIENT, HVP, RESIDUAL, ROWS, STACK_STATE, TANGENT, VALUE
 
@@ -34,12 +38,13 @@ class Mode(abc.ABC):
     """One derivative kind; the defaults are those of kinds that take no tangents."""
     name = None
     nests = False
+    takes_containers = True
 
     def check_wrt(self, wrt):
         """Every wrt is checked against the function's parameters when the derivative is made."""
 
     @abc.abstractmethod
-    def passes(self, d):
+    def passes(self, d, wrt):
         """The pipeline after the primal passes."""
 
     def split(self, d, args, kwargs):
@@ -57,8 +62,8 @@ class Grad(Mode):
     """Reverse mode, joint sweeps: the compiled call yields (value, gradient...)."""
     name, nests = "grad", True
 
-    def passes(self, d):
-        return passes.grad_passes(d.wrt, d.debug)
+    def passes(self, d, wrt):
+        return passes.grad_passes(wrt, d.debug)
 
     def shape(self, d, spec, out, args):
         return _gradients(d, spec.outputs(out, GRADIENT), args)
@@ -75,8 +80,8 @@ class Vjp(Mode):
     """Split reverse mode: (value, pullback); the pullback runs the backward function on the tape."""
     name = "vjp"
 
-    def passes(self, d):
-        return passes.vjp_passes(d.wrt, d.debug)
+    def passes(self, d, wrt):
+        return passes.vjp_passes(wrt, d.debug)
 
     def shape(self, d, spec, out, args):
         value, residuals, tape = (spec.output(out, VALUE), spec.outputs(out, RESIDUAL),
@@ -92,8 +97,8 @@ class Jvp(Mode):
     """Forward mode: the call takes the tangents after the arguments and gives (value, tangent)."""
     name = "jvp"
 
-    def passes(self, d):
-        return passes.jvp_passes(d.wrt)
+    def passes(self, d, wrt):
+        return passes.jvp_passes(wrt)
 
     def split(self, d, args, kwargs):
         if not args or (not d.binds(args[:-1], kwargs) and d.binds(args, kwargs)):
@@ -111,16 +116,23 @@ class Jvp(Mode):
         tangents = tuple(tangents) if d.many else (tangents,)
         if len(tangents) != len(d.wrt):
             raise AdcTypeError(f"adc.{self.name} needs {len(d.wrt)} tangents, one per wrt argument; got {len(tangents)}")
-        return tuple(_conformed(t, args[k], f"the tangent of argument {d.names[k]!r}", repr(d.names[k]))
-                     for k, t in zip(d.wrt, tangents))
+        out = []
+        for k, t in zip(d.wrt, tangents):
+            leaves, tree = trees.flatten(args[k])
+            given, shape = trees.flatten(t) if trees.is_container(t) else ([t], trees.LEAF)
+            if shape != tree:
+                raise AdcTypeError(f"the tangent of argument {d.names[k]!r} is structured as {trees.describe(shape)}, "
+                                   f"but the argument as {trees.describe(tree)}")
+            out += [_conformed(t, x, f"the tangent of argument {d.names[k]!r}", repr(d.names[k]))
+                    for t, x in zip(given, leaves)]
+        return tuple(out)
 
     def example(self, d, args):
         """The arguments and zero tangents shaped like the wrt arguments (to build without values)."""
         if not d.binds(args, {}):
             return args
         primal = d.bind(args, {})
-        zeros = tuple(np.zeros_like(primal[k], dtype=float) if isinstance(primal[k], np.ndarray) else 0.0
-                      for k in d.wrt)
+        zeros = tuple(_zeros_like(primal[k]) for k in d.wrt)
         return args + (zeros if d.many else zeros[0],)
 
     def shape(self, d, spec, out, args):
@@ -131,8 +143,8 @@ class Hvp(Jvp):
     """Forward over reverse: the call yields (value, gradient..., tangent of value, H v...)."""
     name = "hvp"
 
-    def passes(self, d):
-        return passes.hvp_passes(d.wrt, d.debug)
+    def passes(self, d, wrt):
+        return passes.hvp_passes(wrt, d.debug)
 
     def shape(self, d, spec, out, args):
         return _gradients(d, spec.outputs(out, HVP), args)
@@ -140,10 +152,10 @@ class Hvp(Jvp):
 
 class JacRev(Mode):
     """The Jacobian by one backward sweep per output component: the call yields (value, rows)."""
-    name = "jacrev"
+    name, takes_containers = "jacrev", False
 
-    def passes(self, d):
-        return passes.jacrev_passes(d.wrt, d.debug)
+    def passes(self, d, wrt):
+        return passes.jacrev_passes(wrt, d.debug)
 
     def shape(self, d, spec, out, args):
         value, rows = spec.output(out, VALUE), spec.output(out, ROWS)
@@ -152,10 +164,10 @@ class JacRev(Mode):
 
 class JacFwd(Mode):
     """The Jacobian by one tangent pass per input component: the call yields the rows d out / d x_k."""
-    name = "jacfwd"
+    name, takes_containers = "jacfwd", False
 
-    def passes(self, d):
-        return passes.jacfwd_passes(d.wrt, _rows_over(d))
+    def passes(self, d, wrt):
+        return passes.jacfwd_passes(wrt, _rows_over(wrt))
 
     def shape(self, d, spec, out, args):
         rows = np.asarray(spec.output(out, ROWS))
@@ -170,16 +182,16 @@ class Hessian(JacFwd):
         if isinstance(wrt, tuple):
             raise AdcError("adc.hessian takes one wrt argument; use adc.hvp for products with several")
 
-    def passes(self, d):
-        return passes.hessian_passes(d.wrt, _rows_over(d), d.debug)
+    def passes(self, d, wrt):
+        return passes.hessian_passes(wrt, _rows_over(wrt), d.debug)
 
 
 MODES = {mode.name: mode for mode in (Grad(), ValueAndGrad(), Vjp(), Jvp(), Hvp(), JacRev(), JacFwd(), Hessian())}
 
 
-def _rows_over(d):
+def _rows_over(wrt):
     """The parameter whose basis vectors the rows of a forward Jacobian run over."""
-    return lambda fn: fn.params[d.wrt[0]]
+    return lambda fn: fn.params[wrt[0]]
 
 
 def _conformed(value, like, what, whose):
@@ -194,10 +206,21 @@ def _conformed(value, like, what, whose):
     return np.array(value, dtype=kind) if np.ndim(like) else kind(value)
 
 
+def _zeros_like(arg):
+    """A zero tangent of `arg`: a container of its structure for a list, tuple or dict."""
+    leaves, tree = trees.flatten(arg)
+    return trees.unflatten(tree, [np.zeros_like(x, dtype=float) if isinstance(x, np.ndarray) else 0.0
+                                  for x in leaves])
+
+
 def _gradients(d, grads, args):
-    """Gradients as the caller gets them: one per wrt argument with its dtype; a tuple when wrt was one."""
-    grads = tuple(_like(g, args[k]) for g, k in zip(grads, d.wrt))
-    return grads if d.many else grads[0]
+    """Gradients as the caller gets them: one per wrt argument with its dtype, a container of its
+    structure for a list, tuple or dict (whose leaves `grads` lists in order); a tuple when wrt was one."""
+    grads, out = iter(grads), []
+    for k in d.wrt:
+        leaves, tree = trees.flatten(args[k])
+        out.append(trees.unflatten(tree, [_like(next(grads), x) for x in leaves]))
+    return tuple(out) if d.many else out[0]
 
 
 def _like(g, arg):

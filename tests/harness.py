@@ -7,6 +7,10 @@
     the function writes into arrays, which autograd cannot box),
 scaled by a non-unit cotangent so that a dropped seed shows.
 
+Arguments may be lists, tuples and dicts of arrays (adc.trees): directions,
+perturbations and comparisons then go leaf by leaf, and each gradient must
+come back as a container of its argument's structure.
+
 Complex arguments follow autograd's convention: the gradient g of a real
 function at z satisfies df = Re(sum(g * dz)), so the finite-difference
 directions are complex and the dot-product test takes the real part.
@@ -20,6 +24,7 @@ import autograd.numpy as anp
 import numpy as np
 
 import adc
+from adc import trees
 
 BACKENDS = ("python", "numba")
 COTANGENT = 1.7
@@ -47,15 +52,38 @@ def autograd_version(f, _seen=None):
     return new
 
 
+def _map(fn, *xs):
+    """`fn` applied leaf by leaf to `xs`, containers of one structure (or numbers and arrays)."""
+    leaves = [trees.flatten(x) for x in xs]
+    return trees.unflatten(leaves[0][1], [fn(*ls) for ls in zip(*(lv for lv, _ in leaves))])
+
+
+def _leaves(x):
+    return trees.flatten(x)[0]
+
+
 def _copy(args):
-    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    return [_map(lambda a: a.copy() if isinstance(a, np.ndarray) else a, a) for a in args]
 
 
 def _perturb(args, wrt, dirs, h):
     out = _copy(args)
     for k, d in zip(wrt, dirs):
-        out[k] = out[k] + h * d
+        out[k] = _map(lambda a, e: a + h * e, out[k], d)
     return out
+
+
+def _dot(gs, ds):
+    """sum over the wrt arguments and their leaves of <g, d>, real part (autograd's complex convention)."""
+    return np.real(sum(np.sum(g * d) for gt, dt in zip(gs, ds) for g, d in zip(_leaves(gt), _leaves(dt))))
+
+
+def _assert_close(a, b, err_msg, **tol):
+    """Containers of one structure (or numbers and arrays) equal leaf by leaf within `tol`."""
+    ta, tb = trees.flatten(a)[1], trees.flatten(b)[1]
+    assert ta == tb, f"{err_msg}: structured as {trees.describe(ta)}, not {trees.describe(tb)}"
+    for x, y in zip(_leaves(a), _leaves(b)):
+        np.testing.assert_allclose(x, y, err_msg=err_msg, **tol)
 
 
 def finite_difference(f, args, wrt, dirs, h=1e-6):
@@ -82,18 +110,20 @@ def check_grads(f, args, wrt=0, ag=None, backends=BACKENDS, rtol=1e-6, atol=1e-8
             warnings.simplefilter("error", adc.AdcFallbackWarning)  # numba must compile it, not fall back
             value, grads = adc.value_and_grad(f, wrt=wrt, backend=backend, debug=True)(*_copy(args))
         grads = grads if isinstance(wrt, tuple) else (grads,)
-        grads = tuple(g * COTANGENT for g in grads)
+        grads = tuple(_map(lambda g: g * COTANGENT, g) for g in grads)
         np.testing.assert_allclose(value, expected_value, rtol=1e-12, atol=1e-12,
                                    err_msg=f"{backend}: value differs from the primal")
         for k, g in zip(wrt_t, grads):
-            assert np.shape(g) == np.shape(args[k]), f"{backend}: gradient shape {np.shape(g)} != {np.shape(args[k])}"
-        directional = np.real(sum(np.sum(g * d) for g, d in zip(grads, dirs)))  # autograd's complex convention
-        np.testing.assert_allclose(directional, COTANGENT * fd, rtol=1e-5, atol=1e-6,
+            (gl, gt), (al, at) = trees.flatten(g), trees.flatten(args[k])
+            assert gt == at, f"{backend}: gradient structured as {trees.describe(gt)}, not {trees.describe(at)}"
+            for x, y in zip(gl, al):
+                assert np.shape(x) == np.shape(y), f"{backend}: gradient shape {np.shape(x)} != {np.shape(y)}"
+        np.testing.assert_allclose(_dot(grads, dirs), COTANGENT * fd, rtol=1e-5, atol=1e-6,
                                    err_msg=f"{backend}: <grad, v> differs from finite differences")
         if reference is not None:
             for g, r in zip(grads, reference):
-                np.testing.assert_allclose(g, COTANGENT * r, rtol=rtol, atol=atol,
-                                           err_msg=f"{backend}: gradient differs from autograd")
+                _assert_close(g, _map(lambda x: COTANGENT * x, r), f"{backend}: gradient differs from autograd",
+                              rtol=rtol, atol=atol)
         results[backend] = grads
         _check_forward(f, args, wrt, wrt_t, dirs, fd, backend)
         if order >= 2:
@@ -102,7 +132,9 @@ def check_grads(f, args, wrt=0, ag=None, backends=BACKENDS, rtol=1e-6, atol=1e-8
 
 
 def _direction(rng, arg):
-    """A random direction of `arg`'s shape (complex for a complex argument)."""
+    """A random direction of `arg`'s shape (complex for a complex argument), leaf by leaf."""
+    if trees.is_container(arg):
+        return _map(lambda a: _direction(rng, a), arg)
     d = rng.standard_normal(np.shape(arg))
     if np.iscomplexobj(arg):
         d = d + 1j * rng.standard_normal(np.shape(arg))
@@ -128,19 +160,23 @@ def _check_hvp(f, args, wrt, wrt_t, dirs, backend, ag, hvp_ref):
     h = 1e-5
     plus, minus = g(*_perturb(args, wrt_t, dirs, h)), g(*_perturb(args, wrt_t, dirs, -h))
     for k, (a, b, c) in enumerate(zip(hv, plus, minus)):
-        np.testing.assert_allclose(a, (np.asarray(b) - np.asarray(c)) / (2 * h), rtol=1e-4, atol=1e-5,
-                                   err_msg=f"{backend}: Hessian-vector product {k} differs from finite differences")
+        _assert_close(a, _map(lambda p, m: (np.asarray(p) - np.asarray(m)) / (2 * h), b, c),
+                      f"{backend}: Hessian-vector product {k} differs from finite differences", rtol=1e-4, atol=1e-5)
     if hvp_ref is not None:
-        np.testing.assert_allclose(hv[0], hvp_ref, rtol=1e-6, atol=1e-8,
-                                   err_msg=f"{backend}: Hessian-vector product differs from autograd")
+        _assert_close(hv[0], hvp_ref, f"{backend}: Hessian-vector product differs from autograd", rtol=1e-6, atol=1e-8)
 
 
 def _autograd_hvp(g, args, wrt, dirs):
     if len(wrt) != 1:
         return None
     fargs = [float(a) if isinstance(a, float) else a for a in _copy(args)]
+    arg = fargs[wrt[0]]
+    if trees.is_container(arg):  # autograd's hessian_vector_product takes arrays: <grad f, v> by its flatten
+        from autograd.misc import flatten
+        grad_f, v = autograd.grad(g, wrt[0]), flatten(dirs[0])[0]
+        return autograd.grad(lambda *a: anp.sum(flatten(grad_f(*a))[0] * v), wrt[0])(*fargs)
     hvp = autograd.hessian_vector_product(g, wrt[0])
-    return hvp(*fargs, dirs[0] if np.ndim(fargs[wrt[0]]) else float(dirs[0]))
+    return hvp(*fargs, dirs[0] if np.ndim(arg) else float(dirs[0]))
 
 
 def _autograd_grads(g, args, wrt):

@@ -79,11 +79,6 @@ def f_kwargs(x, **kw):
     return x
 
 
-def f_dict(x):
-    d = {"a": x}
-    return x
-
-
 def f_set(x):
     s = {x}
     return x
@@ -104,13 +99,8 @@ def f_star(x):
     return a
 
 
-def f_list_literal(x):
-    v = [x, x]
-    return x
-
-
 def f_listcomp(x):
-    v = [x * i for i in range(3)]
+    v = [x * i for i in range(int(x))]
     return x
 
 
@@ -149,8 +139,8 @@ def f_loop_local(x):
 
 def f_for_iter(x):
     s = 0.0
-    for v in x:
-        s = s + v
+    for v in "ab":
+        s = s + x
     return s
 
 
@@ -230,18 +220,16 @@ CASES = [
     (f_recursive, (3.0,), "recursion (f_recursive calls itself)", "rewrite the recursion as a loop"),
     (f_varargs, (1.0,), "*args", "list the parameters one by one"),
     (f_kwargs, (1.0,), "**kwargs", "list the parameters one by one"),
-    (f_dict, (1.0,), "a dict value", "use separate arguments"),
     (f_set, (1.0,), "a set value", "use an array"),
     (f_list_append, (1.0,), "list or container mutation (.append)", "preallocate an array"),
     (f_star, (1.0,), "star-unpacking", "unpack into a fixed number of names"),
-    (f_list_literal, (1.0,), "a list value", "np.zeros and element writes"),
-    (f_listcomp, (1.0,), "a list comprehension", "explicit for loop"),
+    (f_listcomp, (1.0,), "a comprehension over a range known only at run time", "preallocated array"),
     (f_no_rule, (np.ones(3),), "numpy.fft.fft, which has no derivative rule", "adc.primitive"),
     (f_slice, (np.ones(4),), "the attribute .ndim", "use .shape, .size, .T"),
     (f_view_read_after_write, (np.ones(4),), "a slice read after its array is written", "copy it first"),
     (f_view_write, (np.ones(4),), "a write through a slice", "copy it first"),
     (f_loop_local, (1.0,), "the name 'last', which is only bound", "assign last before the loop"),
-    (f_for_iter, (np.ones(3),), "a for loop over something other than range(...)", "loop over indices"),
+    (f_for_iter, (np.ones(3),), "a for loop over this object", "a list, tuple or dict"),
     (f_shape_of_number, (1.0,), "the shape of x, a number", "pass an array"),
 ]
 

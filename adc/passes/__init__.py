@@ -65,10 +65,10 @@ def hvp_passes(wrt, debug=False):
 _UNTYPED_AFTER = {"reverse", "forward", "rows"}
 
 
-def front(parsed):
-    """Fence and lower a parsed function: the untyped primal IR."""
+def front(parsed, trees=None):
+    """Fence and lower a parsed function: the untyped primal IR (`trees`: see lower)."""
     fence(parsed)
-    fn = lower(parsed)
+    fn = lower(parsed, trees)
     _after("lower", fn, typed=False)
     return fn
 

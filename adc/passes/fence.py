@@ -19,15 +19,11 @@ _REJECT = {
     gast.AsyncWith: ("async with", "remove the context manager from the differentiated function"),
     gast.Yield: ("a generator (yield)", "return an array instead of yielding values"),
     gast.YieldFrom: ("a generator (yield from)", "return an array instead of yielding values"),
-    gast.GeneratorExp: ("a generator expression", "write an explicit for loop that fills an array"),
-    gast.ListComp: ("a list comprehension", "write an explicit for loop that fills a preallocated array"),
     gast.SetComp: ("a set comprehension", "use arrays; sets have no derivative"),
-    gast.DictComp: ("a dict comprehension", "use arrays or separate arguments instead of a dict"),
     gast.Try: ("try/except", "move error handling outside the differentiated function"),
     gast.With: ("a with statement", "move the context manager outside the differentiated function"),
     gast.Global: ("a global statement", "pass the value in as an argument and return the new one"),
     gast.Nonlocal: ("a nonlocal statement", "pass the value in as an argument and return the new one"),
-    gast.Dict: ("a dict value", "use separate arguments or an array instead of a dict"),
     gast.Set: ("a set value", "use an array instead of a set"),
     gast.Starred: ("star-unpacking", "unpack into a fixed number of names: a, b = t"),
     gast.Raise: ("raise", "check inputs before calling the differentiated function"),
@@ -35,7 +31,6 @@ _REJECT = {
     gast.ImportFrom: ("an import inside the function", "import the module at the top of the file"),
     gast.Delete: ("del", "leave the name bound; adc frees nothing by hand"),
     gast.JoinedStr: ("an f-string", "remove string formatting from the differentiated function"),
-    gast.List: ("a list value", "use a tuple for shapes, or np.zeros and element writes for arrays"),
     gast.Match: ("a match statement", "use if/elif/else"),
     gast.NamedExpr: ("an assignment expression (:=)", "assign on its own line before using the value"),
 }
@@ -47,10 +42,8 @@ def fence(parsed):
     """Raise AdcSyntaxError at the first construct outside the subset."""
     node = parsed.node
     _check_args(parsed, node.args)
-    arguments = {id(a) for sub in gast.walk(node) if isinstance(sub, gast.Call) for a in sub.args}
     for sub in gast.walk(node):
-        if not (isinstance(sub, gast.List) and id(sub) in arguments):  # np.concatenate([a, b]) reads as a tuple
-            _check_node(parsed, sub)
+        _check_node(parsed, sub)
 
 
 def _names_module(parsed, node):

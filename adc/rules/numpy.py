@@ -365,7 +365,15 @@ _ufunc("logical_not", typer=to_bool, nondiff=True)
 
 # ---------------------------------------------------------------- constants and ranges
 
-defrule("rt.array_zeros", rt.array_zeros, typer=lambda n, *xs: T(float_of(*xs), 1), nondiff=True, shown="np.array")
+def _numbers(n, *xs):
+    """np.array of numbers written out (of arrays, np.stack makes their array)."""
+    if any(x.ndim for x in xs):
+        raise AdcTypeError("np.array of a list that holds arrays: adc builds np.array([a, b, c]) of numbers. "
+                           "hint: np.stack([x, y]) stacks arrays into one")
+    return T(float_of(*xs), 1)
+
+
+defrule("rt.array_zeros", rt.array_zeros, typer=_numbers, nondiff=True, shown="np.array")
 defrule("rt.element", rt.element, typer=lambda v, arr: T(arr.dtype), complex=HOLOMORPHIC, shown="np.array")
 vjp("rt.element")(lambda g, y, v, arr: (g, 0.0 * g))
 jvp("rt.element")(lambda y, v, arr, dv, darr: (dv, 0.0 * y))

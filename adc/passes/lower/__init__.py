@@ -16,17 +16,23 @@ forms), functions.py (inlining from source, rule templates), values.py
 (what a name stands for, captures) and syntax.py (queries of the syntax tree).
 """
 from ...ir import Function, Value, uses, walk
+from ...trees import LEAF, leaf_names
 from ..builder import Builder
 from .lowerer import Lowerer
 from .values import Captures, LocalFn
 
 
-def lower(parsed):
-    """The IR of the parsed function `parsed`."""
+def lower(parsed, trees=None):
+    """The IR of the parsed function `parsed`; `trees` gives the structure (adc.trees) of each
+    argument that is a container, whose leaves are then parameters of their own."""
     builder = Builder()
     lw = Lowerer(parsed, builder, Captures(), [parsed.fn])
-    params = [Value(name) for name in parsed.arg_names]
-    result = lw.lower_callable(parsed.node, params)
+    params, args = [], []
+    for name, tree in zip(parsed.arg_names, trees or [LEAF] * len(parsed.arg_names)):
+        leaves = [Value(n) for n in leaf_names(name, tree)]
+        params += leaves
+        args.append(lw.bind_tree(tree, iter(leaves)))
+    result = lw.lower_callable(parsed.node, args)
     if not isinstance(result, Value):
         what = "a function" if isinstance(result, LocalFn) else f"'{getattr(getattr(result, 'obj', result), '__name__', result)}'"
         lw.fail(parsed.node, f"a function that returns {what}, not a number or array",

@@ -20,7 +20,8 @@ from ... import externs, rules
 from ...custom import NonDiff, Primitive
 from ...frontend import parse_function
 from . import npcalls
-from .values import Captures, LocalFn, Static, hashable, is_value
+from .containers import ContainerLowering, is_container_call
+from .values import Captures, LocalFn, Pack, Static, hashable, is_value
 
 _METHODS = {"copy": np.copy, "sum": np.sum, "dot": np.dot, "mean": np.mean, "prod": np.prod, "max": np.max,
             "min": np.min, "std": np.std, "var": np.var, "reshape": np.reshape, "ravel": np.ravel,
@@ -34,6 +35,8 @@ class CallLowering:
     """The part of `Lowerer` that lowers calls."""
 
     def expr_Call(self, node):
+        if node.keywords and self.user_callee(node) is not None:
+            return self.call_with_keywords(node, self.user_callee(node))
         if node.keywords and not npcalls.takes_keywords(self, node, self._callee(node)):
             self.fail(node, "keyword arguments in a call", "pass the arguments by position")
         if isinstance(node.func, gast.Attribute) and self.static(node.func) is None:
@@ -60,8 +63,11 @@ class CallLowering:
         return hashable(method or getattr(fn, "obj", None))
 
     def method_call(self, node):
-        """x.f(...): the NumPy function np.f(x, ...)."""
-        base = self.value(node.func.value)
+        """x.f(...): the NumPy function np.f(x, ...); d.items() of a dict."""
+        base = self.expr(node.func.value)
+        if isinstance(base, Pack):
+            return self.view_call(node, base)
+        base = self.as_value(base, node.func.value)
         if node.func.attr == "astype":
             return self.b.emit("astype", [base], attrs={"dtype": self.dtype_arg(node)})
         target = _METHODS.get(node.func.attr)
@@ -242,12 +248,13 @@ CALLS = [  # (what the called object is, how its call is lowered); the first ent
     (_instance_of(Primitive), _on_values(CallLowering.call_primitive)),   # @adc.primitive: a custom op
     (_instance_of(NonDiff), _on_values(CallLowering.call_nondiff)),       # @adc.nondiff: its body, no gradient
     (_the(range), CallLowering.refuse_range),                             # range(...) outside a for header: refused
+    (is_container_call, ContainerLowering.call_container_builtin),        # zip, enumerate, len, ... of containers
     (_the(len), CallLowering.call_len),                                   # len(x)
     (_cast, CallLowering.call_cast),                                      # float(x), int(x)
     (npcalls.is_form, npcalls.lower_form),                                # NumPy calls spelled as other calls
     (npcalls.has_axis_keywords, _on_values(npcalls.reduce_axis)),         # np.sum(x, axis=0, keepdims=True)
     (_has_rule, _on_values(CallLowering.call_rule)),                      # a function with a derivative rule
     (_foreign_ufunc, _on_values(CallLowering.call_ufunc)),                # another library's ufunc: an extern
-    (_python_function, _on_values(CallLowering.call_python)),             # Python code: inlined from its source
+    (_python_function, CallLowering.call_python),                         # Python code: inlined from its source
     (_anything, CallLowering.refuse_call),                                # anything else: refused, named
 ]

@@ -20,7 +20,7 @@ from ...errors import fail
 from ...frontend import is_library_module, missing, module_attr
 from ...ir import Value
 from .syntax import cheap
-from .values import LocalFn, Static, Undefined, is_value
+from .values import LocalFn, Pack, Static, Undefined, is_value
 
 BINOPS = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "div",
           gast.FloorDiv: "floordiv", gast.Mod: "mod", gast.Pow: "pow"}
@@ -45,6 +45,9 @@ class ExpressionLowering:
             return self.b.const(v.obj.item() if hasattr(v.obj, "item") else v.obj)
         if isinstance(v, Static) and v.obj is None:
             self.fail(node, "None used as a number or array", "bind the name to a number or an array")
+        if isinstance(v, Pack):
+            self.fail(node, f"a {v.kind} used as a number or array",
+                      "read its elements (d['W'], layers[0]) or loop over it: for W, b in layers: ...")
         what = getattr(getattr(v, "obj", v), "__name__", type(getattr(v, "obj", v)).__name__)
         self.fail(node, f"'{what}' used as a number or array", "pass numbers and arrays only")
 
@@ -58,8 +61,8 @@ class ExpressionLowering:
     def expr_Constant(self, node):
         if isinstance(node.value, (bool, int, float, complex)):
             return self.b.const(node.value)
-        if node.value is None:
-            return Static(None)  # an error where it is used as a number, not where it is bound
+        if node.value is None or isinstance(node.value, str):
+            return Static(node.value)  # an error where it is used as a number, not where it is bound
         self.fail(node, f"the constant {node.value!r}", "use numbers only")
 
     # ------------------------------------------------------------ names
@@ -106,6 +109,8 @@ class ExpressionLowering:
         if s is not None:
             return s
         base = self.value(node.value)
+        if node.attr in self.captures.fields.get(base.id, ()):  # np.linalg.eigh(a).eigenvalues
+            return self.tuples[base.id][self.captures.fields[base.id].index(node.attr)]
         if node.attr == "shape":
             return self.b.emit("shape", [base], name="shape")
         if node.attr == "size":
@@ -116,12 +121,6 @@ class ExpressionLowering:
         return self.local_fn(node)
 
     # ------------------------------------------------------------ tuples
-
-    def expr_List(self, node):  # only as a call's argument (the fence sees to it): np.stack([a, b])
-        return self.expr_Tuple(node)
-
-    def expr_Tuple(self, node):
-        return self.expr_values([self.value(e) for e in node.elts])
 
     def expr_values(self, parts):
         """A tuple of `parts` whose elements lowering keeps track of."""
@@ -160,7 +159,10 @@ class ExpressionLowering:
              "tuples join with + and repeat by a constant count with *; for element-wise math use np.array")
 
     def expr_UnaryOp(self, node):
-        v = self.value(node.operand)
+        v = self.expr(node.operand)
+        if isinstance(node.op, gast.Not) and isinstance(v, Static) and isinstance(v.obj, bool):
+            return Static(not v.obj)  # a test known when lowering
+        v = self.as_value(v, node.operand)
         if isinstance(node.op, gast.UAdd):
             return v
         op = {gast.USub: "neg", gast.Not: "not"}.get(type(node.op))
@@ -171,6 +173,9 @@ class ExpressionLowering:
         return self.b.emit("unop", [v], attrs={"op": op})
 
     def expr_Compare(self, node):
+        static = self.static_compare(node)
+        if static is not None:
+            return static
         left, out = self.value(node.left), None
         for op, right_node in zip(node.ops, node.comparators):
             if type(op) not in _CMPOPS:
@@ -180,6 +185,28 @@ class ExpressionLowering:
             out = c if out is None else self.b.emit("logic", [out, c], attrs={"op": "and"}, name="cond")
             left = right
         return out
+
+    def static_compare(self, node):
+        """A comparison known when lowering, as Static(True or False): `b is None` (a value is
+        never None), strings and None compared with == and !=, `key in d` of a dict. None
+        when it is a comparison of values, made at run time."""
+        if len(node.ops) != 1:
+            return None
+        op, left, right = node.ops[0], self.expr(node.left), self.expr(node.comparators[0])
+        if isinstance(op, (gast.Is, gast.IsNot)):
+            if not (isinstance(left, Static) and left.obj is None or isinstance(right, Static) and right.obj is None):
+                self.fail(node, "an `is` comparison of values", "compare with `is None`, or with == for numbers")
+            same = isinstance(left, Static) and isinstance(right, Static) and left.obj is right.obj
+            return Static(same == isinstance(op, gast.Is))
+        if isinstance(op, (gast.In, gast.NotIn)):
+            items = self.items_of(right)
+            if not isinstance(left, Static) or items is None or not all(isinstance(i, Static) for i in items):
+                self.fail(node, "an `in` test", "test a constant key against a dict or a list of constants: 'W' in p")
+            return Static(any(i.obj == left.obj for i in items) == isinstance(op, gast.In))
+        if isinstance(op, (gast.Eq, gast.NotEq)) and (_symbolic(left) or _symbolic(right)):
+            equal = isinstance(left, Static) and isinstance(right, Static) and left.obj == right.obj
+            return Static(equal == isinstance(op, gast.Eq))
+        return None
 
     # ------------------------------------------------------------ conditionals
 
@@ -202,10 +229,18 @@ class ExpressionLowering:
         return self.b.emit("if", [first], regions=arms, name="cond")
 
     def expr_IfExp(self, node):
-        pred = self.value(node.test)
+        pred = self.expr(node.test)
+        if isinstance(pred, Static) and isinstance(pred.obj, bool):  # known when lowering: that arm only
+            return self.expr(node.body if pred.obj else node.orelse)
+        pred = self.as_value(pred, node.test)
         arms = []
         for sub in (node.body, node.orelse):
             with self.b.open() as r:
                 r.yields = [self.value(sub)]
             arms.append(r)
         return self.b.emit("if", [pred], regions=arms)
+
+
+def _symbolic(v):
+    """A string or None: compared when lowering, never at run time."""
+    return isinstance(v, Static) and (v.obj is None or isinstance(v.obj, str))

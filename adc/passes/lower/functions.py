@@ -9,9 +9,12 @@ lowered by a new lowerer of its own scope on the same builder, sharing the
 caller's `Captures`; recursion is refused. A rule template is lowered with a
 scope and captures of its own and no source locations.
 """
+import inspect
+
 import gast
 import numpy as np
 
+from ...custom import NonDiff, Primitive
 from ...frontend import parse_function
 from ...ir import Value
 from ..fence import fence
@@ -74,13 +77,49 @@ class FunctionLowering:
         self._check_arity(node, parsed.node, args, list(fn.__defaults__ or ()), fn.__name__)
         return callee.lower_callable(parsed.node, args)
 
-    def inline_local(self, node, fn):
+    def inline_local(self, node, fn, args=None):
         """The call `node` of nested def or lambda `fn`, its free names read from its owner's scope."""
-        args = [self.value(a) for a in node.args]
+        args = [self.expr(a) for a in node.args] if args is None else args
         self._check_arity(node, fn.node, args, fn.defaults, getattr(fn.node, "name", "lambda"))
         env = {k: v for k, v in fn.owner.env.items() if not k.startswith(".")}
         callee = type(self)(fn.parsed, self.b, self.captures, self.callers, env, within=self.within)
         return callee.lower_callable(fn.node, args)
+
+    def user_callee(self, node):
+        """The nested def, lambda or Python function the call `node` names, or None."""
+        fn = self.static(node.func)
+        if isinstance(fn, LocalFn):
+            return fn
+        obj = getattr(getattr(fn, "obj", None), "py_func", getattr(fn, "obj", None))
+        return obj if inspect.isfunction(obj) and not isinstance(obj, (Primitive, NonDiff)) else None
+
+    def call_with_keywords(self, node, fn):
+        """The call `node`, with keyword arguments, of user function or nested def `fn`: its
+        arguments bound to the parameters by name, as Python binds them, defaults filling the rest."""
+        local = isinstance(fn, LocalFn)
+        fnode = fn.node if local else parse_function(fn).node
+        name = getattr(fnode, "name", "lambda")
+        names = [a.id for a in fnode.args.args]
+        defaults = fn.defaults if local else list(fn.__defaults__ or ())
+        if len(node.args) > len(names):
+            self.fail(node, f"a call with {len(node.args)} arguments to {name}, which takes {len(names)}",
+                      "pass every parameter once")
+        bound = dict(zip(names, (self.expr(a) for a in node.args)))
+        for k in node.keywords:
+            if k.arg not in names or k.arg in bound:
+                what = "no parameter" if k.arg not in names else "a second value for the parameter"
+                self.fail(k.value, f"the keyword {k.arg}=, {what} {k.arg} of {name}",
+                          f"{name} takes ({', '.join(names)})")
+            bound[k.arg] = self.expr(k.value)
+        first_default, args = len(names) - len(defaults), []
+        for j, n in enumerate(names):
+            if n in bound:
+                args.append(bound[n])
+            elif j >= first_default:
+                args.append(self._default(node, name, defaults[j - first_default]))
+            else:
+                self.fail(node, f"a call of {name} that leaves its parameter {n} unset", "pass every parameter")
+        return self.inline_local(node, fn, args) if local else self.inline_user(node, fn, args)
 
     def _check_arity(self, node, fnode, args, defaults, name="lambda"):
         """Refuse a call `node` that does not pass every parameter of `fnode` without a default;

@@ -4,7 +4,7 @@ Contract: `indices` lowers a subscript to its index values and a pattern
 (None for integer indices only); `read_index` and `write_index` emit
 `getitem`/`getslice` and the side-effecting `setitem`/`setslice` on an array
 value. An element of a tuple built in the source is the element itself at
-a constant index; at an index known at run time it is chosen by a chain of
+a constant index (a constant slice is a tuple of its elements); at an index known at run time it is chosen by a chain of
 `if`s, so that derivatives flow into the element read. A write into a tuple
 is refused, as Python refuses it.
 """
@@ -12,13 +12,19 @@ import gast
 
 from ...errors import fail
 from .syntax import hint
+from .values import Pack
 
 
 class IndexLowering:
     """The part of `Lowerer` that lowers subscripts."""
 
     def expr_Subscript(self, node):
-        base = self.value(node.value)
+        base = self.expr(node.value)
+        if isinstance(base, Pack):
+            return self.pack_item(node, base)
+        base = self.as_value(base, node.value)
+        if base.id in self.tuples and isinstance(node.slice, gast.Slice):
+            return self.expr_values(self.tuples[base.id][self.constant_slice(node.slice)])
         idx, pattern = self.indices(node.slice)
         if base.id in self.tuples:
             return self.tuple_item(node, self.tuples[base.id], idx, pattern)

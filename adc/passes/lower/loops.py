@@ -1,4 +1,5 @@
 """Loops: `for i in range(...)` and `while`, as structured `for` and `while` ops.
+(A `for` over a container is unrolled, and one over an array runs over its rows: containers.py.)
 
 Contract: a loop's carried values are the names its body rebinds that are
 bound before it (the jump flags included); they are the loop op's
@@ -22,6 +23,15 @@ class LoopLowering:
     def stmt_For(self, s):
         if s.orelse:
             self.fail(s, "for ... else", "set a flag in the loop and test it after the loop")
+        if not self.over_range(s):
+            it = self.expr(s.iter)
+            items = self.items_of(it)
+            if items is not None:
+                return self.unrolled_for(s, items)
+            if isinstance(it, Value):
+                return self.rows_for(s, it)
+            self.fail(s.iter, "a for loop over this object",
+                      "loop over range(...), an array, or a list, tuple or dict")
         start, stop, step = self.range_args(s)
         if not isinstance(s.target, gast.Name):
             self.fail(s.target, "this loop target", "loop over range(...) with a single name")
@@ -35,12 +45,13 @@ class LoopLowering:
         self.rebind(carried, results)
         self.restore_flags(saved)
 
+    def over_range(self, s):
+        it = s.iter
+        return isinstance(it, gast.Call) and isinstance(self.static(it.func), Static) and self.static(it.func).obj is range
+
     def range_args(self, s):
         """(start, stop, step) of the `range(...)` loop `s` iterates over."""
         it = s.iter
-        if not (isinstance(it, gast.Call) and isinstance(self.static(it.func), Static) and self.static(it.func).obj is range):
-            self.fail(it, "a for loop over something other than range(...)",
-                      "loop over indices: for i in range(len(x)): ... x[i] ...")
         if not 1 <= len(it.args) <= 3:
             self.fail(it, f"range with {len(it.args)} arguments", "call range(stop), range(start, stop) or range(start, stop, step)")
         args = [self.as_value(self.expr(a), a) for a in it.args]

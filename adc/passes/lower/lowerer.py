@@ -6,11 +6,13 @@ what they stand for, see values.py), and appends ops at the cursor of a
 callers' `Captures` and the tuples built in the source (`tuples`) are
 shared too. Its methods come from one class per concern, which call each
 other through `self`: statements, loops, scopes where paths join,
-expressions, indexing, calls, and functions inlined from their source. A
+expressions, indexing, calls, functions inlined from their source, and
+containers of fixed structure. A
 callee is lowered by a new lowerer of the same class.
 """
 from ...errors import fail
 from .calls import CallLowering
+from .containers import ContainerLowering
 from .expressions import ExpressionLowering
 from .functions import FunctionLowering
 from .indexing import IndexLowering
@@ -20,7 +22,7 @@ from .statements import StatementLowering
 
 
 class Lowerer(StatementLowering, LoopLowering, ScopeMerging, ExpressionLowering, IndexLowering, CallLowering,
-              FunctionLowering):
+              FunctionLowering, ContainerLowering):
     """Lowers one function body (or inlined callee) into the builder's region."""
 
     def __init__(self, parsed, builder, captures, callers, env=None, track_loc=True, within=()):

@@ -49,7 +49,7 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.linalg.svd: ("a", ("full_matrices", True), ("compute_uv", True)),
     np.hstack: ("tup",),
     np.vstack: ("tup",),
-    np.linalg.eigh: ("a",),
+    np.linalg.eigh: ("a", ("UPLO", None)),
     np.linalg.qr: ("a",),
     np.linalg.slogdet: ("a",),
     np.array: ("object",),
@@ -196,10 +196,14 @@ def flip(lw, node, fn, args):
 # ---------------------------------------------------------------- arrays written out
 
 def array(lw, node, fn, args):
-    """np.array([a, b, c]): a float (or complex) array filled element by element (derivatives flow into it)."""
+    """np.array([a, b, c]): a float (or complex) array filled element by element (derivatives flow
+    into it); of nested lists, [[a, b], [c, d]], the stack of its rows."""
     parts = lw.tuples.get(getattr(args[0], "id", None))
+    if parts is not None and parts and all(p.id in lw.tuples for p in parts):
+        rows = [array(lw, node, fn, [p]) for p in parts]
+        return lw.b.emit("call", [lw.b.const(0)] + rows, attrs={"fn": "rt.stack"}, name="arr")
     if parts is None or any(p.id in lw.tuples for p in parts):
-        lw.fail(node, "np.array of something other than a flat list of numbers written out",
+        lw.fail(node, "np.array of something other than a list of numbers written out (or of such lists)",
                 "write the numbers out, np.array([a, b, c]), or pass the array in as an argument")
     if all(lw.b.const_int(p) is not None for p in parts):
         lw.fail(node, "np.array of integers", "write floats (np.array([1.0, 2.0])), or pass an index array in")
@@ -219,8 +223,20 @@ DECOMPOSITIONS = {
 }
 
 
+FIELDS = {np.linalg.eigh: ("eigenvalues", "eigenvectors"), np.linalg.svd: ("U", "S", "Vh"),
+          np.linalg.qr: ("Q", "R"), np.linalg.slogdet: ("sign", "logabsdet")}  # NumPy's result objects
+
+
 def decompose(lw, node, fn, args):
-    """One call per output; their tuple, known to `lw`, is what unpacking and indexing see."""
+    """One call per output; their tuple, known to `lw`, is what unpacking, indexing and the
+    fields of NumPy's result object (`np.linalg.eigh(a).eigenvalues`) see. eigh's UPLO="U"
+    reads the upper triangle: eigh of the symmetric matrix it stands for."""
+    if fn is np.linalg.eigh and len(args) == 2:
+        uplo = getattr(args.pop(), "obj", None)
+        if uplo not in ("L", "U"):
+            lw.fail(node, "np.linalg.eigh with this UPLO=", 'write UPLO="L" or UPLO="U"')
+        if uplo == "U":
+            args = [lw.apply_template(lambda a: np.triu(a) + np.transpose(np.triu(a, 1)), args)]
     args = [lw.as_value(a, node) for a in args]
     if fn is np.linalg.svd:
         a, full, uv = args
@@ -232,6 +248,8 @@ def decompose(lw, node, fn, args):
     parts = [lw.b.emit("call", list(args), attrs={"fn": key}, name=key.split("_")[-1]) for key in keys]
     t = lw.b.emit("tuple", parts, name="parts")
     lw.tuples[t.id] = parts
+    if len(parts) == len(FIELDS[fn]):
+        lw.captures.fields[t.id] = FIELDS[fn]
     return t
 
 

@@ -13,6 +13,7 @@ import gast
 from ...ir import Value
 from .expressions import BINOPS
 from .syntax import BRK, CONT, RET, RETVAL, hint, is_docstring, may_jump
+from .values import Pack, Static
 
 
 class StatementLowering:
@@ -34,6 +35,12 @@ class StatementLowering:
     def guarded(self, stmts):
         """Lower `stmts` under `if not (returned or broke or continued)`."""
         flags = [self.env[f] for f in (RET, BRK, CONT) if f in self.env]
+        known = [self.b.consts.get(f.id) for f in flags]
+        if True in known:  # a jump taken when lowering (an arm of a test known then): the rest is dead
+            return
+        if all(k is False for k in known):
+            self.block(stmts)
+            return
         live = flags[0]
         for f in flags[1:]:
             live = self.b.emit("logic", [live, f], attrs={"op": "or"}, name="jumped")
@@ -98,7 +105,11 @@ class StatementLowering:
             for t, v in zip(target.elts, parts):
                 self.assign(t, v)
         elif isinstance(target, gast.Subscript):
-            arr = self.value(target.value)
+            arr = self.expr(target.value)
+            if isinstance(arr, Pack):
+                self.fail(target, f"assignment into an element of a {arr.kind}",
+                          "build a new one: {'W': W2, 'b': d['b']}, or keep the values in an array")
+            arr = self.as_value(arr, target.value)
             idx, pattern = self.indices(target.slice)
             self.at(target)
             self.write_index(arr, idx, pattern, self.as_value(value, target))
@@ -106,6 +117,8 @@ class StatementLowering:
             self.fail(target, "assignment to an attribute", "assign to a name or an array element")
 
     def unpack(self, node, value, n):
+        if isinstance(value, Pack):
+            return self.unpack_pack(node, value, n)
         if isinstance(value, Value) and value.id in self.tuples:
             parts = self.tuples[value.id]
         elif isinstance(value, Value):
@@ -135,7 +148,11 @@ class StatementLowering:
     # ------------------------------------------------------------ branches
 
     def stmt_If(self, s):
-        self.branch(self.expr(s.test), s.body, s.orelse)
+        pred = self.expr(s.test)
+        if isinstance(pred, Static) and isinstance(pred.obj, bool):  # known when lowering: that arm only
+            self.block(s.body if pred.obj else s.orelse)
+            return
+        self.branch(self.as_value(pred, s.test), s.body, s.orelse)
 
     def branch(self, pred, then_stmts, else_stmts):
         """An `if` whose arms lower statement lists; names they rebind become results."""

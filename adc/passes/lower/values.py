@@ -2,7 +2,8 @@
 
 Contract: plain data, no lowering. A name in a `Lowerer`'s scope is bound to
 an SSA `Value` (a number, an array, a tuple), a `Static` compile-time object
-(a module, a function, None), a `LocalFn` (a nested def or lambda, inlined
+(a module, a function, None, a string), a `Pack` (a dict, or a list of them:
+containers.py), a `LocalFn` (a nested def or lambda, inlined
 where it is called) or an `Undefined` (bound on some paths only: an error
 where it is read). `Captures` makes the numbers and arrays read from
 globals, closure cells and module attributes parameters of the function.
@@ -19,6 +20,15 @@ class Static:
 
     def __init__(self, obj):
         self.obj = obj
+
+
+class Pack:
+    """A container of fixed structure that is not a tuple of values: a dict (`keys` -> `items`,
+    in order), or a list or tuple (`kind`) holding dicts, None, functions or other containers."""
+
+    def __init__(self, kind, items, keys=None):
+        self.kind, self.items = kind, list(items)
+        self.keys = list(keys) if keys is not None else None
 
 
 class LocalFn:
@@ -44,6 +54,7 @@ class Captures:
     def __init__(self):
         self.values, self.by_key = [], {}
         self.tuples = {}  # shared by every Lowerer of one function: tuples callees return
+        self.fields = {}  # tuple id -> the names of its elements (a decomposition's result object)
         self.undefs = set()  # ids of the placeholders of values not yet bound (a result before its return)
 
     @staticmethod

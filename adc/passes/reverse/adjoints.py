@@ -125,8 +125,8 @@ class Adjoints:
         args = [self.read(a, op) for a in op.args]
         for k in which:
             index = self.b.const(k - rule.lead)
-            self.accumulate(op.args[k], self.b.emit("call", [g, index] + args, attrs={"fn": rule.part},
-                                                    name=op.args[k].name + "_bar"))
+            part = self.b.emit("call", [g, index] + args, attrs={"fn": rule.part}, name=op.args[k].name + "_bar")
+            self.accumulate(op.args[k], self.real_part(op, op.args[k], part))
 
     def unbroadcast(self, rule, op, x, c):
         if not rule.broadcasting or not op.result.type.is_array:

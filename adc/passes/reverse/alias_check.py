@@ -112,7 +112,8 @@ def _read_positions(fn, order):
 
 def _check_views(fn, find):
     """A slice is a view of its array: adc allows reading it before the array is written
-    again, never writing through it, never carrying it out of its region."""
+    again, never writing through it, never carrying it out of its loop or branch (the
+    function may return it, as NumPy does, when nothing writes its array after it)."""
     regions = [fn.body] + [r for op in walk(fn.body) for r in op.regions]
     for region in regions:
         for k, op in enumerate(region.ops):
@@ -120,8 +121,12 @@ def _check_views(fn, find):
                 continue
             view, cls = op.result, find(op.args[0].id)
             kind = {"getslice": "slice", "getitem": "row"}.get(op.opname) or f"view ({op.attrs['fn']} of an array)"
-            if view in region.yields or any(view in r.yields for o in walk(region) for r in o.regions):
+            if (view in region.yields and region is not fn.body) or any(
+                    view in r.yields for o in walk(region) for r in o.regions):
                 _view_error(op, f"a {kind} carried out of its loop or branch")
+            if view in region.yields and any(overwrites(o) and find(o.args[0].id) == cls
+                                             for later in region.ops[k + 1:] for o in walk(Region([], [later]))):
+                _view_error(op, f"a {kind} returned after its array is written")
             for later in region.ops[k + 1:]:
                 users = [o for o in walk(Region([], [later])) if view in o.args]
                 if users and any(overwrites(o) and o.args[0] is view for o in users):
