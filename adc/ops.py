@@ -24,6 +24,7 @@ forward mode for a differentiable one): `astype` is an example.
 from dataclasses import dataclass
 
 from . import externs, rules
+from .rules.core import batch_depth, matmul_core
 from .errors import AdcTypeError, fail
 from .ir import BOOL, C128, F64, I64, T, TupleT, pattern_ndim, pattern_text
 from .ir import carried_inits, carried_params, for_bounds, phi_edges  # noqa: F401  (the IR's layout)
@@ -142,7 +143,14 @@ def indices(op):
 
 def _rule_type(key, op, types):
     try:
-        return rules.RULES[key].typer(*types)
+        rule = rules.RULES[key]
+        depth = batch_depth(rule, types, op.attrs.get("matmul", False))
+        if not depth:
+            return rule.typer(*types)
+        core = (matmul_core if op.attrs.get("matmul") else rule.core)(*types)
+        one = rule.typer(*(t.with_ndim(t.ndim - depth) if c is not None and t.ndim > c else t
+                           for t, c in zip(types, core)))
+        return one.with_ndim(one.ndim + depth)  # a stack of results: the batch pass loops over it
     except AdcTypeError as exc:
         fail(f"{rules.shown(key)} on {', '.join(map(str, types))}", op.loc, str(exc))
     except (TypeError, AttributeError):

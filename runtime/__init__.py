@@ -336,7 +336,7 @@ def _unbroadcast_numba(c, x):
         return _unbroadcast_21
     if (c.ndim, x.ndim) == (2, 2):
         return _unbroadcast_22
-    return None
+    return {3: _unbroadcast_33, 2: _unbroadcast_32, 1: _unbroadcast_31}.get(x.ndim) if c.ndim == 3 else None
 
 
 def _unbroadcast_11(c, x):
@@ -362,6 +362,35 @@ def _unbroadcast_22(c, x):
     for i in range(c.shape[0]):
         for j in range(c.shape[1]):
             out[i if x.shape[0] > 1 else 0, j if x.shape[1] > 1 else 0] += c[i, j]
+    return out
+
+
+def _unbroadcast_33(c, x):
+    if c.shape[0] == x.shape[0] and c.shape[1] == x.shape[1] and c.shape[2] == x.shape[2]:
+        return c
+    out = np.zeros(x.shape, c.dtype)
+    for i in range(c.shape[0]):
+        for j in range(c.shape[1]):
+            for k in range(c.shape[2]):
+                out[i if x.shape[0] > 1 else 0, j if x.shape[1] > 1 else 0, k if x.shape[2] > 1 else 0] += c[i, j, k]
+    return out
+
+
+def _unbroadcast_32(c, x):
+    out = np.zeros(x.shape, c.dtype)
+    for i in range(c.shape[0]):
+        for j in range(c.shape[1]):
+            for k in range(c.shape[2]):
+                out[j if x.shape[0] > 1 else 0, k if x.shape[1] > 1 else 0] += c[i, j, k]
+    return out
+
+
+def _unbroadcast_31(c, x):
+    out = np.zeros(x.shape, c.dtype)
+    for i in range(c.shape[0]):
+        for j in range(c.shape[1]):
+            for k in range(c.shape[2]):
+                out[k if x.shape[0] > 1 else 0] += c[i, j, k]
     return out
 
 
@@ -564,3 +593,4 @@ def _tie_share_numba(x, y, axis):
 from .arrays import (along, array_zeros, concatenate, element, concatenate_part, cumsum_axis, diag_vjp, diff_vjp, flip, hstack, hstack_part, inner,  # noqa: E402
                      kron_vjp_a, kron_vjp_b, linspace_open, mask_add, pick, ravel, repeat_vjp, reshape, stack, stack_part,
                      take_add, tile, tile_vjp, unpermute, vstack, vstack_part)
+from .batch import batch_empty, batch_length  # noqa: E402,F401

@@ -68,3 +68,36 @@ def _decompositions_ag(a):
 
 def test_result_objects_of_decompositions_and_eigh_upper():
     check_grads(_decompositions, (R.normal(size=(3, 3)),), ag=_decompositions_ag, order=1)
+
+
+STACK = R.normal(size=(4, 3, 3)) + 3 * np.eye(3)
+RHS = R.normal(size=(4, 3, 2))
+MAT = R.normal(size=(3, 2))
+
+
+def stacked(a, b):
+    """np.linalg on stacks of matrices and @ on stacks (passes/batch.py): one loop per stack."""
+    s = a @ np.swapaxes(a, 1, 2) + np.eye(3)
+    return (np.sum(np.linalg.inv(a) ** 2) + np.sum(np.linalg.det(a)) + np.sum(np.linalg.solve(a, b) ** 2)
+            + np.sum(np.linalg.cholesky(s)) + np.sum(np.linalg.eigvalsh(s) ** 2) + np.sum(np.tril(a) ** 3)
+            + np.sum((a @ b) ** 2) + np.sum(np.matmul(a, MAT) ** 2) + np.sum(np.linalg.slogdet(s)[1]))
+
+
+def stacked_ag(a, b):
+    import autograd.numpy as anp
+    s = anp.matmul(a, anp.swapaxes(a, 1, 2)) + anp.eye(3)
+    return (anp.sum(anp.linalg.inv(a) ** 2) + anp.sum(anp.linalg.det(a)) + anp.sum(anp.linalg.solve(a, b) ** 2)
+            + anp.sum(anp.linalg.cholesky(s)) + anp.sum(anp.linalg.eigh(s)[0] ** 2) + anp.sum(anp.tril(a) ** 3)
+            + anp.sum(anp.matmul(a, b) ** 2) + anp.sum(anp.matmul(a, MAT) ** 2) + anp.sum(anp.linalg.slogdet(s)[1]))
+
+
+def test_batched_linear_algebra():
+    check_grads(stacked, (STACK, RHS), wrt=(0, 1), ag=stacked_ag, order=1)
+
+
+def test_stacks_of_two_lengths_raise_as_numpy_does():
+    def two(a, b):
+        return np.sum(a @ b)
+
+    with pytest.raises(ValueError, match="stacks of different lengths"):
+        adc.grad(two, backend="python")(STACK, RHS[:2])

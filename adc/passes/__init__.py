@@ -9,6 +9,7 @@ import os
 import sys
 
 from .. import ir, irtext
+from .batch import batch
 from .bounds import bounds, domains
 from .dce import dce
 from .fence import fence
@@ -21,7 +22,7 @@ from .simplify import simplify
 from .split import split
 from .untuple import untuple
 
-PRIMAL = [("infer", infer), ("untuple", untuple), ("simplify", simplify), ("bounds", bounds), ("domains", domains)]
+PRIMAL = [("infer", infer), ("batch", batch), ("untuple", untuple), ("simplify", simplify), ("bounds", bounds), ("domains", domains)]
 CLEANUP = [("infer", infer), ("simplify", simplify), ("dce", dce)]
 
 

@@ -51,9 +51,9 @@ defrule("np.flipud", np.flipud, typer=_rank(1, 2), linear=True, view=True)
 vjp("np.flipud")(lambda g, y, x: np.flipud(g))
 defrule("np.roll", np.roll, typer=first, linear=True)
 vjp("np.roll")(lambda g, y, x, shift: (np.roll(g, -shift), 0))
-defrule("np.triu", np.triu, typer=_rank(2), linear=True)
+defrule("np.triu", np.triu, typer=_rank(2), linear=True, core=lambda m, k: (2, None))  # on stacks: batched
 vjp("np.triu")(lambda g, y, x, k: (np.triu(g, k), 0))
-defrule("np.tril", np.tril, typer=_rank(2), linear=True)
+defrule("np.tril", np.tril, typer=_rank(2), linear=True, core=lambda m, k: (2, None))
 vjp("np.tril")(lambda g, y, x, k: (np.tril(g, k), 0))
 defrule("np.diag", np.diag, typer=lambda x, k: T(x.dtype, 3 - _rank(1, 2)(x).ndim), linear=True)
 vjp("np.diag", when=lambda x, k: x.ndim == 2)(lambda g, y, x, k: (rt.diag_vjp(g, x, k), 0))  # of any shape

@@ -32,6 +32,8 @@ class Rule:
     scatter: bool = False  # call(buf, index, g) adds g into buf at index (an effect, no result)
     complex: str = None  # HOLOMORPHIC, OWN or None: what the templates do with complex arguments (see `admits`)
     shown: str = None  # how errors name the call in the user's code (np.sum(..., axis=...) for rt.sum_axis)
+    core: object = None  # (*arg types) -> the rank of each argument the rule takes (None: any); on stacks
+    #                      of them (leading axes beyond) a call is batched, as np.linalg's functions are
 
     def __post_init__(self):
         self.shown = self.shown or self.key
@@ -49,7 +51,7 @@ BY_OBJECT = {}  # id(python object) -> key
 
 
 def defrule(key, *objs, typer, nondiff=False, broadcasting=False, pure=True, elementwise=False, linear=False,
-            view=False, part=None, lead=0, scatter=False, complex=None, shown=None):
+            view=False, part=None, lead=0, scatter=False, complex=None, shown=None, core=None):
     """Register primitive `key`, called as `objs` in user code.
 
     `complex` says what its templates do with complex arguments (HOLOMORPHIC, OWN, REAL); by default a
@@ -59,11 +61,31 @@ def defrule(key, *objs, typer, nondiff=False, broadcasting=False, pure=True, ele
         complex = HOLOMORPHIC if linear or scatter else None
     rule = RULES[key] = Rule(key, None, nondiff=nondiff, broadcasting=broadcasting, pure=pure,
                              elementwise=elementwise, linear=linear, view=view, part=part, lead=lead,
-                             scatter=scatter, complex=complex, shown=shown or _numpy_name(key, objs))
+                             scatter=scatter, complex=complex, shown=shown or _numpy_name(key, objs), core=core)
     rule.typer = _admitting(rule, typer)
     for obj in objs:
         BY_OBJECT[id(obj)] = key
     return rule
+
+
+def matmul_core(a, b):
+    """The core ranks of a @ b: matrices (a vector stays one), batched over the leading axes."""
+    return (min(a.ndim, 2), min(b.ndim, 2))
+
+
+def batch_depth(rule, types, matmul=False):
+    """How many leading axes a call of `rule` on `types` runs over: the arguments' ranks beyond
+    the rule's core ranks (0 when none has more). Arguments of their core rank are passed whole
+    to every call, as NumPy broadcasts one matrix against a stack; two stacks of different depth
+    are an AdcTypeError."""
+    core = matmul_core if matmul else rule.core
+    if core is None or not all(hasattr(t, "ndim") for t in types):
+        return 0
+    extra = {t.ndim - c for t, c in zip(types, core(*types)) if c is not None and t.ndim > c}
+    if len(extra) > 1:
+        raise AdcTypeError(f"stacks of arrays of different depths ({', '.join(str(t) for t in types)}): "
+                           "adc batches stacks with the same leading axes")
+    return extra.pop() if extra else 0
 
 
 def _numpy_name(key, objs):

@@ -21,11 +21,12 @@ have a derivative).
 """
 import numpy as np
 
+import adc_runtime as rt
 import adc_runtime.linalg as la
 
 from ..errors import AdcTypeError
 from .core import HOLOMORPHIC, OWN, REAL, complex_rules, defrule, float_of, inexact, jvp, vjp
-from ..ir import T
+from ..ir import I64, T
 
 
 def _square(a):
@@ -34,7 +35,11 @@ def _square(a):
     return a
 
 
-defrule("np.linalg.solve", np.linalg.solve, typer=lambda a, b: T(float_of(a, b), b.ndim))
+_MATRIX = lambda a, *rest: (2,) + (None,) * len(rest)  # noqa: E731  a matrix; on stacks of them, batched
+
+
+defrule("np.linalg.solve", np.linalg.solve, typer=lambda a, b: T(float_of(a, b), b.ndim),
+        core=lambda a, b: (2, 1 if b.ndim == 1 else 2))
 
 
 @vjp("np.linalg.solve", when=lambda a, b: b.ndim == 1)
@@ -51,15 +56,15 @@ def _(g, y, a, b):
 
 jvp("np.linalg.solve")(lambda y, a, b, da, db: (la.solve_jvp(y, a, da, np.zeros_like(b)), la.solve_jvp(y, a, np.zeros_like(a), db)))
 
-defrule("np.linalg.inv", np.linalg.inv, typer=lambda a: _square(a))
+defrule("np.linalg.inv", np.linalg.inv, typer=lambda a: _square(a), core=_MATRIX)
 vjp("np.linalg.inv")(lambda g, y, a: -np.dot(np.dot(y.T, g), y.T))
 jvp("np.linalg.inv")(lambda y, a, da: la.inv_jvp(y, da))
 
-defrule("np.linalg.det", np.linalg.det, typer=inexact)
+defrule("np.linalg.det", np.linalg.det, typer=inexact, core=_MATRIX)
 vjp("np.linalg.det")(lambda g, y, a: g * y * np.linalg.inv(a).T)
 jvp("np.linalg.det")(lambda y, a, da: la.det_jvp(y, a, da))
 
-defrule("np.linalg.eigvalsh", np.linalg.eigvalsh, typer=lambda a: T("float64", 1))
+defrule("np.linalg.eigvalsh", np.linalg.eigvalsh, typer=lambda a: T("float64", 1), core=_MATRIX)
 
 
 @vjp("np.linalg.eigvalsh")
@@ -71,7 +76,7 @@ def _(g, y, a):
 
 jvp("np.linalg.eigvalsh")(lambda y, a, da: la.eigvalsh_jvp(a, da))
 
-defrule("np.linalg.cholesky", np.linalg.cholesky, typer=lambda a: _square(a))
+defrule("np.linalg.cholesky", np.linalg.cholesky, typer=lambda a: _square(a), core=_MATRIX)
 jvp("np.linalg.cholesky")(lambda y, a, da: la.cholesky_jvp(y, da))
 
 
@@ -97,13 +102,13 @@ def _gaps(w):
     return (1.0 - e) / (np.outer(np.ones(n), w) - np.outer(w, np.ones(n)) + e)
 
 
-defrule("la.eigh_vectors", la.eigh_vectors, typer=lambda a: _square(a), shown="np.linalg.eigh")
+defrule("la.eigh_vectors", la.eigh_vectors, typer=lambda a: _square(a), shown="np.linalg.eigh", core=_MATRIX)
 vjp("la.eigh_vectors")(lambda g, y, a: np.dot(np.dot(np.conj(y), _gaps(np.linalg.eigvalsh(a)) * np.dot(y.T, g)), y.T))
 jvp("la.eigh_vectors")(lambda y, a, da: la.eigh_vectors_jvp(a, da))
 
-defrule("la.svd_u", la.svd_u, typer=lambda a, full: T("float64", 2), shown="np.linalg.svd")
-defrule("la.svd_s", la.svd_s, typer=lambda a, full: T("float64", 1), shown="np.linalg.svd")
-defrule("la.svd_vt", la.svd_vt, typer=lambda a, full: T("float64", 2), shown="np.linalg.svd")
+defrule("la.svd_u", la.svd_u, typer=lambda a, full: T("float64", 2), shown="np.linalg.svd", core=_MATRIX)
+defrule("la.svd_s", la.svd_s, typer=lambda a, full: T("float64", 1), shown="np.linalg.svd", core=_MATRIX)
+defrule("la.svd_vt", la.svd_vt, typer=lambda a, full: T("float64", 2), shown="np.linalg.svd", core=_MATRIX)
 vjp("la.svd_s")(lambda g, y, a, full: (np.dot(la.svd_u(a, full) * g, la.svd_vt(a, full)), 0))
 
 
@@ -134,19 +139,19 @@ def _copyltu(m):
     return np.tril(m, -1) + np.tril(m, -1).T + np.diag(np.diag(m))
 
 
-defrule("la.qr_q", la.qr_q, typer=lambda a: T("float64", 2), shown="np.linalg.qr")
-defrule("la.qr_r", la.qr_r, typer=lambda a: T("float64", 2), shown="np.linalg.qr")
+defrule("la.qr_q", la.qr_q, typer=lambda a: T("float64", 2), shown="np.linalg.qr", core=_MATRIX)
+defrule("la.qr_r", la.qr_r, typer=lambda a: T("float64", 2), shown="np.linalg.qr", core=_MATRIX)
 # A = QR with at least as many rows as columns: A_bar = (gQ + Q copyltu(M)) R^-T
 vjp("la.qr_q")(lambda g, y, a: np.linalg.solve(la.qr_r(a), (g + np.dot(y, _copyltu(-np.dot(g.T, y)))).T).T)
 vjp("la.qr_r")(lambda g, y, a: np.linalg.solve(y, np.dot(la.qr_q(a), _copyltu(np.dot(y, g.T))).T).T)
 jvp("la.qr_q")(lambda y, a, da: la.qr_q_jvp(a, da))
 jvp("la.qr_r")(lambda y, a, da: la.qr_r_jvp(a, da))
 defrule("la.slogdet_sign", la.slogdet_sign, typer=lambda a: T("float64"), nondiff=True, complex=REAL,
-        shown="np.linalg.slogdet")  # the sign of a complex determinant is a phase, not piecewise constant
-defrule("la.logdet", la.logdet, typer=lambda a: T("float64"), shown="np.linalg.slogdet")
+        shown="np.linalg.slogdet", core=_MATRIX)  # the sign of a complex determinant is a phase, not piecewise constant
+defrule("la.logdet", la.logdet, typer=lambda a: T("float64"), shown="np.linalg.slogdet", core=_MATRIX)
 vjp("la.logdet")(lambda g, y, a: g * np.linalg.inv(a).T)
 jvp("la.logdet")(lambda y, a, da: la.logdet_jvp(a, da))
-defrule("np.linalg.pinv", np.linalg.pinv, typer=lambda a: T("float64", 2))
+defrule("np.linalg.pinv", np.linalg.pinv, typer=lambda a: T("float64", 2), core=_MATRIX)
 jvp("np.linalg.pinv")(lambda y, a, da: la.pinv_jvp(y, a, da))
 
 
@@ -169,6 +174,10 @@ for _helper, _rank in _HELPER_RANKS.items():
     defrule("la." + _helper, getattr(la, _helper),
             typer=lambda *t, _rank=_rank, _real=_helper in _REAL_HELPERS: T("float64" if _real else float_of(*t), _rank(*t)),
             linear=_helper == "trace_vjp")  # g * I: linear in g, reads only the shape of A
+
+# batched calls (the batch pass): the result of a stack allocated from its first slice's; stacks' lengths agree
+defrule("rt.batch_empty", rt.batch_empty, typer=lambda n, first: T(first.dtype, first.ndim + 1), nondiff=True)
+defrule("rt.batch_length", rt.batch_length, typer=lambda *ns: I64, nondiff=True, pure=False)
 
 # complex matrices: solve, inv, det and trace are holomorphic; eigvalsh and eigh take Hermitian ones
 # (their templates conjugate); cholesky, svd, qr, pinv and slogdet refuse them

@@ -169,7 +169,7 @@ class CallLowering:
         if key is None:
             self.fail(node, f"a call to {getattr(obj, '__name__', obj)}, which has no derivative rule",
                       "give it one with @adc.primitive and defvjp")
-        return self.b.emit("call", args, attrs={"fn": key})
+        return self.b.emit("call", args, attrs={"fn": key, **({"matmul": True} if obj is np.matmul else {})})
 
     def call_c(self, node, callee, args):
         """A C function (ctypes, Numba cfunc), passed in as a parameter: run, never read."""
