@@ -461,7 +461,7 @@ def _put_row_numba(rows, k, n, row):
     return impl2
 
 
-# ---------------------------------------------------------------- reductions along one axis (rank 1 and 2)
+# ---------------------------------------------------------------- reductions along one axis (rank 1, 2 and 3)
 
 def sum_axis(x, axis):
     return np.sum(x, axis=axis)
@@ -519,9 +519,9 @@ def check_axis(axis, ndim):
 
 
 def _reducer(reduce1):
-    """Numba overloads of a reduction along an axis, for arrays of rank 1 and 2."""
+    """Numba overloads of a reduction along an axis, for arrays of rank 1, 2 and 3."""
     def typer(x, axis):
-        if not isinstance(x, types.Array) or x.ndim > 2:
+        if not isinstance(x, types.Array) or x.ndim > 3:
             return None
         if x.ndim == 1:
             def impl1(x, axis):
@@ -529,6 +529,17 @@ def _reducer(reduce1):
                 return reduce1(x)
             return impl1
         dtype = np.complex128 if isinstance(x.dtype, types.Complex) and reduce1 not in (np.var, np.std) else np.float64
+        if x.ndim == 3:
+            def impl3(x, axis):
+                check_axis(axis, 3)
+                a = axis % 3
+                n0, n1, n2 = x.shape
+                out = np.empty((n1, n2) if a == 0 else (n0, n2) if a == 1 else (n0, n1), dtype)
+                for i in range(out.shape[0]):
+                    for j in range(out.shape[1]):
+                        out[i, j] = reduce1(x[:, i, j] if a == 0 else x[i, :, j] if a == 1 else x[i, j, :])
+                return out
+            return impl3
 
         def impl(x, axis):
             check_axis(axis, 2)
@@ -554,6 +565,16 @@ for _f, _r in ((sum_axis, np.sum), (mean_axis, np.mean), (prod_axis, np.prod), (
 def _spread_numba(g, x, axis):
     if x.ndim == 1:
         return lambda g, x, axis: np.full(x.shape, g)
+    if x.ndim == 3:
+        def impl3(g, x, axis):
+            a = axis % 3
+            out = np.empty(x.shape, g.dtype)
+            for i in range(x.shape[0]):
+                for j in range(x.shape[1]):
+                    for k in range(x.shape[2]):
+                        out[i, j, k] = g[j, k] if a == 0 else g[i, k] if a == 1 else g[i, j]
+            return out
+        return impl3
 
     def impl(g, x, axis):
         out = np.empty(x.shape, g.dtype)
@@ -568,6 +589,12 @@ def _spread_numba(g, x, axis):
 def _expand_numba(y, axis):
     if not isinstance(y, types.Array):
         return lambda y, axis: np.full(1, y)
+    if y.ndim == 2:
+        def impl2(y, axis):
+            c, a = np.ascontiguousarray(y), axis % 3
+            n0, n1 = c.shape
+            return c.reshape((1, n0, n1) if a == 0 else (n0, 1, n1) if a == 1 else (n0, n1, 1))
+        return impl2
 
     def impl(y, axis):
         c = np.ascontiguousarray(y)
@@ -579,6 +606,12 @@ def _expand_numba(y, axis):
 def _squeeze_numba(g, axis):
     if g.ndim == 1:
         return lambda g, axis: g[0]
+    if g.ndim == 3:
+        def impl3(g, axis):
+            c, a = np.ascontiguousarray(g), axis % 3
+            n0, n1, n2 = c.shape
+            return c.reshape((n1, n2) if a == 0 else (n0, n2) if a == 1 else (n0, n1))
+        return impl3
     return lambda g, axis: np.ascontiguousarray(g).reshape(g.size)
 
 

@@ -101,3 +101,14 @@ def test_stacks_of_two_lengths_raise_as_numpy_does():
 
     with pytest.raises(ValueError, match="stacks of different lengths"):
         adc.grad(two, backend="python")(STACK, RHS[:2])
+
+
+def reductions_3d(b):
+    return (np.sum(np.sum(b, axis=1) ** 2) + np.sum(np.mean(b, axis=0) ** 3) + np.sum(np.prod(b, axis=2))
+            + np.sum(np.max(b, axis=-1) * np.min(b, axis=1)[:, :1]) + np.sum(np.var(b, axis=1))
+            + np.sum(np.std(b, axis=2)) + np.sum(np.sum(b, axis=2, keepdims=True) * b)
+            + np.sum(np.mean(b, axis=0, keepdims=True) ** 2 * b))
+
+
+def test_reductions_along_an_axis_of_3d_arrays():
+    check_grads(reductions_3d, (R.uniform(0.5, 1.5, size=(2, 3, 4)),))

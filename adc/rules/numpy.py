@@ -196,11 +196,11 @@ defrule("rt.put_row", rt.put_row, typer=lambda rows, k, n, row: T("float64", row
 
 # ---------------------------------------------------------------- reductions with axis= and keepdims=
 # np.sum(x, axis=a) is lowered to rt.sum_axis(x, a) (a runtime helper, since Numba has no axis= on most
-# reductions); keepdims=True adds rt.expand_axis(y, a). Arrays of rank 1 and 2.
+# reductions); keepdims=True adds rt.expand_axis(y, a). Arrays of rank 1, 2 and 3.
 
 def _reduced(x, axis):
-    if x.ndim not in (1, 2):
-        raise AdcTypeError(f"reductions with axis= take arrays of 1 or 2 dimensions here, not {x}")
+    if x.ndim not in (1, 2, 3):
+        raise AdcTypeError(f"reductions with axis= take arrays of 1, 2 or 3 dimensions here, not {x}")
     return T(float_of(x), x.ndim - 1)
 
 
