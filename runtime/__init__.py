@@ -626,4 +626,4 @@ def _tie_share_numba(x, y, axis):
 from .arrays import (along, array_zeros, concatenate, element, concatenate_part, cumsum_axis, diag_vjp, diff_vjp, flip, hstack, hstack_part, inner,  # noqa: E402
                      kron_vjp_a, kron_vjp_b, linspace_open, mask_add, pick, ravel, repeat_vjp, reshape, stack, stack_part,
                      take_add, tile, tile_vjp, unpermute, vstack, vstack_part)
-from .batch import batch_empty, batch_length  # noqa: E402,F401
+from .batch import batch_empty, batch_length, index_array  # noqa: E402,F401

@@ -1,5 +1,6 @@
 """Helpers of batched calls (np.linalg on stacks of matrices, @ on stacks): the loop the
-compiler writes over a stack allocates its result from the first slice's."""
+compiler writes over a stack allocates its result from the first slice's; and the index
+array of a list of positions written out (x[[0, 2]])."""
 import numpy as np
 from numba import types
 from numba.extending import overload
@@ -37,4 +38,19 @@ def _batch_length_numba(*ns):
             if m != ns[0]:
                 raise ValueError("stacks of different lengths in one batched call")
         return ns[0]
+    return impl
+
+
+def index_array(*ns):
+    """np.array(ns) of int64: the positions of x[[0, 2]]."""
+    return np.array(ns, np.int64)
+
+
+@overload(index_array)
+def _index_array_numba(*ns):
+    def impl(*ns):
+        out = np.empty(len(ns), np.int64)
+        for k in range(len(ns)):
+            out[k] = ns[k]
+        return out
     return impl

@@ -112,3 +112,38 @@ def reductions_3d(b):
 
 def test_reductions_along_an_axis_of_3d_arrays():
     check_grads(reductions_3d, (R.uniform(0.5, 1.5, size=(2, 3, 4)),))
+
+
+SUBSCRIPTS = "ij,jk,kl->il"
+
+
+def einsum_chains(a, b, c):
+    """np.einsum of three and four operands, and subscripts held in a name, contracted pair by pair."""
+    return (np.sum(np.einsum(SUBSCRIPTS, a, b, c) ** 2) + np.einsum("ij,jk,ki->", a, b, c)
+            + np.sum(np.einsum("i,ij,jk->k", V, a, b)) + np.einsum("ij,jk,kl,li", a, b, c, np.eye(3)))
+
+
+def test_einsum_of_several_operands():
+    check_grads(einsum_chains, (A[:, :4], R.normal(size=(4, 2)), R.normal(size=(2, 3))), wrt=(0, 1, 2), order=1)
+
+
+def list_indices(x, a, b):
+    """Lists of constant positions as indices, axes permuted, a meshgrid, an einsum summing a letter out."""
+    return (np.sum(x[[0, 2, 2]] ** 2) + np.sum(a[[2, 0]] ** 3) + np.sum(a[:, [3, 0]] ** 2)
+            + np.sum(a[[1, 0], :] * a[:2, :]) + np.sum(b.transpose(1, 2, 0) ** 2 * np.arange(24.0).reshape(3, 4, 2))
+            + np.sum(np.transpose(b, (2, 0, 1))[0] * a[:2, :3]) + np.sum(np.meshgrid(x, a[0])[0] * np.meshgrid(x, a[0])[1])
+            + np.einsum("ij,jk,kl->", a, a.T, a))
+
+
+def list_indices_ag(x, a, b):
+    import autograd.numpy as anp
+    xs, ys = anp.outer(anp.ones(4), x), anp.outer(a[0], anp.ones(3))  # np.meshgrid, which autograd lacks
+    return (anp.sum(x[anp.array([0, 2, 2])] ** 2) + anp.sum(a[anp.array([2, 0])] ** 3)
+            + anp.sum(a[:, anp.array([3, 0])] ** 2) + anp.sum(a[anp.array([1, 0]), :] * a[:2, :])
+            + anp.sum(anp.transpose(b, (1, 2, 0)) ** 2 * anp.arange(24.0).reshape(3, 4, 2))
+            + anp.sum(anp.transpose(b, (2, 0, 1))[0] * a[:2, :3]) + anp.sum(xs * ys)
+            + anp.sum(anp.dot(anp.dot(a, a.T), a)))
+
+
+def test_list_indices_transposes_and_meshgrid():
+    check_grads(list_indices, (V, A, R.normal(size=(2, 3, 4))), wrt=(0, 1, 2), ag=list_indices_ag, order=1)

@@ -178,6 +178,7 @@ for _helper, _rank in _HELPER_RANKS.items():
 # batched calls (the batch pass): the result of a stack allocated from its first slice's; stacks' lengths agree
 defrule("rt.batch_empty", rt.batch_empty, typer=lambda n, first: T(first.dtype, first.ndim + 1), nondiff=True)
 defrule("rt.batch_length", rt.batch_length, typer=lambda *ns: I64, nondiff=True, pure=False)
+defrule("rt.index_array", rt.index_array, typer=lambda *ns: T("int64", 1), nondiff=True, shown="a list of indices")
 
 # complex matrices: solve, inv, det and trace are holomorphic; eigvalsh and eigh take Hermitian ones
 # (their templates conjugate); cholesky, svd, qr, pinv and slogdet refuse them

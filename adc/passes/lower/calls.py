@@ -74,7 +74,7 @@ class CallLowering:
         if target is None:
             self.fail(node, f"the method .{node.func.attr}()", "call the NumPy function instead: np.f(x)")
         args = [self.value(a) for a in node.args]
-        if target is np.reshape and len(args) != 1:  # x.reshape(m, n)
+        if target in (np.reshape, np.transpose) and len(args) > 1:  # x.reshape(m, n), x.transpose(1, 0, 2)
             args = [self.expr_Tuple(gast.Tuple(elts=node.args, ctx=gast.Load()))]
         return self.call_object(node, target, [base] + args)
 

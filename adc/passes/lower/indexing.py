@@ -25,10 +25,30 @@ class IndexLowering:
         base = self.as_value(base, node.value)
         if base.id in self.tuples and isinstance(node.slice, gast.Slice):
             return self.expr_values(self.tuples[base.id][self.constant_slice(node.slice)])
+        if _list_position(node.slice) is not None:
+            return self.list_index(node, base)
         idx, pattern = self.indices(node.slice)
         if base.id in self.tuples:
             return self.tuple_item(node, self.tuples[base.id], idx, pattern)
         return self.read_index(base, idx, pattern, hint(node.value))
+
+    def list_index(self, node, base):
+        """x[[0, 2]], a[[0, 2], :], a[:, [1, 0]]: the rows (or columns) at constant positions,
+        stacked along the list's axis (each read differentiable as any element read)."""
+        parts = list(node.slice.elts) if isinstance(node.slice, gast.Tuple) else [node.slice]
+        axis = _list_position(node.slice)
+        positions = [self.b.const_int(self.value(e)) for e in parts[axis].elts]
+        others = [p for k, p in enumerate(parts) if k != axis]
+        if None in positions or not positions or not all(
+                isinstance(p, gast.Slice) and p.lower is p.upper is p.step is None for p in others):
+            self.fail(node.slice, "indexing with a list other than constant positions beside full slices",
+                      "index with a list of int constants, a[[0, 2], :], or with an index array: a[idx]")
+        if len(parts) == 1:  # x[[0, 2]]: an index array, as x[idx] reads
+            idx = self.b.emit("call", [self.b.const(k) for k in positions], attrs={"fn": "rt.index_array"}, name="idx")
+            return self.read_index(base, [idx], None, hint(node.value))
+        pattern = tuple(("i",) if j == axis else ("s", False, False, False) for j in range(len(parts)))
+        rows = [self.read_index(base, [self.b.const(k)], pattern, hint(node.value)) for k in positions]
+        return self.b.emit("call", [self.b.const(axis)] + rows, attrs={"fn": "rt.stack"}, name="rows")
 
     def indices(self, sl):
         """(index values, pattern): the pattern is None for integer indices only, else one entry
@@ -99,3 +119,10 @@ class IndexLowering:
             rest.yields = [self._chain(parts, tests, j + 1)]
         return self.b.emit("if", [tests[j]], regions=[hit, rest],
                            attrs={"what": "an element of a tuple indexed at run time"}, name="item")
+
+
+def _list_position(sl):
+    """Where a list of indices stands among the parts of subscript `sl` (x[[0, 2], :]), or None."""
+    parts = sl.elts if isinstance(sl, gast.Tuple) else [sl]
+    found = [k for k, p in enumerate(parts) if isinstance(p, gast.List)]
+    return found[0] if len(found) == 1 else None

@@ -57,6 +57,8 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.asarray: ("a",),
     np.trace: ("a", ("offset", 0)),
     np.cumsum: ("a", ("axis", None)),
+    np.transpose: ("a", ("axes", None)),
+    np.meshgrid: ("x", "y"),
 }
 
 
@@ -188,6 +190,31 @@ def cumsum(lw, node, fn, args):
     return lw.b.emit("call", [lw.as_value(a, node) for a in args], attrs={"fn": "rt.cumsum_axis"})
 
 
+def transpose(lw, node, fn, args):
+    """np.transpose(a, axes) and a.transpose(*axes) of constant axes: a chain of np.swapaxes (each a
+    rule of its own), one swap per misplaced axis; np.transpose(a), every axis reversed, is its rule."""
+    if len(args) == 1:
+        return lw.call_rule(node, fn, args)
+    parts = lw.tuples.get(getattr(args[1], "id", None))
+    axes = [lw.b.const_int(p) for p in parts] if parts is not None else [None]
+    if None in axes or sorted(axes) != list(range(len(axes))):
+        lw.fail(node, "np.transpose with axes that are not a permutation written out", "write them: (0, 2, 1)")
+    out, order = args[0], list(range(len(axes)))
+    for k, want in enumerate(axes):
+        j = order.index(want)
+        if j != k:
+            out = lw.call_rule(node, np.swapaxes, [out, lw.b.const(k), lw.b.const(j)])
+            order[k], order[j] = order[j], order[k]
+    return out
+
+
+def meshgrid(lw, node, fn, args):
+    """np.meshgrid(x, y) of two vectors (indexing="xy"): (X, Y), each of len(y) rows of len(x)."""
+    grids = [lw.apply_template(lambda x, y: np.outer(np.ones_like(y), x), args),
+             lw.apply_template(lambda x, y: np.outer(y, np.ones_like(x)), args)]
+    return lw.expr_values(grids)
+
+
 def flip(lw, node, fn, args):
     """np.flip(m, axis): rt.flip (np.flip(m), of every axis, is its rule)."""
     return lw.b.emit("call", args, attrs={"fn": "rt.flip"})
@@ -290,19 +317,51 @@ def canonical(subscripts):
 
 
 def einsum(lw, node):
-    """np.einsum("ij,jk->ik", a, b), lowered from the call's node: its subscripts are no value."""
-    spec = node.args[0] if node.args else None
-    if not (isinstance(spec, gast.Constant) and isinstance(spec.value, str)) or node.keywords:
-        lw.fail(node, "np.einsum without its subscripts written as a string", 'write them out: np.einsum("ij,jk->ik", a, b)')
-    key = canonical(spec.value if "->" in spec.value else spec.value + "->" + _implicit_output(spec.value))
-    template = EINSUM.get(key)
-    if template is None:
-        lw.fail(node, f"np.einsum with subscripts '{spec.value}'", "adc rewrites one- and two-operand "
-                f"contractions of matrices and vectors ({', '.join(EINSUM)}); write others with np.dot and np.sum")
+    """np.einsum("ij,jk->ik", a, b), lowered from the call's node: its subscripts (a string
+    written out or held in a name) are no value. Three or more operands are contracted pair by
+    pair, left to right, each pair keeping the letters the rest or the output still needs."""
+    spec = lw.expr(node.args[0]) if node.args else None
+    if not isinstance(getattr(spec, "obj", None), str) or node.keywords:
+        lw.fail(node, "np.einsum without its subscripts as a string", 'write them out: np.einsum("ij,jk->ik", a, b)')
+    text = spec.obj.replace(" ", "")
+    inputs, _, output = (text if "->" in text else text + "->" + _implicit_output(text)).partition("->")
+    inputs = inputs.split(",")
     args = [lw.value(a) for a in node.args[1:]]
-    if len(args) != key.count(",") + 1:
-        lw.fail(node, f"np.einsum('{spec.value}') with {len(args)} operands", "pass one array per operand")
-    return lw.apply_template(template, args)
+    if len(args) != len(inputs):
+        lw.fail(node, f"np.einsum('{spec.obj}') with {len(args)} operands", "pass one array per operand")
+    current, value = inputs[0], args[0]
+    if len(inputs) == 1:
+        return _contract(lw, node, spec.obj, f"{current}->{output}", [value])
+    for k in range(1, len(inputs)):
+        later = set(output) | set("".join(inputs[k + 1:]))
+        keep = output if k == len(inputs) - 1 else "".join(
+            dict.fromkeys(ch for ch in current + inputs[k] if ch in later))
+        value = _contract(lw, node, spec.obj, f"{current},{inputs[k]}->{keep}", [value, args[k]],
+                          free=k < len(inputs) - 1)
+        current = keep
+    return value
+
+
+def _contract(lw, node, whole, subscripts, args, free=False):
+    """One contraction of the EINSUM table (`free`: an intermediate, whose letters may come in
+    the other order, the next contraction reading them so)."""
+    inputs, _, out = subscripts.partition("->")
+    operands = inputs.split(",")
+    if len(operands) == 2:  # a letter of one matrix only, not kept: summed out of it first
+        for k, (mine, other) in enumerate((operands, operands[::-1])):
+            alone = [ch for ch in mine if ch not in other and ch not in out]
+            if len(mine) == 2 and len(alone) == 1:
+                args = list(args)
+                args[k] = lw.apply_template(lambda a, axis: rt.sum_axis(a, axis), [args[k], lw.b.const(mine.index(alone[0]))])
+                operands[k] = mine.replace(alone[0], "")
+        inputs = ",".join(operands)
+    for order in ([out, out[::-1]] if free and len(out) == 2 else [out]):
+        template = EINSUM.get(canonical(f"{inputs}->{order}"))
+        if template is not None:
+            return lw.apply_template(template, args)
+    lw.fail(node, f"np.einsum with subscripts '{whole}'" + (f" (its step '{subscripts}')" if subscripts != whole else ""),
+            "adc rewrites contractions of matrices and vectors, pair by pair "
+            f"({', '.join(EINSUM)}); write others with np.dot and np.sum")
 
 
 def _implicit_output(spec):
@@ -325,7 +384,7 @@ def tensordot(lw, node, fn, args):
 
 FORMS = {**dict.fromkeys(JOINS, join), **dict.fromkeys([np.linalg.svd, *DECOMPOSITIONS], decompose),
          np.tensordot: tensordot, np.array: array, np.asarray: array, np.linspace: linspace, np.flip: flip,
-         np.trace: trace, np.cumsum: cumsum}
+         np.trace: trace, np.cumsum: cumsum, np.transpose: transpose, np.meshgrid: meshgrid}
 
 
 def is_form(lw, node, fn, args):
