@@ -45,11 +45,12 @@ def built_inside(x):
 
 
 def rows(a):
-    """A for loop over an array's rows, as NumPy iterates it."""
+    """A for loop over an array's rows, as NumPy iterates it, and a sum over a generator of them."""
     s = 0.0
     for r in a:
         s = s + np.sum(np.sin(r) * r)
-    return s
+    r = 2.0
+    return s + sum(np.dot(r, a[0]) for r in a) * r
 
 
 CASES = [

@@ -22,6 +22,7 @@ from ...frontend import parse_function
 from . import npcalls
 from .containers import ContainerLowering, is_container_call
 from .values import Captures, LocalFn, Pack, Static, hashable, is_value
+from ...ir import Value
 
 _METHODS = {"copy": np.copy, "sum": np.sum, "dot": np.dot, "mean": np.mean, "prod": np.prod, "max": np.max,
             "min": np.min, "std": np.std, "var": np.var, "reshape": np.reshape, "ravel": np.ravel,
@@ -54,6 +55,8 @@ class CallLowering:
             return self.inline_local(node, fn)
         if fn.obj is np.einsum:
             return npcalls.einsum(self, node)
+        if fn.obj is sum and node.args and _over_rows(self, node.args[0]):
+            return self.sum_over_rows(node)
         return self.call_object(node, fn.obj, [self.expr(a) for a in node.args])
 
     def _callee(self, node):
@@ -200,6 +203,17 @@ class CallLowering:
                       "compute it outside the differentiated function and pass the result in as an argument")
         self.fail(node, f"a call to {name}, which has no derivative rule",
                   "give it one with @adc.primitive and defvjp, or mark it @adc.nondiff if it has no derivative")
+
+
+def _over_rows(lw, arg):
+    """A generator of one `for` with no `if` over an array (not a container): sum(f(r) for r in x)."""
+    if not (isinstance(arg, gast.GeneratorExp) and len(arg.generators) == 1 and not arg.generators[0].ifs):
+        return False
+    it = arg.generators[0].iter
+    if isinstance(it, gast.Name) and it.id in lw.env:
+        v = lw.env[it.id]
+        return isinstance(v, Value) and lw.items_of(v) is None
+    return False
 
 
 # ---------------------------------------------------------------- the call table

@@ -207,6 +207,31 @@ class ContainerLowering:
             gast.copy_location(n, s)
         self.stmt_For(loop)
 
+    def sum_over_rows(self, node):
+        """sum(f(r) for r in x) over an array x, whose length is known at run time only: a loop
+        that adds up f of each row (its names, as a generator's, are gone after it)."""
+        gen = node.args[0].generators[0]
+        saved = dict(self.env)
+        targets = [n.id for n in gast.walk(gen.target) if isinstance(n, gast.Name)]
+        name = lambda n, ctx: gast.Name(id=n, ctx=ctx, annotation=None, type_comment=None)
+        acc = f".sum{id(node)}"
+        self.env[acc] = self.as_value(self.expr(node.args[1]), node) if len(node.args) > 1 else self.b.const(0)
+        add = gast.Assign(targets=[name(acc, gast.Store())], type_comment=None,
+                          value=gast.BinOp(left=name(acc, gast.Load()), op=gast.Add(), right=node.args[0].elt))
+        loop = gast.For(target=gen.target, iter=gen.iter, body=[add], orelse=[], type_comment=None)
+        for n in (add, add.targets[0], add.value, add.value.left, loop):
+            gast.copy_location(n, node)
+        for n in targets:  # the generator's own names: not the function's, not carried by the loop
+            self.env.pop(n, None)
+        self.stmt_For(loop)
+        total = self.env.pop(acc)
+        for n in targets:
+            if n in saved:
+                self.env[n] = saved[n]
+            else:
+                self.env.pop(n, None)
+        return total
+
     # ------------------------------------------------------------ builtins that make containers
 
     def call_container_builtin(self, node, obj, args):
