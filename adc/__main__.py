@@ -1,4 +1,5 @@
 """`python -m adc show module:function [--wrt 0,1] [--args EXPR]`: print the adjoint adc writes.
+`python -m adc rules [NAME] [--markdown]`: list what adc differentiates, with where each rule is.
 
 The derivative is specialized for example arguments: `--args` is a Python
 expression evaluated with `np` in scope (default: every parameter 1.0, or
@@ -26,7 +27,12 @@ def main(argv=None):
                            "vjp: the split forward and backward functions")
     show.add_argument("--wrt", default="0", help="parameters to differentiate: positions or names, comma separated")
     show.add_argument("--args", default=None, help="example arguments, a Python expression giving a tuple")
+    rules = sub.add_parser("rules", help="list the NumPy, SciPy and math callables adc differentiates")
+    rules.add_argument("name", nargs="?", default=None, help="show only the names containing this text")
+    rules.add_argument("--markdown", action="store_true", help="the README's list, generated")
     opts = parser.parse_args(argv)
+    if opts.command == "rules":
+        return _rules(opts)
     sys.path.insert(0, os.getcwd())
     module, fn = _target(parser, opts.target)
     args = _example_args(parser, module, fn, opts.args)
@@ -40,6 +46,20 @@ def main(argv=None):
         return 1
     print(text)
     return 0
+
+
+def _rules(opts):
+    """Print the registry: one line per callable (name, kind, file:line), or the README's list."""
+    from .rules import registry
+    if opts.markdown:
+        print(registry.markdown(), end="")
+        return 0
+    found = [e for e in registry.entries() if opts.name is None or opts.name in e[0]]
+    for name, kind, where in found:
+        print(f"{name:<36} {kind:<9} {where}")
+    if opts.name is None:
+        print(f"{registry.count()} NumPy, SciPy and math callables with rules or forms")
+    return 0 if found else 1
 
 
 def _target(parser, target):

@@ -7,6 +7,7 @@ is lowered into the backward sweep, so an adjoint reads like NumPy.
 """
 from dataclasses import dataclass, field
 import inspect
+import sys
 
 import gast
 
@@ -32,6 +33,7 @@ class Rule:
     scatter: bool = False  # call(buf, index, g) adds g into buf at index (an effect, no result)
     complex: str = None  # HOLOMORPHIC, OWN or None: what the templates do with complex arguments (see `admits`)
     shown: str = None  # how errors name the call in the user's code (np.sum(..., axis=...) for rt.sum_axis)
+    defined_at: tuple = None  # (file, line) of the rule's definition in adc/rules, for `python -m adc rules`
     core: object = None  # (*arg types) -> the rank of each argument the rule takes (None: any); on stacks
     #                      of them (leading axes beyond) a call is batched, as np.linalg's functions are
 
@@ -63,6 +65,7 @@ def defrule(key, *objs, typer, nondiff=False, broadcasting=False, pure=True, ele
                              elementwise=elementwise, linear=linear, view=view, part=part, lead=lead,
                              scatter=scatter, complex=complex, shown=shown or _numpy_name(key, objs), core=core)
     rule.typer = _admitting(rule, typer)
+    rule.defined_at = _definition_site()
     for obj in objs:
         BY_OBJECT[id(obj)] = key
     return rule
@@ -86,6 +89,14 @@ def batch_depth(rule, types, matmul=False):
         raise AdcTypeError(f"stacks of arrays of different depths ({', '.join(str(t) for t in types)}): "
                            "adc batches stacks with the same leading axes")
     return extra.pop() if extra else 0
+
+
+def _definition_site():
+    """(file, line) of the module-level statement that is defining a rule (through helpers or not)."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_name != "<module>":
+        frame = frame.f_back
+    return (frame.f_code.co_filename, frame.f_lineno) if frame is not None else None
 
 
 def _numpy_name(key, objs):
