@@ -171,3 +171,13 @@ BRANCH = '''def f(a):
 def test_oracle_skips_a_branch_flip():
     assert check(_planted(BRANCH, [("a", "f")], (1e-4,))).reason == "branch flip"
     assert check(_planted(BRANCH, [("a", "f")], (0.5,))).status == "ok"
+
+
+@pytest.mark.parametrize("seed,backend", [(s, "python") for s in range(12)] + [(1003, "numba")])
+def test_containers_give_the_flat_derivatives(seed, backend):
+    """The float parameters of a generated program packed into a random nesting of dicts, lists
+    and tuples: value, gradient (regrouped) and tangent equal the flat program's."""
+    from fuzz import containers
+    program = generate(seed)
+    problems = containers.check(program, backend)
+    assert not problems, f"seed {seed} ({backend}): {problems}\n{containers.packed(program)[0]}"
