@@ -1,0 +1,261 @@
+"""What generated code calls for SciPy functions (adc/rules/scipy.py has their derivative rules).
+
+Under CPython each special function is scipy.special's own (imported on first use); under
+Numba, which has no scipy.special, an overload maps the kernel of runtime/special.py over
+numbers and arrays of any rank (broadcasting the arguments of the binary ones). Also here:
+triangular solves (scipy.linalg.solve_triangular), the masks of scipy.stats densities
+(`density`), the shift of a log-sum-exp (`finite_max`) and the checks SciPy makes of a
+Dirichlet density's arguments, raising as SciPy does.
+"""
+import numpy as np
+from numba import types
+from numba.extending import overload, register_jitable
+
+from . import special as _kernel
+
+_NUMBER = (types.Float, types.Integer, types.Boolean)
+
+
+def _scipy(module="special"):
+    import importlib
+    return importlib.import_module("scipy." + module)
+
+
+def _scalar(out):
+    """A 0-d result as a number, as NumPy's ufuncs give it."""
+    return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
+
+
+def _unary_overload(kernel):
+    def typer(x):
+        if isinstance(x, _NUMBER):
+            return lambda x: kernel(np.float64(x))
+        if isinstance(x, types.Array):
+            def impl(x):
+                out = np.empty(x.shape)
+                for idx in np.ndindex(x.shape):
+                    out[idx] = kernel(np.float64(x[idx]))
+                return out
+            return impl
+        return None
+    return typer
+
+
+def _binary_overload(kernel):
+    def typer(a, b):
+        if isinstance(a, _NUMBER) and isinstance(b, _NUMBER):
+            return lambda a, b: kernel(np.float64(a), np.float64(b))
+        if isinstance(a, (types.Array,) + _NUMBER) and isinstance(b, (types.Array,) + _NUMBER):
+            def impl(a, b):
+                shape = np.broadcast_shapes(np.shape(a), np.shape(b))
+                aa, bb = np.broadcast_to(a, shape), np.broadcast_to(b, shape)
+                out = np.empty(shape)
+                for idx in np.ndindex(shape):
+                    out[idx] = kernel(np.float64(aa[idx]), np.float64(bb[idx]))
+                return out
+            return impl
+        return None
+    return typer
+
+
+def _special(name, kernel, nargs, scipy_name=None):
+    """rt.`name`: scipy.special.`scipy_name` under CPython, `kernel` mapped over the arguments under Numba."""
+    home = scipy_name or name
+    if nargs == 1:
+        def f(x):
+            return getattr(_scipy(), home)(x)
+    else:
+        def f(a, b):
+            return _scalar(getattr(_scipy(), home)(a, b))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"scipy.special.{home}, also under Numba"
+    overload(f)(_unary_overload(kernel) if nargs == 1 else _binary_overload(kernel))
+    return f
+
+
+gammaln = _special("gammaln", _kernel.lgamma, 1)
+digamma = _special("digamma", _kernel.digamma, 1)
+gamma = _special("gamma", _kernel.gamma, 1)
+expit = _special("expit", _kernel.expit, 1)
+logit = _special("logit", _kernel.logit, 1)
+log_expit = _special("log_expit", _kernel.log_expit, 1)
+erf = _special("erf", _kernel.erf, 1)
+erfc = _special("erfc", _kernel.erfc, 1)
+erfinv = _special("erfinv", _kernel.erfinv, 1)
+ndtr = _special("ndtr", _kernel.ndtr, 1)
+log_ndtr = _special("log_ndtr", _kernel.log_ndtr, 1)
+polygamma = _special("polygamma", _kernel.polygamma, 2)
+beta = _special("beta", _kernel.beta, 2)
+betaln = _special("betaln", _kernel.lbeta, 2)
+xlogy = _special("xlogy", _kernel.xlogy, 2)
+xlog1py = _special("xlog1py", _kernel.xlog1py, 2)
+
+
+# ---------------------------------------------------------------- scipy.stats: masks of a density
+
+def density(lp, ok, inside):
+    """A log-density `lp` where the parameters are valid (`ok`) and the point in the support
+    (`inside`); -inf outside the support, nan for invalid parameters (scipy.stats' convention)."""
+    return _scalar(np.where(ok, np.where(inside, lp, -np.inf), np.nan))
+
+
+@register_jitable
+def _density1(lp, ok, inside):
+    if not ok:
+        return np.nan
+    return lp if inside else -np.inf
+
+
+@overload(density)
+def _density_numba(lp, ok, inside):
+    if all(isinstance(t, _NUMBER) for t in (lp, ok, inside)):
+        return lambda lp, ok, inside: _density1(np.float64(lp), ok, inside)
+
+    def impl(lp, ok, inside):
+        shape = np.broadcast_shapes(np.shape(lp), np.shape(ok), np.shape(inside))
+        l, o, s = np.broadcast_to(lp, shape), np.broadcast_to(ok, shape), np.broadcast_to(inside, shape)
+        out = np.empty(shape)
+        for idx in np.ndindex(shape):
+            out[idx] = _density1(np.float64(l[idx]), o[idx], s[idx])
+        return out
+    return impl
+
+
+# ---------------------------------------------------------------- scipy.special.logsumexp: the shift
+
+def finite_max(a):
+    """The largest element of `a`, or 0 where it is not finite: log-sum-exp subtracts it first."""
+    m = np.max(a)
+    return m if np.isfinite(m) else 0.0
+
+
+def finite_max_axis(a, axis):
+    """finite_max along `axis` (arrays of 1 and 2 dimensions)."""
+    m = np.max(a, axis=axis)
+    return np.where(np.isfinite(m), m, 0.0) if np.ndim(m) else (m if np.isfinite(m) else 0.0)
+
+
+@overload(finite_max)
+def _finite_max_numba(a):
+    def impl(a):
+        m = np.max(a)
+        return m if np.isfinite(m) else 0.0
+    return impl
+
+
+@overload(finite_max_axis)
+def _finite_max_axis_numba(a, axis):
+    from . import max_axis
+
+    if a.ndim == 1:
+        def impl1(a, axis):
+            m = max_axis(a, axis)
+            return m if np.isfinite(m) else 0.0
+        return impl1
+
+    def impl2(a, axis):
+        m = max_axis(a, axis)
+        return np.where(np.isfinite(m), m, 0.0)
+    return impl2
+
+
+def keep_all(y, a):
+    """Number `y` as an array of `a`'s rank with every axis of length 1 (keepdims=True of a whole-array reduction)."""
+    return np.reshape(y, (1,) * np.ndim(a))
+
+
+@overload(keep_all)
+def _keep_all_numba(y, a):
+    if a.ndim == 1:
+        return lambda y, a: np.full(1, y)
+    return lambda y, a: np.full((1, 1), y)
+
+
+# ---------------------------------------------------------------- scipy.linalg: triangular solves
+
+def solve_lower(a, b):
+    """scipy.linalg.solve_triangular(a, b, lower=True): reads the lower triangle of `a` only."""
+    return _scipy("linalg").solve_triangular(a, b, lower=True)
+
+
+def solve_upper(a, b):
+    """scipy.linalg.solve_triangular(a, b, lower=False): reads the upper triangle of `a` only."""
+    return _scipy("linalg").solve_triangular(a, b, lower=False)
+
+
+@register_jitable
+def _check_triangular(a, b):
+    if a.shape[0] != a.shape[1]:
+        raise ValueError("expected square matrix")
+    if a.shape[0] != b.shape[0]:
+        raise ValueError("shapes of a and b are incompatible")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ValueError("array must not contain infs or NaNs")
+    for i in range(a.shape[0]):
+        if a[i, i] == 0.0:
+            raise np.linalg.LinAlgError("singular matrix: resolution failed at a zero on the diagonal")
+
+
+@register_jitable
+def _substitute(a, b, lower):
+    """x with a x = b, by forward (lower) or backward substitution, for b of one or two dimensions."""
+    _check_triangular(a, b)
+    n = a.shape[0]
+    x = np.asarray(b, dtype=np.float64).copy()
+    for step in range(n):
+        i = step if lower else n - 1 - step
+        lo, hi = (0, i) if lower else (i + 1, n)
+        for j in range(lo, hi):
+            x[i] -= a[i, j] * x[j]
+        x[i] /= a[i, i]
+    return x
+
+
+@overload(solve_lower)
+def _solve_lower_numba(a, b):
+    return lambda a, b: _substitute(a, b, True)
+
+
+@overload(solve_upper)
+def _solve_upper_numba(a, b):
+    return lambda a, b: _substitute(a, b, False)
+
+
+# ---------------------------------------------------------------- scipy.stats.dirichlet: SciPy's checks
+
+def dirichlet_check(x, alpha):
+    """Raise the ValueError scipy.stats.dirichlet raises for these arguments (adc takes x with one
+    entry per alpha: a point of shape (k,), or k rows of points)."""
+    if np.ndim(alpha) != 1:
+        raise ValueError("Parameter vector 'a' must be one dimensional")
+    if np.any(alpha <= 0):
+        raise ValueError("All parameters must be greater than 0")
+    if np.shape(x)[0] != np.shape(alpha)[0]:
+        raise ValueError("Vector 'x' must have one entry per alpha (adc does not complete a vector of "
+                         "k - 1 entries)")
+    _dirichlet_points(x, alpha)
+
+
+@register_jitable
+def _dirichlet_points(x, alpha):
+    if np.any(x < 0):
+        raise ValueError("Each entry in 'x' must be greater than or equal to zero.")
+    if np.any(x > 1):
+        raise ValueError("Each entry in 'x' must be smaller or equal one.")
+    xt = x.T
+    for idx in np.ndindex(xt.shape):
+        if xt[idx] == 0 and alpha[idx[-1]] < 1:
+            raise ValueError("Each entry in 'x' must be greater than zero if its alpha is less than one.")
+    if np.any(np.abs(np.sum(x, 0) - 1.0) > 10e-10):
+        raise ValueError("The input vector 'x' must lie within the normal simplex.")
+
+
+@overload(dirichlet_check)
+def _dirichlet_check_numba(x, alpha):
+    def impl(x, alpha):
+        if np.any(alpha <= 0):
+            raise ValueError("All parameters must be greater than 0")
+        if x.shape[0] != alpha.shape[0]:
+            raise ValueError("Vector 'x' must have one entry per alpha")
+        _dirichlet_points(x, alpha)
+    return impl
