@@ -93,11 +93,11 @@ def _sinpi_abs(x):
 
 @register_jitable
 def lgamma(x):
-    """log |Gamma(x)| (scipy.special.gammaln)."""
+    """log |Gamma(x)| (scipy.special.gammaln; -inf at -inf, as SciPy gives it)."""
     if math.isnan(x):
         return x
     if math.isinf(x):
-        return _INF
+        return x
     if x <= 0.0:
         if x == math.floor(x):
             return _INF
@@ -198,16 +198,12 @@ def polygamma(n, x):
 @register_jitable
 def lbeta(a, b):
     """log |B(a, b)| (scipy.special.betaln)."""
-    if math.isnan(a) or math.isnan(b):
-        return _NAN
+    special, value = _beta_special(a, b)
+    if special:
+        return math.log(abs(value))
     p, q = min(a, b), max(a, b)
-    if p <= 0.0:
-        at_pole, value = _beta_at_poles(a, b)
-        if at_pole:
-            return math.log(abs(value))
+    if p < 0.0:
         return lgamma(a) + lgamma(b) - lgamma(a + b)
-    if q == _INF:
-        return -_INF
     if p >= 10.0:  # both large: Stirling's forms, the logarithm of their ratio by log1p
         corr = _stirling_correction(p) + _stirling_correction(q) - _stirling_correction(p + q)
         return (-0.5 * math.log(q) + _LOG_SQRT_2PI + corr + (p - 0.5) * math.log(p / (p + q))
@@ -224,12 +220,10 @@ def lbeta(a, b):
 @register_jitable
 def beta(a, b):
     """B(a, b) = Gamma(a) Gamma(b) / Gamma(a + b) (scipy.special.beta)."""
-    if math.isnan(a) or math.isnan(b):
-        return _NAN
-    if a <= 0.0 or b <= 0.0:
-        at_pole, value = _beta_at_poles(a, b)
-        if at_pole:
-            return value
+    special, value = _beta_special(a, b)
+    if special:
+        return value
+    if a < 0.0 or b < 0.0:
         return _gamma_sign(a) * _gamma_sign(b) * _gamma_sign(a + b) * math.exp(lbeta(a, b))
     if a + b < 171.0:
         p, q = min(a, b), max(a, b)
@@ -250,7 +244,7 @@ def _two_sum(a, b):
 
 @register_jitable
 def _is_pole(x):
-    return x <= 0.0 and x == math.floor(x)
+    return x <= 0.0 and x == math.floor(x) and x != -_INF
 
 
 @register_jitable
@@ -261,17 +255,24 @@ def _gamma_sign(x):
 
 
 @register_jitable
-def _beta_at_poles(a, b):
-    """(True, B(a, b)) where a, b or a + b is a pole of the gamma function, else (False, 0):
-    the limit Gamma(-n + e) / Gamma(-n + m + e) = (-1)^m (n - m)! / n! for a = -n, b = m in 1..n,
-    0 where only a + b is a pole, infinite where a or b is."""
+def _beta_special(a, b):
+    """(True, B(a, b)) where a, b or a + b is a pole of the gamma function, nan or infinite, as SciPy
+    gives it; else (False, 0). For a = -n and b = m in 1..n, the limit Gamma(-n + e) / Gamma(-n + m + e)
+    is (-1)^m (n - m)! / n!; elsewhere a pole of a or b makes it infinite, one of a + b zero."""
     if _is_pole(a) and _is_pole(b):
-        return True, _NAN
+        return True, _INF
     if _is_pole(a) or _is_pole(b):
         n, m = (-a, b) if _is_pole(a) else (-b, a)
         if m == math.floor(m) and 1.0 <= m <= n:
             return True, (-1.0 if m % 2 == 1 else 1.0) * math.gamma(n - m + 1.0) * math.gamma(m) / math.gamma(n + 1.0)
         return True, _INF
+    if a == -_INF or b == -_INF:
+        return True, _INF
+    if math.isnan(a) or math.isnan(b):
+        return True, _NAN
+    if a == _INF or b == _INF:
+        other = b if a == _INF else a
+        return True, (_NAN if other == _INF else (0.0 if other > 0.0 else _INF))
     if _is_pole(a + b):
         return True, 0.0
     return False, 0.0

@@ -97,6 +97,12 @@ def _broadcast(*types):
     return T("float64", max(t.ndim for t in types))
 
 
+def _whole(a):
+    if a.ndim == 0:
+        raise AdcTypeError(f"scipy.special.logsumexp and log_softmax of a number ({a}): pass an array")
+    return T("float64")
+
+
 def _axis_reduced(a, axis):
     if a.ndim not in (1, 2):
         raise AdcTypeError(f"reductions along an axis take arrays of 1 or 2 dimensions here, not {a}")
@@ -107,7 +113,7 @@ def _axis_reduced(a, axis):
 defrule("rt.density", rt.density, typer=_broadcast, broadcasting=True, elementwise=True, shown="scipy.stats")
 vjp("rt.density")(lambda g, y, lp, ok, inside: (g * np.logical_and(ok, inside), 0, 0))
 # the shift of a log-sum-exp: its value cancels, so no derivative flows through it
-defrule("rt.finite_max", rt.finite_max, typer=lambda a: T("float64"), nondiff=True, shown="scipy.special.logsumexp")
+defrule("rt.finite_max", rt.finite_max, typer=_whole, nondiff=True, shown="scipy.special.logsumexp")
 defrule("rt.finite_max_axis", rt.finite_max_axis, typer=_axis_reduced, nondiff=True, shown="scipy.special.logsumexp")
 defrule("rt.keep_all", rt.keep_all, typer=lambda y, a: T(float_of(y), a.ndim), shown="keepdims=True")
 vjp("rt.keep_all")(lambda g, y, v, a: (np.sum(g), 0))

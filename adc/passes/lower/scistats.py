@@ -5,7 +5,7 @@ Contract: `forms(stats)` maps the methods of scipy.stats' distributions adc diff
 SciPy's defaults and how its call is lowered (a template applied to the bound arguments).
 `is_distribution`, `name_of` and `refuse` serve scicalls.py.
 
-Each density is SciPy's formula for standardized z = (x - loc) / scale, less log(scale), masked
+Each density is SciPy's formula for standardized z = np.divide(x - loc, scale), less log(scale), masked
 as scipy.stats masks it (`rt.density`): -inf outside the support, nan where the parameters are
 invalid (scale <= 0, a shape <= 0, mu < 0) or the point is nan. A pdf or pmf is the exponential
 of its logarithm. multivariate_normal.logpdf goes through the Cholesky factor of cov (SciPy uses
@@ -14,6 +14,9 @@ dirichlet.logpdf raises where SciPy's checks of x and alpha raise. Differences f
 t with df = inf is not the normal density here (nan), a 2-D x of multivariate_normal with one
 row gives one value in an array (SciPy squeezes it to a number), and dirichlet's x must have
 one entry per alpha (SciPy also completes k - 1 entries).
+
+The templates divide with np.divide: a division by a zero scale is nan, as in SciPy, where
+`/` of two numbers would raise ZeroDivisionError as Python's does.
 """
 import sys
 
@@ -35,44 +38,44 @@ class Form:
 # ---------------------------------------------------------------- the densities, standardized
 
 def _norm_logpdf(x, loc, scale):
-    z = (x - loc) / scale
+    z = np.divide(x - loc, scale)
     return rt.density(-0.5 * z * z - 0.9189385332046728 - np.log(scale), scale > 0, True)  # log(2 pi) / 2
 
 
 def _norm_cdf(x, loc, scale):
-    return rt.density(rt.ndtr((x - loc) / scale), scale > 0, True)
+    return rt.density(rt.ndtr(np.divide(x - loc, scale)), scale > 0, True)
 
 
 def _norm_logcdf(x, loc, scale):
-    return rt.density(rt.log_ndtr((x - loc) / scale), scale > 0, True)
+    return rt.density(rt.log_ndtr(np.divide(x - loc, scale)), scale > 0, True)
 
 
 def _norm_sf(x, loc, scale):
-    return rt.density(rt.ndtr((loc - x) / scale), scale > 0, True)
+    return rt.density(rt.ndtr(np.divide(loc - x, scale)), scale > 0, True)
 
 
 def _norm_logsf(x, loc, scale):
-    return rt.density(rt.log_ndtr((loc - x) / scale), scale > 0, True)
+    return rt.density(rt.log_ndtr(np.divide(loc - x, scale)), scale > 0, True)
 
 
 def _t_logpdf(x, df, loc, scale):
     """log(Gamma((df + 1) / 2) / Gamma(df / 2)) = log Gamma(1/2) - betaln(df / 2, 1/2): no large
     logarithms cancel for a large df."""
-    z = (x - loc) / scale
+    z = np.divide(x - loc, scale)
     lp = (0.5723649429247001 - rt.betaln(0.5 * df, 0.5) - 0.5 * (np.log(df) + 1.1447298858494002)
-          - 0.5 * (df + 1.0) * np.log1p(z * z / df) - np.log(scale))
+          - 0.5 * (df + 1.0) * np.log1p(np.divide(z * z, df)) - np.log(scale))
     return rt.density(lp, np.logical_and(df > 0, scale > 0), True)
 
 
 def _gamma_logpdf(x, a, loc, scale):
-    z = (x - loc) / scale
+    z = np.divide(x - loc, scale)
     lp = rt.xlogy(a - 1.0, z) - z - rt.gammaln(a) - np.log(scale)
     ok = np.logical_and(np.logical_and(a > 0, scale > 0), np.logical_not(np.isnan(z)))
     return rt.density(lp, ok, z >= 0)
 
 
 def _beta_logpdf(x, a, b, loc, scale):
-    z = (x - loc) / scale
+    z = np.divide(x - loc, scale)
     lp = rt.xlog1py(b - 1.0, -z) + rt.xlogy(a - 1.0, z) - rt.betaln(a, b) - np.log(scale)
     ok = np.logical_and(np.logical_and(np.logical_and(a > 0, b > 0), scale > 0), np.logical_not(np.isnan(z)))
     return rt.density(lp, ok, np.logical_and(z >= 0, z <= 1))
