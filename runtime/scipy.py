@@ -7,6 +7,8 @@ triangular solves (scipy.linalg.solve_triangular), the masks of scipy.stats dens
 (`density`), the shift of a log-sum-exp (`finite_max`) and the checks SciPy makes of a
 Dirichlet density's arguments, raising as SciPy does.
 """
+import math
+
 import numpy as np
 from numba import types
 from numba.extending import overload, register_jitable
@@ -27,34 +29,96 @@ def _scalar(out):
 
 
 def _unary_overload(kernel):
+    """`kernel` mapped over a number or an array (one loop over its elements: cheap to compile)."""
     def typer(x):
         if isinstance(x, _NUMBER):
             return lambda x: kernel(np.float64(x))
         if isinstance(x, types.Array):
             def impl(x):
-                out = np.empty(x.shape)
-                for idx in np.ndindex(x.shape):
-                    out[idx] = kernel(np.float64(x[idx]))
-                return out
+                flat = np.ascontiguousarray(x).reshape(x.size)
+                out = np.empty(x.size)
+                for i in range(x.size):
+                    out[i] = kernel(np.float64(flat[i]))
+                return out.reshape(x.shape)
             return impl
         return None
     return typer
 
 
+@register_jitable
+def _span(n, m):
+    """The length of an axis of lengths n and m broadcast together."""
+    if n == m or m == 1:
+        return n
+    if n == 1:
+        return m
+    raise ValueError("operands could not be broadcast together")
+
+
+def _matrix(x):
+    return x
+
+
+@overload(_matrix)
+def _matrix_numba(x):
+    if x.ndim == 1:
+        return lambda x: np.ascontiguousarray(x).reshape((1, x.shape[0]))
+    return lambda x: x
+
+
 def _binary_overload(kernel):
+    """`kernel` mapped over two numbers or arrays, broadcast as NumPy broadcasts them: loops written
+    out for arrays of 1 and 2 dimensions (Numba's broadcast_to and ndindex cost seconds to compile),
+    those for more dimensions."""
     def typer(a, b):
         if isinstance(a, _NUMBER) and isinstance(b, _NUMBER):
             return lambda a, b: kernel(np.float64(a), np.float64(b))
-        if isinstance(a, (types.Array,) + _NUMBER) and isinstance(b, (types.Array,) + _NUMBER):
-            def impl(a, b):
+        if isinstance(a, types.Array) and isinstance(b, _NUMBER):
+            def left(a, b):
+                flat, out = np.ascontiguousarray(a).reshape(a.size), np.empty(a.size)
+                for i in range(a.size):
+                    out[i] = kernel(np.float64(flat[i]), np.float64(b))
+                return out.reshape(a.shape)
+            return left
+        if isinstance(a, _NUMBER) and isinstance(b, types.Array):
+            def right(a, b):
+                flat, out = np.ascontiguousarray(b).reshape(b.size), np.empty(b.size)
+                for i in range(b.size):
+                    out[i] = kernel(np.float64(a), np.float64(flat[i]))
+                return out.reshape(b.shape)
+            return right
+        if not (isinstance(a, types.Array) and isinstance(b, types.Array)):
+            return None
+        if max(a.ndim, b.ndim) > 2:
+            def general(a, b):
                 shape = np.broadcast_shapes(np.shape(a), np.shape(b))
                 aa, bb = np.broadcast_to(a, shape), np.broadcast_to(b, shape)
                 out = np.empty(shape)
                 for idx in np.ndindex(shape):
                     out[idx] = kernel(np.float64(aa[idx]), np.float64(bb[idx]))
                 return out
-            return impl
-        return None
+            return general
+
+        if a.ndim == 1 and b.ndim == 1:
+            def vectors(a, b):
+                n = _span(a.shape[0], b.shape[0])
+                out = np.empty(n)
+                for i in range(n):
+                    out[i] = kernel(np.float64(a[i if a.shape[0] > 1 else 0]), np.float64(b[i if b.shape[0] > 1 else 0]))
+                return out
+            return vectors
+
+        def matrices(a, b):
+            p, q = _matrix(a), _matrix(b)
+            rows, cols = _span(p.shape[0], q.shape[0]), _span(p.shape[1], q.shape[1])
+            out = np.empty((rows, cols))
+            for i in range(rows):
+                ip, iq = (i if p.shape[0] > 1 else 0), (i if q.shape[0] > 1 else 0)
+                for j in range(cols):
+                    out[i, j] = kernel(np.float64(p[ip, j if p.shape[1] > 1 else 0]),
+                                       np.float64(q[iq, j if q.shape[1] > 1 else 0]))
+            return out
+        return matrices
     return typer
 
 
@@ -137,25 +201,30 @@ def density(lp, ok, inside):
 
 
 @register_jitable
-def _density1(lp, ok, inside):
-    if not ok:
-        return np.nan
-    return lp if inside else -np.inf
+def _inside1(lp, inside):
+    return lp if inside != 0.0 else -np.inf
+
+
+@register_jitable
+def _valid1(lp, ok):
+    return lp if ok != 0.0 else np.nan
+
+
+def _inside(lp, inside):
+    pass
+
+
+def _valid(lp, ok):
+    pass
+
+
+overload(_inside)(_binary_overload(_inside1))
+overload(_valid)(_binary_overload(_valid1))
 
 
 @overload(density)
 def _density_numba(lp, ok, inside):
-    if all(isinstance(t, _NUMBER) for t in (lp, ok, inside)):
-        return lambda lp, ok, inside: _density1(np.float64(lp), ok, inside)
-
-    def impl(lp, ok, inside):
-        shape = np.broadcast_shapes(np.shape(lp), np.shape(ok), np.shape(inside))
-        l, o, s = np.broadcast_to(lp, shape), np.broadcast_to(ok, shape), np.broadcast_to(inside, shape)
-        out = np.empty(shape)
-        for idx in np.ndindex(shape):
-            out[idx] = _density1(np.float64(l[idx]), o[idx], s[idx])
-        return out
-    return impl
+    return lambda lp, ok, inside: _valid(_inside(lp, inside), ok)
 
 
 # ---------------------------------------------------------------- scipy.special.logsumexp: the shift
@@ -176,7 +245,7 @@ def finite_max_axis(a, axis):
 def _finite_max_numba(a):
     def impl(a):
         m = np.max(a)
-        return m if np.isfinite(m) else 0.0
+        return m if math.isfinite(m) else 0.0
     return impl
 
 
@@ -192,7 +261,10 @@ def _finite_max_axis_numba(a, axis):
 
     def impl2(a, axis):
         m = max_axis(a, axis)
-        return np.where(np.isfinite(m), m, 0.0)
+        for i in range(m.shape[0]):
+            if not math.isfinite(m[i]):
+                m[i] = 0.0
+        return m
     return impl2
 
 
@@ -226,8 +298,13 @@ def _check_triangular(a, b):
         raise ValueError("expected square matrix")
     if a.shape[0] != b.shape[0]:
         raise ValueError("shapes of a and b are incompatible")
-    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
-        raise ValueError("array must not contain infs or NaNs")
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            if not math.isfinite(a[i, j]):
+                raise ValueError("array must not contain infs or NaNs")
+    for v in b.ravel():
+        if not math.isfinite(v):
+            raise ValueError("array must not contain infs or NaNs")
     for i in range(a.shape[0]):
         if a[i, i] == 0.0:
             raise np.linalg.LinAlgError("singular matrix: resolution failed at a zero on the diagonal")
@@ -235,16 +312,22 @@ def _check_triangular(a, b):
 
 @register_jitable
 def _substitute(a, b, lower):
-    """x with a x = b, by forward (lower) or backward substitution, for b of one or two dimensions."""
+    """x with a x = b, by forward (lower) or backward substitution; b of one or two dimensions
+    (its columns solved one after another, element by element: cheap to compile)."""
     _check_triangular(a, b)
     n = a.shape[0]
-    x = np.asarray(b, dtype=np.float64).copy()
-    for step in range(n):
-        i = step if lower else n - 1 - step
-        lo, hi = (0, i) if lower else (i + 1, n)
-        for j in range(lo, hi):
-            x[i] -= a[i, j] * x[j]
-        x[i] /= a[i, i]
+    x = np.empty(b.shape)
+    flat = x.reshape(b.size)
+    cols = b.size // max(n, 1)
+    source = np.ascontiguousarray(b).reshape(b.size)
+    for c in range(cols):
+        for step in range(n):
+            i = step if lower else n - 1 - step
+            lo, hi = (0, i) if lower else (i + 1, n)
+            acc = source[i * cols + c]
+            for j in range(lo, hi):
+                acc -= a[i, j] * flat[j * cols + c]
+            flat[i * cols + c] = acc / a[i, i]
     return x
 
 
@@ -275,23 +358,33 @@ def dirichlet_check(x, alpha):
 
 @register_jitable
 def _dirichlet_points(x, alpha):
-    if np.any(x < 0):
-        raise ValueError("Each entry in 'x' must be greater than or equal to zero.")
-    if np.any(x > 1):
-        raise ValueError("Each entry in 'x' must be smaller or equal one.")
-    xt = x.T
-    for idx in np.ndindex(xt.shape):
-        if xt[idx] == 0 and alpha[idx[-1]] < 1:
-            raise ValueError("Each entry in 'x' must be greater than zero if its alpha is less than one.")
-    if np.any(np.abs(np.sum(x, 0) - 1.0) > 10e-10):
-        raise ValueError("The input vector 'x' must lie within the normal simplex.")
+    """SciPy's checks of points x, k rows of n points (a point of k entries is n = 1), in its order."""
+    k, n = alpha.shape[0], x.size // alpha.shape[0]
+    flat = np.ascontiguousarray(x).reshape(x.size)
+    for v in flat:
+        if v < 0:
+            raise ValueError("Each entry in 'x' must be greater than or equal to zero.")
+    for v in flat:
+        if v > 1:
+            raise ValueError("Each entry in 'x' must be smaller or equal one.")
+    for i in range(k):
+        for p in range(n):
+            if flat[i * n + p] == 0 and alpha[i] < 1:
+                raise ValueError("Each entry in 'x' must be greater than zero if its alpha is less than one.")
+    for p in range(n):
+        total = 0.0
+        for i in range(k):
+            total += flat[i * n + p]
+        if abs(total - 1.0) > 10e-10:
+            raise ValueError("The input vector 'x' must lie within the normal simplex.")
 
 
 @overload(dirichlet_check)
 def _dirichlet_check_numba(x, alpha):
     def impl(x, alpha):
-        if np.any(alpha <= 0):
-            raise ValueError("All parameters must be greater than 0")
+        for a in alpha:
+            if a <= 0:
+                raise ValueError("All parameters must be greater than 0")
         if x.shape[0] != alpha.shape[0]:
             raise ValueError("Vector 'x' must have one entry per alpha")
         _dirichlet_points(x, alpha)
