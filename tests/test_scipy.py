@@ -371,6 +371,7 @@ def test_densities_mask_as_scipy_does(density):
 
 REFUSED = [
     (lambda x: np.sum(st.norm.ppf(x)), "scipy.stats.norm.ppf, which adc has no derivative rule for"),
+    (lambda x: np.sum(st.norm.ppf(x, loc=1.0)), "scipy.stats.norm.ppf, which adc has no derivative rule for"),
     (lambda x: np.sum(st.expon.logpdf(x)), "scipy.stats.expon.logpdf"),
     (lambda x: np.sum(st.norm(0.0, 1.0).logpdf(x)), "a frozen scipy.stats distribution"),
     (lambda x: np.sum(sc.logsumexp(x, axis=(0,))), "axis=(0,)"),
@@ -382,6 +383,8 @@ REFUSED = [
     (lambda x: np.sum(st.norm.logpdf(x, scales=2.0)), "the keyword scales= of scipy.stats.norm.logpdf"),
     (lambda x: np.sum(sc.gammaln(x + 1j)), "scipy.special.gammaln for complex arguments"),
     (lambda x: sc.logsumexp(x[0]), "logsumexp and log_softmax of a number"),
+    (lambda x: np.abs(sc.logsumexp(x + 1j)), "scipy.special.logsumexp for complex arguments"),
+    (lambda x: np.sum(st.norm.logpdf(x + 1j)), "for complex arguments"),
 ]
 
 

@@ -28,7 +28,7 @@ import adc_runtime as rt
 
 from ..errors import AdcTypeError
 from ..ir import T
-from .core import BY_OBJECT, LOADERS, defrule, elementwise, float_of, jvp, vjp
+from .core import BY_OBJECT, LOADERS, REAL, defrule, elementwise, float_of, jvp, vjp
 
 _SPECIAL = []  # (name in scipy.special, rule key): tied by `_load` once scipy.special is imported
 
@@ -110,15 +110,16 @@ def _axis_reduced(a, axis):
 
 
 # a log-density where the parameters are valid and the point in the support: -inf outside, nan if invalid
-defrule("rt.density", rt.density, typer=_broadcast, broadcasting=True, elementwise=True, shown="scipy.stats")
+defrule("rt.density", rt.density, typer=_broadcast, broadcasting=True, elementwise=True, shown="a scipy.stats density")
 vjp("rt.density")(lambda g, y, lp, ok, inside: (g * np.logical_and(ok, inside), 0, 0))
 # the shift of a log-sum-exp: its value cancels, so no derivative flows through it
-defrule("rt.finite_max", rt.finite_max, typer=_whole, nondiff=True, shown="scipy.special.logsumexp")
-defrule("rt.finite_max_axis", rt.finite_max_axis, typer=_axis_reduced, nondiff=True, shown="scipy.special.logsumexp")
+defrule("rt.finite_max", rt.finite_max, typer=_whole, nondiff=True, complex=REAL, shown="scipy.special.logsumexp")
+defrule("rt.finite_max_axis", rt.finite_max_axis, typer=_axis_reduced, nondiff=True, complex=REAL,
+        shown="scipy.special.logsumexp")
 defrule("rt.keep_all", rt.keep_all, typer=lambda y, a: T(float_of(y), a.ndim), shown="keepdims=True")
 vjp("rt.keep_all")(lambda g, y, v, a: (np.sum(g), 0))
 jvp("rt.keep_all")(lambda y, v, a, dv, da: (rt.keep_all(dv, a), 0))
-defrule("rt.dirichlet_check", rt.dirichlet_check, typer=lambda x, alpha: None, nondiff=True, pure=False,
+defrule("rt.dirichlet_check", rt.dirichlet_check, typer=lambda x, alpha: None, nondiff=True, pure=False, complex=REAL,
         shown="scipy.stats.dirichlet.logpdf")
 
 

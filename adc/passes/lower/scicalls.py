@@ -212,8 +212,9 @@ def _forms():
 
 
 def takes_keywords(lw, node, fn):
-    """Whether the keywords of the call `node` of `fn` are bound here (a SciPy form's)."""
-    return fn is not None and form_key(fn) in _forms()
+    """Whether the keywords of the call `node` of `fn` are bound here (a SciPy form's, or refused here
+    with the reason)."""
+    return fn is not None and is_form(lw, node, fn, None)
 
 
 def is_form(lw, node, fn, args):
