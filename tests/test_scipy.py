@@ -21,7 +21,7 @@ from scipy.stats import norm
 import adc
 import adc_runtime as rt
 from adc.errors import AdcError
-from harness import check_grads
+from harness import check_grads, check_vjp
 
 R = np.random.default_rng(12)
 P = R.uniform(0.2, 0.9, 4)          # in (0, 1)
@@ -211,6 +211,82 @@ FAMILIES = [  # the lines above, a few per family, compiled under Numba (gradien
 def test_scipy_family_under_numba(family):
     name, f, args, ag = family
     check_grads(f, args, wrt=tuple(range(len(args))), ag=ag, backends=("numba",), order=1)
+
+
+# ---------------------------------------------------------------- programs: variational inference, a Gaussian process, a GLM
+
+EPS = R.standard_normal(6)
+DATA = R.standard_normal(5) * 0.5 + 1.0
+XT = np.linspace(0.0, 3.0, 6)
+YT = np.sin(XT)
+XL = R.standard_normal((8, 3))
+YL = (R.uniform(size=8) > 0.5) * 1.0
+
+
+def elbo(mu, log_sigma):
+    """A reparametrised ELBO of a normal model, one sample a trip: the tape holds each trip's z."""
+    total = 0.0
+    sigma = np.exp(log_sigma)
+    for i in range(EPS.shape[0]):
+        z = mu + sigma * EPS[i]
+        total = total + np.sum(st.norm.logpdf(DATA, z, 1.0)) + norm.logpdf(z, 0.0, 2.0) - st.norm.logpdf(z, mu, sigma)
+    return total / EPS.shape[0] + sc.gammaln(sigma + 1.0)
+
+
+def elbo_ag(mu, log_sigma):
+    total = 0.0
+    sigma = anp.exp(log_sigma)
+    for i in range(EPS.shape[0]):
+        z = mu + sigma * EPS[i]
+        total = total + anp.sum(ast.norm.logpdf(DATA, z, 1.0)) + ast.norm.logpdf(z, 0.0, 2.0) - ast.norm.logpdf(z, mu, sigma)
+    return total / EPS.shape[0] + asp.gammaln(sigma + 1.0)
+
+
+def gp_nll(log_ell, log_sf):
+    """The negative log marginal likelihood of a Gaussian process, through cho_factor and cho_solve."""
+    d = XT[:, None] - XT[None, :]
+    k = np.exp(2.0 * log_sf) * np.exp(-0.5 * d * d / np.exp(2.0 * log_ell)) + 0.1 * np.eye(6)
+    c, low = sl.cho_factor(k, lower=True)
+    return 0.5 * np.dot(YT, sl.cho_solve((c, low), YT)) + np.sum(np.log(np.diag(c)))
+
+
+def gp_nll_ag(log_ell, log_sf):
+    d = XT[:, None] - XT[None, :]
+    k = anp.exp(2.0 * log_sf) * anp.exp(-0.5 * d * d / anp.exp(2.0 * log_ell)) + 0.1 * anp.eye(6)
+    return 0.5 * anp.dot(YT, anp.linalg.solve(k, YT)) + anp.sum(anp.log(anp.diag(anp.linalg.cholesky(k))))
+
+
+def logistic_regression(w):
+    """A Bayesian logistic regression's log posterior, with a Student-t prior."""
+    s = XL @ w
+    return np.sum(YL * sc.log_expit(s) + (1.0 - YL) * sc.log_expit(-s)) + np.sum(st.t.logpdf(w, 3.0))
+
+
+def logistic_regression_ag(w):
+    s = anp.dot(XL, w)
+    return anp.sum(-YL * anp.log1p(anp.exp(-s)) - (1.0 - YL) * anp.log1p(anp.exp(s))) + anp.sum(ast.t.logpdf(w, 3.0))
+
+
+PROGRAMS = [("elbo", elbo, (0.3, -0.2), elbo_ag), ("gp_nll", gp_nll, (0.1, 0.2), gp_nll_ag),
+            ("logistic_regression", logistic_regression, (X[:3],), logistic_regression_ag)]
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=[p[0] for p in PROGRAMS])
+def test_scipy_program(program):
+    name, f, args, ag = program
+    wrt = tuple(range(len(args)))
+    check_grads(f, args, wrt=wrt if len(wrt) > 1 else 0, ag=ag, backends=("python",))
+
+
+def test_scipy_program_in_a_loop_under_numba():
+    check_grads(elbo, (0.3, -0.2), wrt=(0, 1), ag=elbo_ag, backends=("numba",), order=1)
+
+
+def test_vjp_and_jacobians_of_array_valued_scipy_calls():
+    check_vjp(lambda a: sc.softmax(a, axis=1), (M,), ag=lambda a: anp.exp(a - asp.logsumexp(a, axis=1, keepdims=True)),
+              backends=("python",))
+    check_vjp(lambda b: sl.solve_triangular(L, b, lower=True), (X,), ag=lambda b: asl.solve_triangular(L, b, lower=True),
+              backends=("python",))
 
 
 # ---------------------------------------------------------------- the kernels Numba runs, against SciPy
