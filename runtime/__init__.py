@@ -627,3 +627,6 @@ from .arrays import (along, array_zeros, concatenate, element, concatenate_part,
                      kron_vjp_a, kron_vjp_b, linspace_open, mask_add, pick, ravel, repeat_vjp, reshape, stack, stack_part,
                      take_add, tile, tile_vjp, unpermute, vstack, vstack_part)
 from .batch import batch_empty, batch_length, index_array  # noqa: E402,F401
+from .scipy import (beta, betaln, density, digamma, dirichlet_check, erf, erfc, erfinv, expit, finite_max,  # noqa: E402
+                    finite_max_axis, gamma, gammaln, keep_all, log_expit, log_ndtr, logit, ndtr, polygamma,
+                    solve_lower, solve_upper, xlog1py, xlogy)

@@ -208,20 +208,20 @@ def test_c_function_source_receives_it_as_a_parameter():
 
 def test_unreadable_call_without_rule_is_named():
     def bare(x):
-        return np.sum(scipy.special.erf(x) * x)
-    with pytest.raises(adc.AdcSyntaxError, match=r"scipy.special.erf \(in reverse mode\)") as err:
+        return np.sum(scipy.special.j0(x) * x)  # a ufunc without a rule (scipy.special.erf has one)
+    with pytest.raises(adc.AdcSyntaxError, match=r"scipy.special.j0 \(in reverse mode\)") as err:
         adc.grad(bare, backend="python")(XS)
-    assert "adc.primitive" in str(err.value) and "return np.sum(scipy.special.erf(x) * x)" in str(err.value)
+    assert "adc.primitive" in str(err.value) and "return np.sum(scipy.special.j0(x) * x)" in str(err.value)
     with pytest.raises(adc.AdcSyntaxError, match=r"the C function c_cbrt \(in forward mode\)"):
         adc.jvp(lambda x: c_cbrt(x) * x, backend="python")(0.5, 1.0)
 
 
 def test_unreadable_call_on_constants_needs_no_rule():
     def weighted(x, c):
-        return np.sum(x * scipy.special.erf(c)) + c_cbrt(c[0]) * x[0]
+        return np.sum(x * scipy.special.j0(c)) + c_cbrt(c[0]) * x[0]
     for backend in BACKENDS:
         g = adc.grad(weighted, backend=backend)(XS, XS + 1.0)
-        np.testing.assert_allclose(g, scipy.special.erf(XS + 1.0) + np.eye(4)[0] * np.cbrt(1.3), rtol=1e-12)
+        np.testing.assert_allclose(g, scipy.special.j0(XS + 1.0) + np.eye(4)[0] * np.cbrt(1.3), rtol=1e-12)
 
 
 def test_c_function_without_signature_is_refused():

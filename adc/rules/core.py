@@ -50,6 +50,7 @@ REAL = "real"  # refused for complex arguments (no complex derivative, or NumPy'
 
 RULES = {}  # key -> Rule
 BY_OBJECT = {}  # id(python object) -> key
+LOADERS = []  # called when `key_of` misses: they tie the objects of a library imported since to their rules
 
 
 def defrule(key, *objs, typer, nondiff=False, broadcasting=False, pure=True, elementwise=False, linear=False,
@@ -207,9 +208,14 @@ def _reads(template, which):
 def key_of(obj):
     """The rule key for a Python object, or None."""
     try:
-        return BY_OBJECT.get(id(obj))
+        key = BY_OBJECT.get(id(obj))
     except TypeError:
         return None
+    if key is None and LOADERS:
+        for load in list(LOADERS):
+            load()
+        key = BY_OBJECT.get(id(obj))
+    return key
 
 
 # ---------------------------------------------------------------- typers

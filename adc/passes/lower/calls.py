@@ -6,10 +6,11 @@ as a global, the function a call returned (`make(y)(x)`), a nested def or
 lambda (inlined), `np.einsum` (its subscripts are a string, so it is lowered
 from the call's node), or else a compile-time object. `call_object` lowers
 the call of an object: NumPy's keywords are bound to positions first
-(npcalls.py), then the first entry of `CALLS` that fits lowers it. A call
-with a derivative becomes a `call` of a rule key, a `custom` op of a user
-primitive, an `extern` (a C function, another library's ufunc) or the
-inlined body of a Python function; anything else is refused, naming it.
+(npcalls.py; SciPy's call forms bind their own, scicalls.py), then the first
+entry of `CALLS` that fits lowers it. A call with a derivative becomes a
+`call` of a rule key, a `custom` op of a user primitive, an `extern` (a C
+function, another library's ufunc) or the inlined body of a Python function;
+anything else is refused, naming it.
 """
 import inspect
 
@@ -19,7 +20,7 @@ import numpy as np
 from ... import externs, rules
 from ...custom import NonDiff, Primitive
 from ...frontend import parse_function
-from . import npcalls
+from . import npcalls, scicalls
 from .containers import ContainerLowering, is_container_call
 from .values import Captures, LocalFn, Pack, Static, hashable, is_value
 from ...ir import Value
@@ -36,10 +37,13 @@ class CallLowering:
     """The part of `Lowerer` that lowers calls."""
 
     def expr_Call(self, node):
-        if node.keywords and self.user_callee(node) is not None:
-            return self.call_with_keywords(node, self.user_callee(node))
-        if node.keywords and not npcalls.takes_keywords(self, node, self._callee(node)):
-            self.fail(node, "keyword arguments in a call", "pass the arguments by position")
+        if node.keywords:
+            callee = self._callee(node)
+            scipy_form = scicalls.takes_keywords(self, node, callee)  # SciPy's forms are Python functions too
+            if self.user_callee(node) is not None and not scipy_form:
+                return self.call_with_keywords(node, self.user_callee(node))
+            if not (scipy_form or npcalls.takes_keywords(self, node, callee)):
+                self.fail(node, "keyword arguments in a call", "pass the arguments by position")
         if isinstance(node.func, gast.Attribute) and self.static(node.func) is None:
             return self.method_call(node)
         fn = self.static(node.func)
@@ -266,6 +270,7 @@ CALLS = [  # (what the called object is, how its call is lowered); the first ent
     (_the(len), CallLowering.call_len),                                   # len(x)
     (_cast, CallLowering.call_cast),                                      # float(x), int(x)
     (npcalls.is_form, npcalls.lower_form),                                # NumPy calls spelled as other calls
+    (scicalls.is_form, scicalls.lower_form),                              # SciPy's: logsumexp, densities, cho_solve
     (npcalls.has_axis_keywords, _on_values(npcalls.reduce_axis)),         # np.sum(x, axis=0, keepdims=True)
     (_has_rule, _on_values(CallLowering.call_rule)),                      # a function with a derivative rule
     (_foreign_ufunc, _on_values(CallLowering.call_ufunc)),                # another library's ufunc: an extern

@@ -19,6 +19,7 @@ import numpy as np
 from ...errors import fail
 from ...frontend import is_library_module, missing, module_attr
 from ...ir import Value
+from .scicalls import static_attr
 from .syntax import cheap
 from .values import LocalFn, Pack, Static, Undefined, is_value
 
@@ -100,6 +101,8 @@ class ExpressionLowering:
                 if missing(obj):
                     self.fail(node, f"{base.obj.__name__}.{node.attr}, which does not exist", "check the name")
                 return Static(obj)
+            if isinstance(base, Static):
+                return static_attr(base.obj, node.attr)  # scipy.stats.norm.logpdf
         return None
 
     def expr_Attribute(self, node):
