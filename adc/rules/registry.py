@@ -12,10 +12,11 @@ import builtins
 import importlib
 import inspect
 import os
+import sys
 
 import numpy as np
 
-from .core import BY_OBJECT, RULES
+from .core import RULES, key_of
 
 _MODULES = ["numpy", "numpy.linalg", "math", "scipy.special", "scipy.linalg", "scipy.stats"]
 _SHORT = {"numpy": "np", "numpy.linalg": "np.linalg"}
@@ -30,8 +31,10 @@ def _where(path, line):
 
 def _form_site(obj):
     """Where the lowering spells the call of `obj` (a form of npcalls or calls), or None."""
-    from ..passes.lower import calls, npcalls
+    from ..passes.lower import npcalls, scicalls
     form = npcalls.FORMS.get(obj) if _hashable(obj) else None
+    if form is None and scicalls.form_key(obj) in scicalls._forms():
+        form = scicalls.FORMS[scicalls.form_key(obj)].lower
     if form is None and _hashable(obj) and obj in npcalls.AXIS_REDUCTIONS:
         form = npcalls.reduce_axis
     if form is None and obj is np.einsum:
@@ -52,7 +55,7 @@ def _hashable(obj):
 
 
 def _rule_site(obj):
-    key = BY_OBJECT.get(id(obj))
+    key = key_of(obj)
     if key is None or RULES[key].defined_at is None:
         return None
     return _where(*RULES[key].defined_at)
@@ -79,7 +82,14 @@ def entries():
                 where, kind = _form_site(obj), "form"
             if where is not None:
                 out.setdefault(f"{short}.{name}", (kind, where))
-    from ..passes.lower import calls, containers, loops
+    from ..passes.lower import calls, containers, loops, scicalls
+    stats = importlib.import_module("scipy.stats") if "scipy.stats" in sys.modules else None
+    named = {id(getattr(stats, n)): n for n in dir(stats)} if stats is not None else {}
+    for key, form in scicalls._forms().items():  # SciPy's call forms, scipy.stats' methods among them
+        if isinstance(key, tuple):  # the module scan above found the plain functions
+            func, owner = key
+            name = f"scipy.stats.{named.get(id(owner), type(owner).__name__)}.{func.__name__}"
+            out.setdefault(name, ("form", _site(form.lower)))
     for name in calls._METHODS:
         out[f"ndarray.{name}"] = ("method", _site(calls.CallLowering.method_call))
     out["ndarray.astype"] = ("method", _site(calls.CallLowering.method_call))
