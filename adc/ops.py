@@ -263,7 +263,7 @@ def _args(values, ref):
 
 
 def _call(op, ref):  # a primal math call that raises as CPython's does is spelled by its runtime helper
-    return f"{op.attrs.get('checked') or op.attrs['fn']}({_args(op.args, ref)})", ATOM
+    return f"{op.attrs.get('checked') or rules.RULES[op.attrs['fn']].spelled}({_args(op.args, ref)})", ATOM
 
 
 def _subscript(op, ref, inner):

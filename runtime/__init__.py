@@ -561,6 +561,9 @@ def _tie_share_numba(x, y, axis):
     return impl
 
 
-from .arrays import (along, array_zeros, concatenate, element, concatenate_part, cumsum_axis, diag_vjp, diff_vjp, flip, hstack, hstack_part, inner,  # noqa: E402
+from .arrays import (along, array_zeros, concatenate, cross, element, concatenate_part, cumsum_axis, diag_vjp, diff_vjp, flip, hstack, hstack_part, inner,  # noqa: E402
                      kron_vjp_a, kron_vjp_b, linspace_open, mask_add, pick, ravel, repeat_vjp, reshape, stack, stack_part,
                      take_add, tile, tile_vjp, unpermute, vstack, vstack_part)
+from .shapes import (as_column, atleast_1d, atleast_2d, atleast_3d, diagonal, hsplit_axis, matrix,  # noqa: E402
+                     real_if_close, repeat_axis, repeat_axis_vjp, roll_axis, rollaxis, rollaxis_vjp, split_start,
+                     sum_leading, vsplit_axis)

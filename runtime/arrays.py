@@ -351,6 +351,8 @@ def inner(a, b):
 
 @overload(inner)
 def _inner_numba(a, b):
+    if isinstance(a, types.Number) or isinstance(b, types.Number):
+        return lambda a, b: a * b
     if a.ndim == 1 and b.ndim == 1:
         return lambda a, b: np.dot(a, b)
     if a.ndim == 2 and b.ndim == 1:
@@ -358,6 +360,29 @@ def _inner_numba(a, b):
     if a.ndim == 1 and b.ndim == 2:
         return lambda a, b: np.dot(b, a)
     return lambda a, b: np.dot(a, b.T)
+
+
+@overload(np.dot)
+def _dot_of_a_number(a, b):
+    """np.dot with a number is the product, as in NumPy (Numba types np.dot of arrays only)."""
+    if isinstance(a, types.Number) or isinstance(b, types.Number):
+        return lambda a, b: a * b
+
+
+def cross(a, b):
+    """np.cross of 3-vectors (rows of 3-vectors for 2-D arrays); other lengths are refused."""
+    if np.shape(a)[-1] != 3 or np.shape(b)[-1] != 3:
+        raise ValueError("adc takes np.cross of 3-vectors only (the last axis of length 3)")
+    return np.cross(a, b)
+
+
+@overload(cross)
+def _cross_numba(a, b):
+    def impl(a, b):
+        if a.shape[-1] != 3 or b.shape[-1] != 3:
+            raise ValueError("adc takes np.cross of 3-vectors only (the last axis of length 3)")
+        return np.cross(a, b)
+    return impl
 
 
 @register_jitable

@@ -32,9 +32,11 @@ class Rule:
     scatter: bool = False  # call(buf, index, g) adds g into buf at index (an effect, no result)
     complex: str = None  # HOLOMORPHIC, OWN or None: what the templates do with complex arguments (see `admits`)
     shown: str = None  # how errors name the call in the user's code (np.sum(..., axis=...) for rt.sum_axis)
+    spelled: str = None  # how generated code calls it, where that is not its key (np.matmul as np.dot)
 
     def __post_init__(self):
         self.shown = self.shown or self.key
+        self.spelled = self.spelled or self.key
 
 
 # What a rule's templates do with complex arguments, in autograd's convention (the gradient of a real f
@@ -49,17 +51,18 @@ BY_OBJECT = {}  # id(python object) -> key
 
 
 def defrule(key, *objs, typer, nondiff=False, broadcasting=False, pure=True, elementwise=False, linear=False,
-            view=False, part=None, lead=0, scatter=False, complex=None, shown=None):
+            view=False, part=None, lead=0, scatter=False, complex=None, shown=None, spelled=None):
     """Register primitive `key`, called as `objs` in user code.
 
     `complex` says what its templates do with complex arguments (HOLOMORPHIC, OWN, REAL); by default a
     linear rule is holomorphic, a non-differentiable one admits them (its derivative is zero) and any
-    other rule refuses them. `shown` is the call as the user writes it, for errors."""
+    other rule refuses them. `shown` is the call as the user writes it, for errors; `spelled` the
+    callee generated code names, where that is not `key`."""
     if complex is None:
         complex = HOLOMORPHIC if linear or scatter else None
     rule = RULES[key] = Rule(key, None, nondiff=nondiff, broadcasting=broadcasting, pure=pure,
                              elementwise=elementwise, linear=linear, view=view, part=part, lead=lead,
-                             scatter=scatter, complex=complex, shown=shown or _numpy_name(key, objs))
+                             scatter=scatter, complex=complex, shown=shown or _numpy_name(key, objs), spelled=spelled)
     rule.typer = _admitting(rule, typer)
     for obj in objs:
         BY_OBJECT[id(obj)] = key

@@ -19,14 +19,15 @@ import numpy as np
 from ... import externs, rules
 from ...custom import NonDiff, Primitive
 from ...frontend import parse_function
-from . import npcalls
+from . import npcalls, pycalls
 from .values import Captures, LocalFn, Static, hashable, is_value
 
 _METHODS = {"copy": np.copy, "sum": np.sum, "dot": np.dot, "mean": np.mean, "prod": np.prod, "max": np.max,
             "min": np.min, "std": np.std, "var": np.var, "reshape": np.reshape, "ravel": np.ravel,
             "flatten": np.ravel, "transpose": np.transpose, "swapaxes": np.swapaxes, "squeeze": np.squeeze,
             "cumsum": np.cumsum, "cumprod": np.cumprod, "conj": np.conj, "conjugate": np.conj,
-            "argmax": np.argmax, "argmin": np.argmin, "clip": np.clip, "trace": np.trace, "repeat": np.repeat}
+            "argmax": np.argmax, "argmin": np.argmin, "clip": np.clip, "trace": np.trace, "repeat": np.repeat,
+            "diagonal": np.diagonal}
 _ATTRIBUTES = {"T": np.transpose, "real": np.real, "imag": np.imag}
 
 
@@ -245,6 +246,7 @@ CALLS = [  # (what the called object is, how its call is lowered); the first ent
     (_the(len), CallLowering.call_len),                                   # len(x)
     (_cast, CallLowering.call_cast),                                      # float(x), int(x)
     (npcalls.is_form, npcalls.lower_form),                                # NumPy calls spelled as other calls
+    (pycalls.is_python_form, pycalls.lower_python_form),                  # sum(...), operator.add(a, b): arithmetic
     (npcalls.has_axis_keywords, _on_values(npcalls.reduce_axis)),         # np.sum(x, axis=0, keepdims=True)
     (_has_rule, _on_values(CallLowering.call_rule)),                      # a function with a derivative rule
     (_foreign_ufunc, _on_values(CallLowering.call_ufunc)),                # another library's ufunc: an extern

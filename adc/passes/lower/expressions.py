@@ -134,7 +134,7 @@ class ExpressionLowering:
     def expr_BinOp(self, node):
         a, b = self.value(node.left), self.value(node.right)
         if isinstance(node.op, gast.MatMult):
-            return self.call_rule(node, np.dot, [a, b])
+            return self.call_rule(node, np.matmul, [a, b])
         op = BINOPS.get(type(node.op))
         if op is None:
             self.fail(node, f"the operator {type(node.op).__name__}", "use + - * / // % ** @")

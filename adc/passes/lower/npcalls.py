@@ -27,9 +27,11 @@ import numpy as np
 
 import adc_runtime as rt
 
+from . import npsplits
 from .syntax import constant
 from .values import hashable
 
+_ROW_STACK = getattr(np, "row_stack", np.vstack)  # an alias of np.vstack, deprecated in NumPy 2
 SIGNATURES = {  # parameters after which keywords bind; (name, default) is optional, None leaves it out
     np.concatenate: ("arrays", ("axis", 0)),
     np.stack: ("arrays", ("axis", 0)),
@@ -39,9 +41,9 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.flip: ("m", ("axis", None)),
     np.squeeze: ("a", "axis"),
     np.expand_dims: ("a", "axis"),
-    np.roll: ("a", "shift"),
+    np.roll: ("a", "shift", ("axis", None)),
     np.tile: ("a", "reps"),
-    np.repeat: ("a", "repeats"),
+    np.repeat: ("a", "repeats", ("axis", None)),
     np.swapaxes: ("a", "axis1", "axis2"),
     np.reshape: ("a", "shape"),
     np.clip: ("a", "a_min", "a_max"),
@@ -57,6 +59,20 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.asarray: ("a",),
     np.trace: ("a", ("offset", 0)),
     np.cumsum: ("a", ("axis", None)),
+    np.split: ("ary", "indices_or_sections", ("axis", 0)),
+    np.array_split: ("ary", "indices_or_sections", ("axis", 0)),
+    np.hsplit: ("ary", "indices_or_sections"),
+    np.vsplit: ("ary", "indices_or_sections"),
+    np.column_stack: ("tup",),
+    _ROW_STACK: ("tup",),
+    np.append: ("arr", "values", ("axis", None)),
+    np.rot90: ("m", ("k", 1)),
+    np.moveaxis: ("a", "source", "destination"),
+    np.rollaxis: ("a", "axis", ("start", 0)),
+    np.diagonal: ("a", ("offset", 0)),
+    np.real_if_close: ("a", ("tol", None)),
+    np.nan_to_num: ("x",),
+    sum: ("iterable", ("start", 0)),
 }
 
 
@@ -76,13 +92,16 @@ def bind(lw, node, fn, args):
         if name in bound:
             out.append(bound[name])
         elif isinstance(p, str):
-            lw.fail(node, f"{_name(fn)} without {name}=", f"pass {name} (adc must know the result's rank)")
+            lw.fail(node, f"{_name(fn)} without {name}=", f"pass {name}= (adc must know the result's rank when "
+                    "compiling, and its types carry the ranks of arrays, not their lengths)")
         elif p[1] is not None:
             out.append(lw.b.const(p[1]))
     return out
 
 
 def _name(fn):
+    if not (getattr(fn, "__module__", None) or "").startswith("numpy"):
+        return fn.__name__  # the builtin sum
     return f"np.{'linalg.' if fn.__module__.endswith('linalg') else ''}{fn.__name__}"
 
 
@@ -103,8 +122,9 @@ def takes_keywords(lw, node, fn):
     for k in node.keywords:
         if k.arg not in allowed:
             lw.fail(k.value, f"the keyword {k.arg}=", f"use {'= and '.join(allowed)}= only")
-        if not isinstance(k.value, (gast.Constant, gast.UnaryOp)):
-            lw.fail(k.value, f"a computed {k.arg}=", f"write {k.arg} as a constant")
+        parts = k.value.elts if isinstance(k.value, gast.Tuple) and k.arg == "axis" else [k.value]
+        if not all(isinstance(p, (gast.Constant, gast.UnaryOp)) for p in parts):
+            lw.fail(k.value, f"a computed {k.arg}=", f"write {k.arg} as a constant (axis= as a constant or a tuple of them)")
     return True
 
 
@@ -118,11 +138,15 @@ def reduce_axis(lw, node, fn, args):
     """np.sum(x, axis=a, keepdims=k) -> rt.sum_axis(x, a), then rt.expand_axis when keepdims;
     ddof=d scales a variance by n / (n - d) (a standard deviation by its root); the norm along
     an axis is the root of the sum of squared magnitudes."""
-    kw = {k.arg: constant(k.value) for k in node.keywords}
+    kw = {k.arg: tuple(map(constant, k.value.elts)) if isinstance(k.value, gast.Tuple) else constant(k.value)
+          for k in node.keywords}
     axis, keep, ddof = kw.get("axis"), kw.get("keepdims", False), kw.get("ddof", 0)
     name = AXIS_REDUCTIONS[hashable(fn)]
     if len(args) > 1:
         lw.fail(node, "a reduction with extra positional arguments", "pass axis= by keyword")
+    expand = [axis if axis is not None else 0]
+    if isinstance(axis, tuple):
+        axis, args, expand = _over_axes(lw, node, axis, args)
     if kw.get("ord") is not None:
         lw.fail(node, "np.linalg.norm with ord=", "adc takes the 2-norm (ord=None); write others with np.sum")
     if not isinstance(ddof, int) or isinstance(ddof, bool) or ddof < 0:
@@ -135,9 +159,22 @@ def reduce_axis(lw, node, fn, args):
         out = lw.b.emit("call", [args[0], lw.b.const(axis)], attrs={"fn": f"rt.{name}_axis"})
     if ddof:
         out = lw.apply_template(_DDOF[name, axis is not None], [out, args[0], lw.b.const(axis or 0), lw.b.const(ddof)])
-    if keep:
-        out = lw.b.emit("call", [out, lw.b.const(axis if axis is not None else 0)], attrs={"fn": "rt.expand_axis"})
+    for a in expand if keep else ():
+        out = lw.b.emit("call", [out, lw.b.const(a)], attrs={"fn": "rt.expand_axis"})
     return out
+
+
+def _over_axes(lw, node, axes, args):
+    """axis=(0, 1) (or (-1, 0), ...): the reduction over both axes of a matrix, which is the whole
+    array's (rt.matrix checks the rank when types are known); axis=(a,) is axis=a. (axis, args,
+    the axes keepdims= adds back)"""
+    if len(axes) == 1:
+        return axes[0], args, [axes[0]]
+    ints = all(isinstance(a, int) and not isinstance(a, bool) for a in axes)
+    if len(axes) != 2 or not ints or not all(-2 <= a < 2 for a in axes) or axes[0] % 2 == axes[1] % 2:
+        lw.fail(node, f"a reduction over axis={axes}", "adc reduces over one axis, or over both axes of a "
+                "matrix (axis=(0, 1)); reduce one axis at a time")
+    return None, [lw.b.emit("call", [args[0]], attrs={"fn": "rt.matrix"}, name=args[0].name)], [0, 0]
 
 
 _DDOF = {  # (statistic, along an axis): its value y rescaled from n samples to n - ddof
@@ -150,7 +187,11 @@ _DDOF = {  # (statistic, along an axis): its value y rescaled from n samples to 
 
 # ---------------------------------------------------------------- joins
 
-JOINS = {np.concatenate: "rt.concatenate", np.stack: "rt.stack", np.hstack: "rt.hstack", np.vstack: "rt.vstack"}
+JOINS = {np.concatenate: "rt.concatenate", np.stack: "rt.stack", np.hstack: "rt.hstack", np.vstack: "rt.vstack",
+         _ROW_STACK: "rt.vstack"}
+
+
+_PROMOTED = {np.hstack: "rt.atleast_1d", np.vstack: "rt.atleast_2d", _ROW_STACK: "rt.atleast_2d"}
 
 
 def join(lw, node, fn, args):
@@ -158,6 +199,9 @@ def join(lw, node, fn, args):
     if arrays is None:
         lw.fail(node, f"{_name(fn)} of a value that is not a tuple written out", "write the arrays out: (a, b, c)")
     lead = args[1:2] if fn in (np.concatenate, np.stack) else []
+    promote = _PROMOTED.get(fn)  # as NumPy defines hstack and vstack: numbers and rows made arrays first
+    if promote is not None:
+        arrays = [lw.b.emit("call", [a], attrs={"fn": promote}, name=a.name) for a in arrays]
     return lw.b.emit("call", lead + list(arrays), attrs={"fn": JOINS[fn]})
 
 
@@ -307,12 +351,14 @@ def tensordot(lw, node, fn, args):
 
 FORMS = {**dict.fromkeys(JOINS, join), **dict.fromkeys([np.linalg.svd, *DECOMPOSITIONS], decompose),
          np.tensordot: tensordot, np.array: array, np.asarray: array, np.linspace: linspace, np.flip: flip,
-         np.trace: trace, np.cumsum: cumsum}
+         np.trace: trace, np.cumsum: cumsum, **npsplits.FORMS}
+_WITH_ONLY = {np.flip: 2, np.roll: 3, np.repeat: 3}  # forms only with this many arguments (an axis): else a rule
 
 
 def is_form(lw, node, fn, args):
     """Whether the call of `fn` on `args` (bound) is one of the forms here."""
-    return hashable(fn) in FORMS and (fn is not np.flip or len(args) == 2)
+    fn = hashable(fn)
+    return fn in FORMS and _WITH_ONLY.get(fn, len(args)) == len(args)
 
 
 def lower_form(lw, node, fn, args):
