@@ -17,7 +17,14 @@ element (so unpacking and constant indexing see each part, and an unused part co
 """
 import numpy as np
 
+from .values import Static
+
 _OPEN = ("s", False, False, False)
+
+
+def _none(arg):
+    """Whether a bound argument is None written out (axis=None: as if it were left out)."""
+    return isinstance(arg, Static) and arg.obj is None
 
 
 def split(lw, node, fn, args):
@@ -84,7 +91,7 @@ def column_stack(lw, node, fn, args):
 def append(lw, node, fn, args):
     """np.append(x, v) joins the flattened arrays; np.append(x, v, axis=a) joins them along a."""
     x, v = (lw.as_value(a, node) for a in args[:2])
-    if len(args) == 2:
+    if len(args) == 2 or _none(args[2]):
         x, v = (lw.b.emit("call", [a], attrs={"fn": "rt.ravel"}, name=a.name) for a in (x, v))
         axis = lw.b.const(0)
     else:
@@ -98,8 +105,13 @@ def first_only(lw, node, fn, args):
 
 
 def along_axis(key):
-    """np.roll(x, k, axis=a) -> rt.roll_axis(x, k, a); np.repeat(x, k, axis=a) -> rt.repeat_axis."""
-    return lambda lw, node, fn, args: lw.b.emit("call", [lw.as_value(a, node) for a in args], attrs={"fn": key})
+    """np.roll(x, k, axis=a) -> rt.roll_axis(x, k, a); np.repeat(x, k, axis=a) -> rt.repeat_axis
+    (with axis=None, of the flattened array: the rule of np.roll, np.repeat)."""
+    def lower(lw, node, fn, args):
+        if _none(args[2]):
+            return lw.call_rule(node, fn, [lw.as_value(a, node) for a in args[:2]])
+        return lw.b.emit("call", [lw.as_value(a, node) for a in args], attrs={"fn": key})
+    return lower
 
 
 FORMS = {np.split: split, np.array_split: split, np.hsplit: split, np.vsplit: split,
