@@ -8,6 +8,8 @@ import numpy as np
 from numba import literal_unroll, types
 from numba.extending import overload, register_jitable
 
+from .shapes import axis_index
+
 
 # ---------------------------------------------------------------- joining arrays
 
@@ -274,13 +276,20 @@ def flip(x, axis=None):
 
 @overload(flip)
 def _flip_numba(x, axis=None):
+    every = axis is None or isinstance(axis, types.NoneType)
     if x.ndim == 1:
-        return lambda x, axis=None: x[::-1]
-    if axis is None or isinstance(axis, types.NoneType):
+        if every:
+            return lambda x, axis=None: x[::-1]
+
+        def flip1(x, axis=None):
+            axis_index(axis, 1)
+            return x[::-1]
+        return flip1
+    if every:
         return lambda x, axis=None: x[::-1, ::-1]
 
-    def flip2(x, axis=None):
-        if axis == 0:
+    def flip2(x, axis=None):  # axis=-2 is the rows, out of range raises, as in NumPy
+        if axis_index(axis, 2) == 0:
             return x[::-1, :]
         return x[:, ::-1]
     return flip2
@@ -295,14 +304,17 @@ def cumsum_axis(x, axis):
 @overload(cumsum_axis)
 def _cumsum_axis_numba(x, axis):
     if x.ndim == 1:
-        return lambda x, axis: np.cumsum(x)
+        def cumsum1(x, axis):
+            axis_index(axis, 1)
+            return np.cumsum(x)
+        return cumsum1
     if x.ndim != 2:
         return None
 
     def cumsum2(x, axis):
         out = x.copy()
         n, m = x.shape
-        if axis % 2 == 0:
+        if axis_index(axis, 2) == 0:
             for i in range(1, n):
                 for j in range(m):
                     out[i, j] += out[i - 1, j]

@@ -12,7 +12,7 @@ from numba.extending import overload, register_jitable
 
 
 @register_jitable
-def _axis(axis, ndim):
+def axis_index(axis, ndim):
     """`axis` in 0 .. ndim - 1; NumPy's AxisError (a ValueError) when it is out of range."""
     if axis < -ndim or axis >= ndim:
         raise ValueError("axis is out of bounds for the array")
@@ -121,14 +121,14 @@ def roll_axis(x, shift, axis):
 def _roll_axis_numba(x, shift, axis):
     if x.ndim == 1:
         def roll1(x, shift, axis):
-            _axis(axis, 1)
+            axis_index(axis, 1)
             return np.roll(x, shift)
         return roll1
     if x.ndim != 2:
         return None
 
     def roll2(x, shift, axis):
-        a = _axis(axis, 2)
+        a = axis_index(axis, 2)
         n, m = x.shape
         out = np.empty_like(x)
         if a == 0:
@@ -150,14 +150,14 @@ def repeat_axis(x, reps, axis):
 def _repeat_axis_numba(x, reps, axis):
     if x.ndim == 1:
         def repeat1(x, reps, axis):
-            _axis(axis, 1)
+            axis_index(axis, 1)
             return np.repeat(x, reps)
         return repeat1
     if x.ndim != 2:
         return None
 
     def repeat2(x, reps, axis):
-        a = _axis(axis, 2)
+        a = axis_index(axis, 2)
         if reps < 0:
             raise ValueError("negative dimensions are not allowed")
         n, m = x.shape
@@ -193,7 +193,7 @@ def _repeat_axis_vjp_numba(g, x, reps, axis):
         return vjp1
 
     def vjp2(g, x, reps, axis):
-        a = _axis(axis, 2)
+        a = axis_index(axis, 2)
         n, m = x.shape
         out = np.zeros((n, m), g.dtype)
         for r in range(reps):
@@ -212,7 +212,7 @@ def _repeat_axis_vjp_numba(g, x, reps, axis):
 @register_jitable
 def _rolled(ndim, axis, start):
     """(source, destination) of np.rollaxis(x, axis, start) as np.moveaxis takes them."""
-    axis = _axis(axis, ndim)
+    axis = axis_index(axis, ndim)
     if start < 0:
         start += ndim
     if start < 0 or start > ndim:

@@ -365,12 +365,14 @@ FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradi
         + np.sum(np.moveaxis(a, 0, -1) * a.T) + np.sum(np.rollaxis(a, 1) ** 3 * a.T) + np.sum(np.rollaxis(a, 1, 2) ** 2)
         + np.sum(np.roll(a, 1, axis=0) * a) + np.sum(np.roll(a, -3, axis=1) ** 3 * a) + np.sum(np.roll(a[0], 2, axis=0) * a[1])
         + np.sum(np.repeat(a, 2, axis=0) ** 3) + np.sum(np.repeat(a, 3, axis=-1) ** 2) + np.sum(np.repeat(a[0], 2, axis=0) ** 3)
-        + np.sum(np.diagonal(a) ** 2) + np.sum(np.diagonal(a, 1) ** 3) + np.sum(a.diagonal(-1) ** 2)),
+        + np.sum(np.diagonal(a) ** 2) + np.sum(np.diagonal(a, 1) ** 3) + np.sum(a.diagonal(-1) ** 2)
+        + np.sum(np.flip(a, axis=-2) * a) + np.sum(np.cumsum(a, axis=-2) * a)),
      (M,), lambda a: (anp.sum(anp.rot90(a) * a.T) + anp.sum(anp.rot90(a, 2) ** 3 * a) + anp.sum(anp.rot90(a, -1) ** 2 * a.T)
         + anp.sum(a.T * a.T) + anp.sum(a.T ** 3 * a.T) + anp.sum(a ** 2)
         + anp.sum(anp.roll(a, 1, axis=0) * a) + anp.sum(anp.roll(a, -3, axis=1) ** 3 * a) + anp.sum(anp.roll(a[0], 2) * a[1])
         + 2.0 * anp.sum(a ** 3) + 3.0 * anp.sum(a ** 2) + 2.0 * anp.sum(a[0] ** 3)
-        + anp.sum(a[[0, 1, 2], [0, 1, 2]] ** 2) + anp.sum(a[[0, 1, 2], [1, 2, 3]] ** 3) + anp.sum(a[[1, 2], [0, 1]] ** 2))),
+        + anp.sum(a[[0, 1, 2], [0, 1, 2]] ** 2) + anp.sum(a[[0, 1, 2], [1, 2, 3]] ** 3) + anp.sum(a[[1, 2], [0, 1]] ** 2)
+        + anp.sum(a[::-1] * a) + anp.sum(anp.cumsum(a, axis=0) * a))),  # axis=-2 once read as the columns under Numba
     ("python arithmetic and numbers", lambda x, a: (np.sum(np.fabs(x - 0.5) * x) + np.sum(np.cross(x[:3], x[1:]) ** 2)
         + np.sum(np.cross(a[:, :3], x[1:]) ** 3) + np.sum(np.nan_to_num(np.where(x > 0.6, x, np.nan)) * x) + np.sum(np.minimum(np.nan_to_num(np.where(x > 0.4, x, np.inf)), 2.0) * x)
         + np.sum(np.real_if_close(x * x) ** 2) + sum(x) * sum(x * x) + np.sum(sum(a) ** 2) + sum((x[0], x[1] * 2.0))
@@ -435,9 +437,22 @@ def _mean_axis_1(x):
     return np.mean(x, axis=1)
 
 
+def _flip_axis_2(A):
+    return np.sum(np.flip(A, axis=2) * A)
+
+
+def _cumsum_axis_1(x):
+    return np.sum(np.cumsum(x, axis=1) * x)
+
+
+def _roll_axis_2(A):
+    return np.sum(np.roll(A, 1, axis=-3) * A)
+
+
 @pytest.mark.parametrize("backend", ["python", "numba"])
 def test_axis_out_of_range_raises_as_numpy_does(backend):
     """NumPy raises AxisError (a ValueError); the compiled reductions must not wrap the axis around."""
-    for f, x in ((_sum_axis_3, np.ones((2, 3))), (_mean_axis_1, np.ones(3))):
+    for f, x in ((_sum_axis_3, np.ones((2, 3))), (_mean_axis_1, np.ones(3)), (_flip_axis_2, np.ones((2, 3))),
+                 (_cumsum_axis_1, np.ones(3)), (_roll_axis_2, np.ones((2, 3)))):
         with pytest.raises(ValueError, match="out of bounds"):
             adc.grad(f, backend=backend)(x)
