@@ -45,8 +45,8 @@ def _along_numba(g, axis, start, stop):
     if g.ndim == 1:
         return lambda g, axis, start, stop: g[start:stop].copy()
 
-    def along2(g, axis, start, stop):
-        if axis == 0:
+    def along2(g, axis, start, stop):  # a negative axis counts from the end (axis=-2 is the rows)
+        if axis_index(axis, 2) == 0:
             return np.ascontiguousarray(g[start:stop, :])
         return np.ascontiguousarray(g[:, start:stop])
     return along2
@@ -61,15 +61,16 @@ def pick(g, axis, k):
 def _pick_numba(g, axis, k):
     if g.ndim == 2:
         def pick2(g, axis, k):
-            if axis == 0:
+            if axis_index(axis, 2) == 0:
                 return g[k, :].copy()
             return g[:, k].copy()
         return pick2
     if g.ndim == 3:
         def pick3(g, axis, k):
-            if axis == 0:
+            a = axis_index(axis, 3)
+            if a == 0:
                 return g[k, :, :].copy()
-            if axis == 1:
+            if a == 1:
                 return g[:, k, :].copy()
             return g[:, :, k].copy()
         return pick3

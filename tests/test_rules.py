@@ -366,13 +366,15 @@ FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradi
         + np.sum(np.roll(a, 1, axis=0) * a) + np.sum(np.roll(a, -3, axis=1) ** 3 * a) + np.sum(np.roll(a[0], 2, axis=0) * a[1])
         + np.sum(np.repeat(a, 2, axis=0) ** 3) + np.sum(np.repeat(a, 3, axis=-1) ** 2) + np.sum(np.repeat(a[0], 2, axis=0) ** 3)
         + np.sum(np.diagonal(a) ** 2) + np.sum(np.diagonal(a, 1) ** 3) + np.sum(a.diagonal(-1) ** 2)
-        + np.sum(np.flip(a, axis=-2) * a) + np.sum(np.cumsum(a, axis=-2) * a)),
+        + np.sum(np.flip(a, axis=-2) * a) + np.sum(np.cumsum(a, axis=-2) * a)
+        + np.sum(np.concatenate((a, a * a), axis=-2) ** 2 * np.arange(24.0).reshape(6, 4))),
      (M,), lambda a: (anp.sum(anp.rot90(a) * a.T) + anp.sum(anp.rot90(a, 2) ** 3 * a) + anp.sum(anp.rot90(a, -1) ** 2 * a.T)
         + anp.sum(a.T * a.T) + anp.sum(a.T ** 3 * a.T) + anp.sum(a ** 2)
         + anp.sum(anp.roll(a, 1, axis=0) * a) + anp.sum(anp.roll(a, -3, axis=1) ** 3 * a) + anp.sum(anp.roll(a[0], 2) * a[1])
         + 2.0 * anp.sum(a ** 3) + 3.0 * anp.sum(a ** 2) + 2.0 * anp.sum(a[0] ** 3)
         + anp.sum(a[[0, 1, 2], [0, 1, 2]] ** 2) + anp.sum(a[[0, 1, 2], [1, 2, 3]] ** 3) + anp.sum(a[[1, 2], [0, 1]] ** 2)
-        + anp.sum(a[::-1] * a) + anp.sum(anp.cumsum(a, axis=0) * a))),  # axis=-2 once read as the columns under Numba
+        + anp.sum(a[::-1] * a) + anp.sum(anp.cumsum(a, axis=0) * a)  # axis=-2 once read as the columns under Numba
+        + anp.sum(anp.concatenate((a, a * a), axis=0) ** 2 * anp.arange(24.0).reshape(6, 4)))),
     ("python arithmetic and numbers", lambda x, a: (np.sum(np.fabs(x - 0.5) * x) + np.sum(np.cross(x[:3], x[1:]) ** 2)
         + np.sum(np.cross(a[:, :3], x[1:]) ** 3) + np.sum(np.nan_to_num(np.where(x > 0.6, x, np.nan)) * x) + np.sum(np.minimum(np.nan_to_num(np.where(x > 0.4, x, np.inf)), 2.0) * x)
         + np.sum(np.real_if_close(x * x) ** 2) + sum(x) * sum(x * x) + np.sum(sum(a) ** 2) + sum((x[0], x[1] * 2.0))
