@@ -538,19 +538,38 @@ def _spread_numba(g, x, axis):
 @overload(expand_axis)
 def _expand_numba(y, axis):
     if not isinstance(y, types.Array):
-        return lambda y, axis: np.full(1, y)
+        def expand0(y, axis):
+            check_axis(axis, 1)
+            return np.full(1, y)
+        return expand0
 
     def impl(y, axis):
+        check_axis(axis, 2)
         c = np.ascontiguousarray(y)
         return c.reshape((1, c.shape[0])) if axis % 2 == 0 else c.reshape((c.shape[0], 1))
     return impl
 
 
+@register_jitable
+def _check_squeezed(g, axis):
+    """NumPy's errors for np.squeeze(g, axis): an axis out of range, or one whose length is not 1."""
+    check_axis(axis, g.ndim)
+    if g.shape[axis % g.ndim] != 1:
+        raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
+
+
 @overload(squeeze_axis)
 def _squeeze_numba(g, axis):
     if g.ndim == 1:
-        return lambda g, axis: g[0]
-    return lambda g, axis: np.ascontiguousarray(g).reshape(g.size)
+        def squeeze1(g, axis):
+            _check_squeezed(g, axis)
+            return g[0]
+        return squeeze1
+
+    def squeeze2(g, axis):
+        _check_squeezed(g, axis)
+        return np.ascontiguousarray(g).reshape(g.size)
+    return squeeze2
 
 
 @overload(tie_share)

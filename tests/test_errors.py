@@ -447,12 +447,22 @@ def roll_along_a_missing_axis(a):
     return np.sum(np.roll(a, 1, axis=2) * a)
 
 
+def squeeze_an_axis_of_length_3(a):
+    return np.sum(np.squeeze(a, axis=0))
+
+
+def expand_dims_past_the_end(x):
+    return np.sum(np.expand_dims(x, 2))
+
+
 @pytest.mark.parametrize("backend", ["python", "numba"])
 @pytest.mark.parametrize("f,args,message", [
     (split_unequally, (np.ones(4),), "array split does not result in an equal division"),
     (cross_of_2_vectors, (np.ones(4),), "3-vectors"),
     (roll_along_a_missing_axis, (np.ones((2, 3)),), "out of bounds"),
-], ids=["split", "cross", "roll"])
+    (squeeze_an_axis_of_length_3, (np.ones((3, 4)),), "size not equal to one"),  # Numba's once flattened it
+    (expand_dims_past_the_end, (np.ones(3),), "out of bounds"),
+], ids=["split", "cross", "roll", "squeeze", "expand_dims"])
 def test_numpy_forms_raise_what_numpy_raises(f, args, message, backend):
     """The primal raises ValueError (np.cross of 2-vectors does not, but its value is a number: adc refuses it
     where it runs), and so does every derivative, before it returns anything."""
