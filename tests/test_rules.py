@@ -213,9 +213,11 @@ ARRAY_RULES = [
     ("np.rot90", lambda a: np.sum(np.rot90(a) * M.T * a.T) + np.sum(np.rot90(a, 2) ** 3 * M)
      + np.sum(np.rot90(a, k=-1) * M.T) + np.sum(np.rot90(a, 4) * a) + np.sum(np.rot90(a, 3) ** 2 * M.T), (M,)),
     ("np.append", lambda x, a: np.sum(np.append(x, x * x) ** 3 * np.arange(8.0)) + np.sum(np.append(a, a * a, axis=0) ** 2)
-     + np.sum(np.append(a, x[:3]) ** 3) + np.sum(np.append(x, 2.0) ** 2), (P, M),
+     + np.sum(np.append(a, x[:3]) ** 3) + np.sum(np.append(x, 2.0) ** 2) + np.sum(np.append(x, [x[0] * 2.0, 3.0]) ** 3),
+     (P, M),
      lambda x, a: anp.sum(anp.concatenate((x, x * x)) ** 3 * anp.arange(8.0)) + anp.sum(anp.concatenate((a, a * a)) ** 2)
-     + anp.sum(anp.concatenate((anp.ravel(a), x[:3])) ** 3) + anp.sum(anp.concatenate((x, anp.array([2.0]))) ** 2)),
+     + anp.sum(anp.concatenate((anp.ravel(a), x[:3])) ** 3) + anp.sum(anp.concatenate((x, anp.array([2.0]))) ** 2)
+     + anp.sum(x ** 3) + (x[0] * 2.0) ** 3 + 27.0),
     ("np.fabs", lambda x: np.sum(np.fabs(x - 0.5) * x) + np.fabs(x[0] - 0.6), (P,), lambda x: anp.sum(anp.abs(x - 0.5) * x) + anp.abs(x[0] - 0.6)),
     ("np.moveaxis np.rollaxis", lambda a: np.sum(np.moveaxis(a, 0, -1) * M.T * a.T) + np.sum(np.rollaxis(a, 1) ** 3 * M.T)
      + np.sum(np.moveaxis(a, 1, 1) ** 2 * M) + np.sum(np.rollaxis(a, 1, 2) ** 2 * M), (M,),

@@ -89,8 +89,10 @@ def column_stack(lw, node, fn, args):
 
 
 def append(lw, node, fn, args):
-    """np.append(x, v) joins the flattened arrays; np.append(x, v, axis=a) joins them along a."""
-    x, v = (lw.as_value(a, node) for a in args[:2])
+    """np.append(x, v) joins the flattened arrays; np.append(x, v, axis=a) joins them along a. A list
+    of numbers written out is np.array of it."""
+    x, v = (lw.call_object(node, np.array, [a]) if getattr(a, "id", None) in lw.tuples else lw.as_value(a, node)
+            for a in args[:2])  # np.append(x, [a, b]): the numbers written out are an array
     if len(args) == 2 or _none(args[2]):
         x, v = (lw.b.emit("call", [a], attrs={"fn": "rt.ravel"}, name=a.name) for a in (x, v))
         axis = lw.b.const(0)
