@@ -255,6 +255,12 @@ ARRAY_RULES = [
      + np.sum(np.sum(a, axis=(0, 1), keepdims=True) * a) + np.linalg.norm(a, axis=(0, 1)) + np.sum(np.sum(a, axis=(1,)) ** 2),
      (M,), lambda a: anp.sum(a * a) + anp.mean(a) * anp.prod(a) + anp.max(a * a) + anp.var(a, ddof=1) + anp.std(a)
      + anp.sum(anp.sum(a) * a) + anp.sqrt(anp.sum(a * a)) + anp.sum(anp.sum(a, axis=1) ** 2)),
+    ("np.outer of numbers and matrices", lambda x, s, a: np.sum(np.outer(s, x) ** 2 * M[:1]) + np.sum(np.outer(x, s) ** 3)
+     + np.sum(np.outer(s, s * 2.0) ** 2) + np.sum(np.outer(a, x[:2]) ** 2 * np.arange(24.0).reshape(12, 2))
+     + np.sum(np.outer(x, a) ** 3) + np.sum(np.outer(a, s) ** 2), (P, S, M),
+     lambda x, s, a: anp.sum((s * x[None, :]) ** 2 * M[:1]) + anp.sum((x * s) ** 3) + 4.0 * s ** 4
+     + anp.sum(anp.outer(anp.ravel(a), x[:2]) ** 2 * anp.arange(24.0).reshape(12, 2))
+     + anp.sum(anp.outer(x, anp.ravel(a)) ** 3) + anp.sum((a * s) ** 2)),  # once the adjoint of a 1-D argument
     ("products with numbers", lambda a, s: np.sum(np.dot(a, 2.0) * a) + np.sum(np.dot(s, a) ** 2) + np.dot(s, s)
      + np.inner(s, 3.0) * np.inner(s, s) + np.sum(np.inner(a, s) ** 2) + np.sum(np.inner(s, a[0])) + np.mean(3.5) * np.mean(s),
      (M, S), lambda a, s: anp.sum(a * 2.0 * a) + anp.sum((s * a) ** 2) + s * s + s * 3.0 * s * s + anp.sum((a * s) ** 2)
@@ -385,7 +391,8 @@ FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradi
         + np.sum(a * a, axis=(0, 1)) + np.mean(a, axis=(1, 0)) * np.max(a, axis=(-2, -1)) + np.var(a, axis=(0, 1), ddof=1)
         + np.sum(np.sum(a, axis=(0, 1), keepdims=True) * a) + np.linalg.norm(a, axis=(0, 1))
         + np.sum(np.dot(a, 2.0) * a) + np.sum(np.dot(x[0], a) ** 2) + np.inner(x[1], 3.0) * np.inner(x[0], x[2])
-        + np.sum(np.inner(a, x[3]) ** 2) + np.mean(3.5) * np.mean(x[0])),
+        + np.sum(np.inner(a, x[3]) ** 2) + np.mean(3.5) * np.mean(x[0])
+        + np.sum(np.outer(x[0], x) ** 2) + np.sum(np.outer(a, x[:2]) ** 3)),
      (P, M), lambda x, a: (anp.sum(anp.abs(x - 0.5) * x) + anp.sum(_cross_ag(x[:3], x[1:]) ** 2)
         + anp.sum(_cross_ag(a[:, :3], x[1:]) ** 3) + anp.sum(anp.where(x > 0.6, x, 0.0) * x) + anp.sum(anp.minimum(anp.where(x > 0.4, x, 1e300), 2.0) * x)
         + anp.sum((x * x) ** 2) + anp.sum(x) * anp.sum(x * x) + anp.sum(anp.sum(a, axis=0) ** 2) + x[0] + x[1] * 2.0
@@ -394,7 +401,8 @@ FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradi
         + anp.sum(a * a) + anp.mean(a) * anp.max(a) + anp.var(a, ddof=1)
         + anp.sum(anp.sum(a) * a) + anp.sqrt(anp.sum(a * a))
         + anp.sum(a * 2.0 * a) + anp.sum((x[0] * a) ** 2) + x[1] * 3.0 * x[0] * x[2]
-        + anp.sum((a * x[3]) ** 2) + 3.5 * x[0])),
+        + anp.sum((a * x[3]) ** 2) + 3.5 * x[0]
+        + anp.sum((x[0] * x) ** 2) + anp.sum(anp.outer(anp.ravel(a), x[:2]) ** 3))),
 ]
 
 

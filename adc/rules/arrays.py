@@ -241,8 +241,15 @@ vjp("rt.inner", when=lambda a, b: (a.ndim, b.ndim) == (1, 2))(lambda g, y, a, b:
 vjp("rt.inner", when=lambda a, b: (a.ndim, b.ndim) == (2, 2))(lambda g, y, a, b: (np.dot(g, b), np.dot(g.T, a)))
 jvp("rt.inner")(lambda y, a, b, da, db: (rt.inner(da, b), rt.inner(a, db)))
 
+# np.outer flattens its arguments: a number is a row (or a column) of one element, a matrix its elements
 defrule("np.outer", np.outer, typer=lambda a, b: T(same_dtype(a, b).dtype, 2))
-vjp("np.outer")(lambda g, y, a, b: (np.dot(g, b), np.dot(a, g)))
+vjp("np.outer", when=lambda a, b: a.ndim == 0 and b.ndim == 0)(lambda g, y, a, b: (g[0, 0] * b, g[0, 0] * a))
+vjp("np.outer", when=lambda a, b: a.ndim == 0)(lambda g, y, a, b: (np.sum(g[0] * rt.ravel(b)),
+                                                                     rt.reshape(g[0] * a, b.shape)))
+vjp("np.outer", when=lambda a, b: b.ndim == 0)(lambda g, y, a, b: (rt.reshape(g[:, 0] * b, a.shape),
+                                                                     np.sum(g[:, 0] * rt.ravel(a))))
+vjp("np.outer", when=lambda a, b: (a.ndim, b.ndim) == (1, 1))(lambda g, y, a, b: (np.dot(g, b), np.dot(a, g)))
+vjp("np.outer")(lambda g, y, a, b: (rt.reshape(np.dot(g, rt.ravel(b)), a.shape), rt.reshape(np.dot(rt.ravel(a), g), b.shape)))
 jvp("np.outer")(lambda y, a, b, da, db: (np.outer(da, b), np.outer(a, db)))
 
 # np.cross of 3-vectors (rt.cross refuses other lengths at run time): bilinear, rows broadcast
