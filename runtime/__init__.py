@@ -585,4 +585,4 @@ from .arrays import (along, array_zeros, concatenate, cross, element, concatenat
                      take_add, tile, tile_vjp, unpermute, vstack, vstack_part)
 from .shapes import (as_column, atleast_1d, atleast_2d, atleast_3d, diagonal, hsplit_axis, matrix,  # noqa: E402
                      real_if_close, repeat_axis, repeat_axis_vjp, roll_axis, rollaxis, rollaxis_vjp, split_start,
-                     sum_leading, vsplit_axis)
+                     sum_leading, transpose_axes, vsplit_axis)

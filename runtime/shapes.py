@@ -210,6 +210,12 @@ def _repeat_axis_vjp_numba(g, x, reps, axis):
 # ---------------------------------------------------------------- moving axes
 
 @register_jitable
+def transpose_axes(x, axes, inverse):
+    """np.transpose(x, axes); `inverse`, the inverse permutation, is what its adjoint transposes by."""
+    return np.transpose(x, axes)
+
+
+@register_jitable
 def _rolled(ndim, axis, start):
     """(source, destination) of np.rollaxis(x, axis, start) as np.moveaxis takes them."""
     axis = axis_index(axis, ndim)

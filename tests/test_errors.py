@@ -407,7 +407,18 @@ def repeat_by_counts(x, counts):
     return np.sum(np.repeat(x, counts))
 
 
+def transpose_by_a_repeated_axis(a):
+    return np.sum(np.transpose(a, (0, 0)))
+
+
+def transpose_by_three_axes(a):
+    return np.sum(np.transpose(a, (0, 2, 1)))
+
+
 REFUSED_FORMS = [
+    (transpose_by_a_repeated_axis, (np.ones((2, 3)),), "np.transpose with the axes (0, 0), which are not a permutation",
+     "give each of the 2 axes once"),
+    (transpose_by_three_axes, (np.ones((2, 3)),), "np.transpose on float64[:,:], (int64, int64, int64)", "takes 2 axes"),
     (squeeze_every_axis, (np.ones((3, 1)),), "np.squeeze without axis=", "carry the ranks of arrays, not their lengths"),
     (split_by_a_computed_count, (np.ones(4), 2), "np.split into a number of parts that is not a constant",
      "write the count as a constant"),

@@ -104,10 +104,11 @@ LINES = _elementwise_lines() + [
     ("moving axes", "np.rot90(a)[:, 0] + np.moveaxis(a, 0, 1)[:, 1] + np.rollaxis(a, 1)[:, 2] + np.roll(a, 1, axis=1)[0]"
      " + np.repeat(a, 2, axis=0)[3] + np.repeat(z, 2, axis=0)[1:5] + np.diagonal(s) + s.diagonal(-1)[0]"
      " + np.append(np.cross(z[:3], w[1:]), z[0]) + sum(a) + np.sum(a * a, axis=(0, 1)) + np.dot(z[0], w)"
-     " + np.inner(w, z[1])",
+     " + np.inner(w, z[1]) + np.transpose(a, (1, 0))[:, 2] + np.outer(z[0], w)[0]",
      "np.rot90(a)[:, 0] + np.moveaxis(a, 0, 1)[:, 1] + np.rollaxis(a, 1)[:, 2] + np.roll(a, 1, axis=1)[0]"
      " + np.repeat(a, 2, axis=0)[3] + np.repeat(z, 2, axis=0)[1:5] + s[[0, 1, 2, 3], [0, 1, 2, 3]] + s[1, 0]"
-     " + np.append(np.cross(z[:3], w[1:]), z[0]) + np.sum(a, axis=0) + np.sum(a * a) + z[0] * w + w * z[1]"),
+     " + np.append(np.cross(z[:3], w[1:]), z[0]) + np.sum(a, axis=0) + np.sum(a * a) + z[0] * w + w * z[1]"
+     " + a.T[:, 2] + z[0] * w"),
 ]
 
 

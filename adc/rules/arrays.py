@@ -91,6 +91,14 @@ vjp("np.rot90")(lambda g, y, m, k: (np.rot90(g, -k), 0))  # a rotation's inverse
 
 # ---------------------------------------------------------------- moving axes, promotion to a rank (views)
 
+def _permuted(x, axes, inverse):
+    if not isinstance(axes, TupleT) or len(axes.elems) != x.ndim:
+        raise AdcTypeError(f"np.transpose of {x} takes {x.ndim} axes")
+    return x
+
+
+defrule("rt.transpose_axes", rt.transpose_axes, typer=_permuted, linear=True, view=True, shown="np.transpose")
+vjp("rt.transpose_axes")(lambda g, y, x, axes, inverse: (rt.transpose_axes(g, inverse, axes), 0, 0))
 defrule("np.moveaxis", np.moveaxis, typer=lambda x, a, b: _counts("np.moveaxis", a, b) or x, linear=True, view=True)
 vjp("np.moveaxis")(lambda g, y, x, a, b: (np.moveaxis(g, b, a), 0, 0))
 defrule("rt.rollaxis", np.rollaxis, rt.rollaxis, typer=lambda x, a, b: _counts("np.rollaxis", a, b) or x, linear=True,

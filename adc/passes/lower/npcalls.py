@@ -72,6 +72,7 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.diagonal: ("a", ("offset", 0)),
     np.real_if_close: ("a", ("tol", None)),
     np.nan_to_num: ("x",),
+    np.transpose: ("a", ("axes", None)),
     sum: ("iterable", ("start", 0)),
 }
 
@@ -352,7 +353,7 @@ def tensordot(lw, node, fn, args):
 FORMS = {**dict.fromkeys(JOINS, join), **dict.fromkeys([np.linalg.svd, *DECOMPOSITIONS], decompose),
          np.tensordot: tensordot, np.array: array, np.asarray: array, np.linspace: linspace, np.flip: flip,
          np.trace: trace, np.cumsum: cumsum, **npsplits.FORMS}
-_WITH_ONLY = {np.flip: 2, np.roll: 3, np.repeat: 3}  # forms only with this many arguments (an axis): else a rule
+_WITH_ONLY = {np.flip: 2, np.roll: 3, np.repeat: 3, np.transpose: 2}  # forms only with this many arguments (an axis): else a rule
 
 
 def is_form(lw, node, fn, args):

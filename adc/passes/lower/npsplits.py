@@ -1,5 +1,6 @@
 """NumPy call forms that make several arrays of one, or one of several arrays: the np.split
-family, np.atleast_*d of several arrays, np.column_stack and np.append.
+family, np.atleast_*d of several arrays, np.column_stack and np.append; np.transpose, np.roll and
+np.repeat with their axes.
 
 Contract: each function takes the `Lowerer`, the call's gast node, the NumPy function called
 and its arguments as `bind` left them (npcalls.py), emits through the lowerer and returns the
@@ -116,7 +117,27 @@ def along_axis(key):
     return lower
 
 
+def transpose(lw, node, fn, args):
+    """np.transpose(x, axes) with a permutation written out: rt.transpose_axes(x, axes, its inverse)
+    (np.transpose(x) is its rule)."""
+    perm = lw.tuples.get(getattr(args[1], "id", None))
+    if _none(args[1]):
+        return lw.call_rule(node, fn, [lw.as_value(args[0], node)])
+    axes = [lw.b.const_int(a) for a in perm] if perm is not None else [None]
+    if None in axes:
+        lw.fail(node, "np.transpose with axes that are not integers written out", "write them out: np.transpose(x, (1, 0))")
+    n = len(axes)
+    if sorted(a % n if -n <= a < n else n for a in axes) != list(range(n)):
+        lw.fail(node, f"np.transpose with the axes {tuple(axes)}, which are not a permutation (NumPy raises)",
+                f"give each of the {n} axes once")
+    inverse = [0] * n
+    for k, a in enumerate(axes):
+        inverse[a % n] = k
+    tuples = [lw.expr_values([lw.b.const(a % n) for a in p]) for p in (axes, inverse)]
+    return lw.b.emit("call", [lw.as_value(args[0], node)] + tuples, attrs={"fn": "rt.transpose_axes"})
+
+
 FORMS = {np.split: split, np.array_split: split, np.hsplit: split, np.vsplit: split,
          np.atleast_1d: at_least, np.atleast_2d: at_least, np.atleast_3d: at_least,
          np.column_stack: column_stack, np.append: append, np.real_if_close: first_only,
-         np.roll: along_axis("rt.roll_axis"), np.repeat: along_axis("rt.repeat_axis")}
+         np.roll: along_axis("rt.roll_axis"), np.repeat: along_axis("rt.repeat_axis"), np.transpose: transpose}
