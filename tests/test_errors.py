@@ -415,7 +415,33 @@ def transpose_by_three_axes(a):
     return np.sum(np.transpose(a, (0, 2, 1)))
 
 
+def sum_along_a_computed_axis(a, k):
+    return np.sum(np.sum(a, k))
+
+
+def diff_of_a_computed_order(x, n):
+    return np.sum(np.diff(x, n))
+
+
+def mean_with_a_dtype(a):
+    return np.sum(np.mean(a, 0, np.float64))
+
+
+def weighted_average(x, w):
+    return np.average(x, 0, w)
+
+
+def cumprod_along_an_axis(x):
+    return np.sum(np.cumprod(x, 0))
+
+
 REFUSED_FORMS = [
+    (sum_along_a_computed_axis, (np.ones((2, 3)), 1), "a computed axis=", "write axis as a constant"),
+    (diff_of_a_computed_order, (np.ones(4), 2), "np.diff with an order that is not a constant", "np.diff(x, 2)"),
+    (mean_with_a_dtype, (np.ones((2, 3)),), "a reduction with positional arguments after axis", "by keyword"),
+    (weighted_average, (np.ones(3), np.ones(3)), "np.average with weights", "np.sum(w * x) / np.sum(w)"),
+    # a function whose rule takes fewer arguments than the call passes: refused, not differentiated as if it took them
+    (cumprod_along_an_axis, (np.ones(3),), "np.cumprod on float64[:], int64", "np.cumprod takes 1 argument here"),
     (transpose_by_a_repeated_axis, (np.ones((2, 3)),), "np.transpose with the axes (0, 0), which are not a permutation",
      "give each of the 2 axes once"),
     (transpose_by_three_axes, (np.ones((2, 3)),), "np.transpose on float64[:,:], (int64, int64, int64)", "takes 2 axes"),

@@ -259,6 +259,16 @@ ARRAY_RULES = [
      + np.sum(a.transpose((-1, 0)) * M.T) + np.sum(np.transpose(np.atleast_3d(a), (2, 0, 1)) ** 2 * M)
      + np.sum(np.transpose(a, axes=None) * M.T), (M,),  # (0, 1) once transposed the cotangent all the same
      lambda a: anp.sum(a ** 2 * M) + anp.sum(a.T ** 3 * M.T) + anp.sum(a.T * M.T) + anp.sum(a ** 2 * M) + anp.sum(a * M)),
+    ("reductions with the axis by position", lambda a, x: np.sum(np.sum(a, 0) ** 2) + np.sum(np.mean(a, 1) ** 3)
+     + np.sum(np.max(a * a, 0)) + np.sum(np.min(a, -1) ** 2) + np.sum(np.prod(a, 0)) + np.sum(np.std(a, 1))
+     + np.sum(np.var(a, 0, ddof=1)) + np.sum(a.sum(1) ** 2) + np.sum(a.mean(0) ** 3) + np.sum(np.average(a, 0) ** 2)
+     + np.sum(np.linalg.norm(a, None, 1)) + np.sum(a, (0, 1)) + np.sum(np.diff(x, 2) ** 2 * np.arange(2.0))
+     + np.sum(np.diff(x, 0) * x) + np.sum(np.diff(x, n=3) ** 2), (M, P),  # np.sum(a, 0) was once typed a number
+     lambda a, x: anp.sum(anp.sum(a, 0) ** 2) + anp.sum(anp.mean(a, 1) ** 3) + anp.sum(anp.max(a * a, 0))
+     + anp.sum(anp.min(a, -1) ** 2) + anp.sum(anp.prod(a, 0)) + anp.sum(anp.std(a, 1)) + anp.sum(anp.var(a, 0, ddof=1))
+     + anp.sum(anp.sum(a, 1) ** 2) + anp.sum(anp.mean(a, 0) ** 3) + anp.sum(anp.mean(a, 0) ** 2)
+     + anp.sum(anp.sqrt(anp.sum(a * a, 1))) + anp.sum(a) + anp.sum(anp.diff(x, 2) ** 2 * anp.arange(2.0))
+     + anp.sum(x * x) + anp.sum(anp.diff(x, 3) ** 2)),
     ("np.outer of numbers and matrices", lambda x, s, a: np.sum(np.outer(s, x) ** 2 * M[:1]) + np.sum(np.outer(x, s) ** 3)
      + np.sum(np.outer(s, s * 2.0) ** 2) + np.sum(np.outer(a, x[:2]) ** 2 * np.arange(24.0).reshape(12, 2))
      + np.sum(np.outer(x, a) ** 3) + np.sum(np.outer(a, s) ** 2), (P, S, M),
@@ -380,7 +390,8 @@ FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradi
         + np.sum(np.diagonal(a) ** 2) + np.sum(np.diagonal(a, 1) ** 3) + np.sum(a.diagonal(-1) ** 2)
         + np.sum(np.flip(a, axis=-2) * a) + np.sum(np.cumsum(a, axis=-2) * a)
         + np.sum(np.concatenate((a, a * a), axis=-2) ** 2 * np.arange(24.0).reshape(6, 4))
-        + np.sum(np.transpose(a, (0, 1)) ** 2 * a) + np.sum(np.transpose(np.atleast_3d(a), (2, 0, 1)) ** 3)),
+        + np.sum(np.transpose(a, (0, 1)) ** 2 * a) + np.sum(np.transpose(np.atleast_3d(a), (2, 0, 1)) ** 3)
+        + np.sum(np.sum(a, 0) ** 2) + np.sum(np.mean(a, -1) ** 3) + np.sum(np.diff(a[0], 2) ** 2)),
      (M,), lambda a: (anp.sum(anp.rot90(a) * a.T) + anp.sum(anp.rot90(a, 2) ** 3 * a) + anp.sum(anp.rot90(a, -1) ** 2 * a.T)
         + anp.sum(a.T * a.T) + anp.sum(a.T ** 3 * a.T) + anp.sum(a ** 2)
         + anp.sum(anp.roll(a, 1, axis=0) * a) + anp.sum(anp.roll(a, -3, axis=1) ** 3 * a) + anp.sum(anp.roll(a[0], 2) * a[1])
@@ -388,7 +399,8 @@ FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradi
         + anp.sum(a[[0, 1, 2], [0, 1, 2]] ** 2) + anp.sum(a[[0, 1, 2], [1, 2, 3]] ** 3) + anp.sum(a[[1, 2], [0, 1]] ** 2)
         + anp.sum(a[::-1] * a) + anp.sum(anp.cumsum(a, axis=0) * a)  # axis=-2 once read as the columns under Numba
         + anp.sum(anp.concatenate((a, a * a), axis=0) ** 2 * anp.arange(24.0).reshape(6, 4))
-        + anp.sum(a ** 3) + anp.sum(a ** 3))),
+        + anp.sum(a ** 3) + anp.sum(a ** 3)
+        + anp.sum(anp.sum(a, 0) ** 2) + anp.sum(anp.mean(a, 1) ** 3) + anp.sum(anp.diff(a[0], 2) ** 2))),
     ("python arithmetic and numbers", lambda x, a: (np.sum(np.fabs(x - 0.5) * x) + np.sum(np.cross(x[:3], x[1:]) ** 2)
         + np.sum(np.cross(a[:, :3], x[1:]) ** 3) + np.sum(np.nan_to_num(np.where(x > 0.6, x, np.nan)) * x) + np.sum(np.minimum(np.nan_to_num(np.where(x > 0.4, x, np.inf)), 2.0) * x)
         + np.sum(np.real_if_close(x * x) ** 2) + sum(x) * sum(x * x) + np.sum(sum(a) ** 2) + sum((x[0], x[1] * 2.0))

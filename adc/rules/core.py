@@ -89,13 +89,31 @@ def admits_complex(rule):
 
 
 def _admitting(rule, typer):
-    """`typer`, refusing complex arguments where the rule's templates would be wrong for them."""
+    """`typer`, refusing complex arguments where the rule's templates would be wrong for them, and a
+    number of arguments that none of its templates takes (np.diff(x, 2): its template is np.diff(x)'s)."""
     def typed(*types):
         if not admits_complex(rule) and any(getattr(t, "dtype", None) == "complex128" for t in _flat(types)):
             raise AdcTypeError(f"adc has no derivative of {rule.shown} for complex arguments; apply it to "
                                "real values (np.real(z), np.imag(z), np.abs(z)), or give it a rule with adc.primitive")
+        counts = arities(rule)
+        if counts and len(types) not in counts and None not in counts:
+            raise AdcTypeError(f"{rule.shown} takes {' or '.join(map(str, sorted(counts)))} argument"
+                               f"{'s' * (max(counts) > 1)} here; pass the others NumPy takes by their defaults")
         return typer(*types)
     return typed
+
+
+def arities(rule):
+    """The numbers of arguments the templates of `rule` take (None: any number), or an empty set."""
+    counts = set()
+    for templates, fixed in ((rule.templates, 2), (rule.jvp_templates, None)):
+        for _, template in templates:
+            params = inspect.signature(template).parameters.values()
+            if any(p.kind == p.VAR_POSITIONAL for p in params):
+                counts.add(None)
+            else:  # a vjp template takes (g, y, *args), a jvp template (y, *args, *tangents)
+                counts.add(len(params) - 2 if fixed else (len(params) - 1) // 2)
+    return counts
 
 
 def _flat(types):

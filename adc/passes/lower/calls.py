@@ -247,7 +247,7 @@ CALLS = [  # (what the called object is, how its call is lowered); the first ent
     (_cast, CallLowering.call_cast),                                      # float(x), int(x)
     (npcalls.is_form, npcalls.lower_form),                                # NumPy calls spelled as other calls
     (pycalls.is_python_form, pycalls.lower_python_form),                  # sum(...), operator.add(a, b): arithmetic
-    (npcalls.has_axis_keywords, _on_values(npcalls.reduce_axis)),         # np.sum(x, axis=0, keepdims=True)
+    (npcalls.has_axis_keywords, npcalls.reduce_axis),                     # np.sum(x, axis=0, keepdims=True)
     (_has_rule, _on_values(CallLowering.call_rule)),                      # a function with a derivative rule
     (_foreign_ufunc, _on_values(CallLowering.call_ufunc)),                # another library's ufunc: an extern
     (_python_function, _on_values(CallLowering.call_python)),             # Python code: inlined from its source

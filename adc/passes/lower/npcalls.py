@@ -10,8 +10,7 @@ before anything else, and lowers the calls `is_form` and
 its call table), and np.einsum with `einsum`. Covered here:
 
 - keyword arguments, bound to positions with NumPy's defaults (`SIGNATURES`);
-- reductions with constant axis= and keepdims=: `rt.sum_axis(x, 1)` and
-  `rt.expand_axis`;
+- reductions with constant axis= and keepdims= (reductions.py);
 - joins of a tuple or list of arrays: `np.concatenate((a, b), axis=1)` becomes
   `rt.concatenate(1, a, b)`, whose adjoint hands each array its part;
 - decompositions with several outputs (`w, V = np.linalg.eigh(A)`): one call
@@ -28,7 +27,7 @@ import numpy as np
 import adc_runtime as rt
 
 from . import npsplits
-from .syntax import constant
+from .reductions import AXIS_REDUCTIONS, KEYWORDS, has_axis_keywords, reduce_axis  # noqa: F401  (calls.py's entries)
 from .values import hashable
 
 _ROW_STACK = getattr(np, "row_stack", np.vstack)  # an alias of np.vstack, deprecated in NumPy 2
@@ -73,6 +72,7 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.real_if_close: ("a", ("tol", None)),
     np.nan_to_num: ("x",),
     np.transpose: ("a", ("axes", None)),
+    np.diff: ("a", ("n", 1)),
     sum: ("iterable", ("start", 0)),
 }
 
@@ -106,12 +106,7 @@ def _name(fn):
     return f"np.{'linalg.' if fn.__module__.endswith('linalg') else ''}{fn.__name__}"
 
 
-# ---------------------------------------------------------------- reductions along an axis
-
-AXIS_REDUCTIONS = {np.sum: "sum", np.mean: "mean", np.prod: "prod", np.max: "max", np.min: "min",
-                   np.amax: "max", np.amin: "min", np.std: "std", np.var: "var", np.linalg.norm: "norm"}
-_KEYWORDS = {"std": ("axis", "keepdims", "ddof"), "var": ("axis", "keepdims", "ddof"), "norm": ("axis", "keepdims", "ord")}
-
+# ---------------------------------------------------------------- keywords
 
 def takes_keywords(lw, node, fn):
     """Whether adc takes the keywords of the call `node` of `fn` (a function, or None): those
@@ -119,7 +114,7 @@ def takes_keywords(lw, node, fn):
     np.linalg.norm (ddof= on std and var; ord=None on norm)."""
     if fn not in AXIS_REDUCTIONS:
         return fn in SIGNATURES
-    allowed = _KEYWORDS.get(AXIS_REDUCTIONS[fn], ("axis", "keepdims"))
+    allowed = KEYWORDS.get(AXIS_REDUCTIONS[fn], ("axis", "keepdims"))
     for k in node.keywords:
         if k.arg not in allowed:
             lw.fail(k.value, f"the keyword {k.arg}=", f"use {'= and '.join(allowed)}= only")
@@ -127,63 +122,6 @@ def takes_keywords(lw, node, fn):
         if not all(isinstance(p, (gast.Constant, gast.UnaryOp)) for p in parts):
             lw.fail(k.value, f"a computed {k.arg}=", f"write {k.arg} as a constant (axis= as a constant or a tuple of them)")
     return True
-
-
-def has_axis_keywords(lw, node, fn, args):
-    """A call with keywords that no signature binds: axis= and keepdims= of a reduction (the only
-    others `takes_keywords` lets through)."""
-    return bool(node.keywords) and hashable(fn) not in SIGNATURES
-
-
-def reduce_axis(lw, node, fn, args):
-    """np.sum(x, axis=a, keepdims=k) -> rt.sum_axis(x, a), then rt.expand_axis when keepdims;
-    ddof=d scales a variance by n / (n - d) (a standard deviation by its root); the norm along
-    an axis is the root of the sum of squared magnitudes."""
-    kw = {k.arg: tuple(map(constant, k.value.elts)) if isinstance(k.value, gast.Tuple) else constant(k.value)
-          for k in node.keywords}
-    axis, keep, ddof = kw.get("axis"), kw.get("keepdims", False), kw.get("ddof", 0)
-    name = AXIS_REDUCTIONS[hashable(fn)]
-    if len(args) > 1:
-        lw.fail(node, "a reduction with extra positional arguments", "pass axis= by keyword")
-    expand = [axis if axis is not None else 0]
-    if isinstance(axis, tuple):
-        axis, args, expand = _over_axes(lw, node, axis, args)
-    if kw.get("ord") is not None:
-        lw.fail(node, "np.linalg.norm with ord=", "adc takes the 2-norm (ord=None); write others with np.sum")
-    if not isinstance(ddof, int) or isinstance(ddof, bool) or ddof < 0:
-        lw.fail(node, f"ddof={ddof!r}", "pass a non-negative integer")
-    if axis is None:
-        out = lw.call_rule(node, fn, args)
-    elif name == "norm":
-        out = lw.apply_template(lambda x, a: np.sqrt(rt.sum_axis(np.real(x * np.conj(x)), a)), [args[0], lw.b.const(axis)])
-    else:
-        out = lw.b.emit("call", [args[0], lw.b.const(axis)], attrs={"fn": f"rt.{name}_axis"})
-    if ddof:
-        out = lw.apply_template(_DDOF[name, axis is not None], [out, args[0], lw.b.const(axis or 0), lw.b.const(ddof)])
-    for a in expand if keep else ():
-        out = lw.b.emit("call", [out, lw.b.const(a)], attrs={"fn": "rt.expand_axis"})
-    return out
-
-
-def _over_axes(lw, node, axes, args):
-    """axis=(0, 1) (or (-1, 0), ...): the reduction over both axes of a matrix, which is the whole
-    array's (rt.matrix checks the rank when types are known); axis=(a,) is axis=a. (axis, args,
-    the axes keepdims= adds back)"""
-    if len(axes) == 1:
-        return axes[0], args, [axes[0]]
-    ints = all(isinstance(a, int) and not isinstance(a, bool) for a in axes)
-    if len(axes) != 2 or not ints or not all(-2 <= a < 2 for a in axes) or axes[0] % 2 == axes[1] % 2:
-        lw.fail(node, f"a reduction over axis={axes}", "adc reduces over one axis, or over both axes of a "
-                "matrix (axis=(0, 1)); reduce one axis at a time")
-    return None, [lw.b.emit("call", [args[0]], attrs={"fn": "rt.matrix"}, name=args[0].name)], [0, 0]
-
-
-_DDOF = {  # (statistic, along an axis): its value y rescaled from n samples to n - ddof
-    ("var", False): lambda y, x, a, d: y * (x.size / (x.size - d)),
-    ("var", True): lambda y, x, a, d: y * (x.shape[a] / (x.shape[a] - d)),
-    ("std", False): lambda y, x, a, d: y * np.sqrt(x.size / (x.size - d)),
-    ("std", True): lambda y, x, a, d: y * np.sqrt(x.shape[a] / (x.shape[a] - d)),
-}
 
 
 # ---------------------------------------------------------------- joins
@@ -231,6 +169,16 @@ def cumsum(lw, node, fn, args):
     if len(args) == 1:
         return lw.call_rule(node, fn, args)
     return lw.b.emit("call", [lw.as_value(a, node) for a in args], attrs={"fn": "rt.cumsum_axis"})
+
+
+def diff(lw, node, fn, args):
+    """np.diff(a, n): np.diff applied n times (a constant n; np.diff(a, 0) is a itself, as in NumPy)."""
+    a, n = lw.as_value(args[0], node), lw.b.const_int(args[1])
+    if n is None or n < 0:
+        lw.fail(node, "np.diff with an order that is not a constant >= 0", "write n as a constant: np.diff(x, 2)")
+    for _ in range(n):
+        a = lw.call_rule(node, fn, [a])
+    return a
 
 
 def flip(lw, node, fn, args):
@@ -352,7 +300,7 @@ def tensordot(lw, node, fn, args):
 
 FORMS = {**dict.fromkeys(JOINS, join), **dict.fromkeys([np.linalg.svd, *DECOMPOSITIONS], decompose),
          np.tensordot: tensordot, np.array: array, np.asarray: array, np.linspace: linspace, np.flip: flip,
-         np.trace: trace, np.cumsum: cumsum, **npsplits.FORMS}
+         np.trace: trace, np.cumsum: cumsum, np.diff: diff, **npsplits.FORMS}
 _WITH_ONLY = {np.flip: 2, np.roll: 3, np.repeat: 3, np.transpose: 2}  # forms only with this many arguments (an axis): else a rule
 
 
