@@ -237,6 +237,8 @@ ARRAY_RULES = [
      + sum([x[3], x[0]], 1.5) + np.sum(sum(a, x)), (P, M),
      lambda x, a: anp.sum(x) * anp.sum(x * x) + anp.sum(anp.sum(a, axis=0) ** 2) + x[0] + x[1] * 2.0 + x[2] ** 2
      + x[3] + x[0] + 1.5 + anp.sum(x + anp.sum(a, axis=0))),
+    ("min and max of several numbers", lambda x: min(x[0], x[1], x[2]) * 2.0 + max(x[0], x[1], x[3] * 2.0, x[2])
+     + min(x[1], 0.5 * x[2]) ** 2, (P,), lambda x: x[0] * 2.0 + x[2] + (0.5 * x[2]) ** 2),  # once an internal error
     ("operator module", lambda x, a: np.sum(operator.add(x, x * x) * operator.mul(x, 2.0)) + np.sum(operator.sub(a, x) ** 2)
      + np.sum(operator.truediv(x, x + 1.0)) + operator.neg(x[0]) * operator.pow(x[1], 3.0)
      + np.sum(operator.matmul(a, x) ** 2) + operator.pos(x[2]) + np.sum(operator.neg(x)), (P, M),
@@ -410,7 +412,7 @@ FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradi
         + np.sum(np.sum(a, axis=(0, 1), keepdims=True) * a) + np.linalg.norm(a, axis=(0, 1))
         + np.sum(np.dot(a, 2.0) * a) + np.sum(np.dot(x[0], a) ** 2) + np.inner(x[1], 3.0) * np.inner(x[0], x[2])
         + np.sum(np.inner(a, x[3]) ** 2) + np.mean(3.5) * np.mean(x[0])
-        + np.sum(np.outer(x[0], x) ** 2) + np.sum(np.outer(a, x[:2]) ** 3)),
+        + np.sum(np.outer(x[0], x) ** 2) + np.sum(np.outer(a, x[:2]) ** 3) + min(x[0], x[1], x[2]) * max(x[0], x[1], x[2])),
      (P, M), lambda x, a: (anp.sum(anp.abs(x - 0.5) * x) + anp.sum(_cross_ag(x[:3], x[1:]) ** 2)
         + anp.sum(_cross_ag(a[:, :3], x[1:]) ** 3) + anp.sum(anp.where(x > 0.6, x, 0.0) * x) + anp.sum(anp.minimum(anp.where(x > 0.4, x, 1e300), 2.0) * x)
         + anp.sum((x * x) ** 2) + anp.sum(x) * anp.sum(x * x) + anp.sum(anp.sum(a, axis=0) ** 2) + x[0] + x[1] * 2.0
@@ -420,7 +422,7 @@ FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradi
         + anp.sum(anp.sum(a) * a) + anp.sqrt(anp.sum(a * a))
         + anp.sum(a * 2.0 * a) + anp.sum((x[0] * a) ** 2) + x[1] * 3.0 * x[0] * x[2]
         + anp.sum((a * x[3]) ** 2) + 3.5 * x[0]
-        + anp.sum((x[0] * x) ** 2) + anp.sum(anp.outer(anp.ravel(a), x[:2]) ** 3))),
+        + anp.sum((x[0] * x) ** 2) + anp.sum(anp.outer(anp.ravel(a), x[:2]) ** 3) + anp.min(x[:3]) * anp.max(x[:3]))),
 ]
 
 

@@ -6,7 +6,7 @@ through the lowerer as the operator or sum it stands for, so that its derivative
 operator.add(a, b) is a + b (tuples join, as Python joins them), operator.neg(a) is -a;
 sum((a, b, c)) of a tuple written out is 0 + a + b + c, in Python's order; sum(x) of an array
 adds its rows (`rt.sum_leading`: for a 1-D array a number, for a 2-D one a row); sum(x, start)
-adds `start` first.
+adds `start` first; min(a, b, c) and max of more than two numbers are chained.
 """
 import operator
 
@@ -59,8 +59,17 @@ def builtin_sum(lw, node, fn, args):
     return out
 
 
+def extreme(lw, node, fn, args):
+    """min(a, b, c) is min(min(a, b), c): Python's first smallest (largest) of the numbers."""
+    values = [lw.as_value(a, node) for a in args]
+    out = values[0]
+    for v in values[1:] if len(values) > 1 else ():
+        out = lw.call_rule(node, fn, [out, v])
+    return out if len(values) > 1 else lw.call_rule(node, fn, values)
+
+
 FORMS = {**dict.fromkeys(BINARY, binary), operator.neg: negative, operator.pos: positive,
-         operator.abs: absolute, operator.matmul: matmul, sum: builtin_sum}
+         operator.abs: absolute, operator.matmul: matmul, sum: builtin_sum, min: extreme, max: extreme}
 
 
 def is_python_form(lw, node, fn, args):
