@@ -29,6 +29,7 @@ def _none(arg):
 
 
 def split(lw, node, fn, args):
+    """The parts of np.split(x, ...) and its kin, as the tuple of their slices."""
     x = lw.as_value(args[0], node)
     if fn is np.hsplit:
         axis = lw.b.emit("call", [x], attrs={"fn": "rt.hsplit_axis"}, name="axis")

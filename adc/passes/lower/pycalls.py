@@ -60,12 +60,17 @@ def builtin_sum(lw, node, fn, args):
 
 
 def extreme(lw, node, fn, args):
-    """min(a, b, c) is min(min(a, b), c): Python's first smallest (largest) of the numbers."""
+    """min(a, b, c) is min(min(a, b), c): Python's first smallest (largest) of the numbers; min(x)
+    is its rule's (which takes numbers only)."""
+    if not args:
+        lw.fail(node, f"{fn.__name__}() of nothing (a TypeError in Python)", "pass two numbers or more")
     values = [lw.as_value(a, node) for a in args]
+    if len(values) == 1:
+        return lw.call_rule(node, fn, values)
     out = values[0]
-    for v in values[1:] if len(values) > 1 else ():
+    for v in values[1:]:
         out = lw.call_rule(node, fn, [out, v])
-    return out if len(values) > 1 else lw.call_rule(node, fn, values)
+    return out
 
 
 FORMS = {**dict.fromkeys(BINARY, binary), operator.neg: negative, operator.pos: positive,
