@@ -24,7 +24,7 @@ forward mode for a differentiable one): `astype` is an example.
 from dataclasses import dataclass
 
 from . import externs, rules
-from .rules.core import batch_depth, matmul_core
+from .rules.core import batch_depth
 from .errors import AdcTypeError, fail
 from .ir import BOOL, C128, F64, I64, T, TupleT, pattern_ndim, pattern_text
 from .ir import carried_inits, carried_params, for_bounds, phi_edges  # noqa: F401  (the IR's layout)
@@ -144,10 +144,10 @@ def indices(op):
 def _rule_type(key, op, types):
     try:
         rule = rules.RULES[key]
-        depth = batch_depth(rule, types, op.attrs.get("matmul", False))
+        depth = batch_depth(rule, types)
         if not depth:
             return rule.typer(*types)
-        core = (matmul_core if op.attrs.get("matmul") else rule.core)(*types)
+        core = rule.core(*types)
         one = rule.typer(*(t.with_ndim(t.ndim - depth) if c is not None and t.ndim > c else t
                            for t, c in zip(types, core)))
         return one.with_ndim(one.ndim + depth)  # a stack of results: the batch pass loops over it
@@ -271,7 +271,7 @@ def _args(values, ref):
 
 
 def _call(op, ref):  # a primal math call that raises as CPython's does is spelled by its runtime helper
-    return f"{op.attrs.get('checked') or op.attrs['fn']}({_args(op.args, ref)})", ATOM
+    return f"{op.attrs.get('checked') or rules.RULES[op.attrs['fn']].spelled}({_args(op.args, ref)})", ATOM
 
 
 def _subscript(op, ref, inner):

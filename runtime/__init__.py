@@ -588,31 +588,52 @@ def _spread_numba(g, x, axis):
 @overload(expand_axis)
 def _expand_numba(y, axis):
     if not isinstance(y, types.Array):
-        return lambda y, axis: np.full(1, y)
+        def expand0(y, axis):
+            check_axis(axis, 1)
+            return np.full(1, y)
+        return expand0
     if y.ndim == 2:
         def impl2(y, axis):
+            check_axis(axis, 3)
             c, a = np.ascontiguousarray(y), axis % 3
             n0, n1 = c.shape
             return c.reshape((1, n0, n1) if a == 0 else (n0, 1, n1) if a == 1 else (n0, n1, 1))
         return impl2
 
     def impl(y, axis):
+        check_axis(axis, 2)
         c = np.ascontiguousarray(y)
         return c.reshape((1, c.shape[0])) if axis % 2 == 0 else c.reshape((c.shape[0], 1))
     return impl
 
 
+@register_jitable
+def _check_squeezed(g, axis):
+    """NumPy's errors for np.squeeze(g, axis): an axis out of range, or one whose length is not 1."""
+    check_axis(axis, g.ndim)
+    if g.shape[axis % g.ndim] != 1:
+        raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
+
+
 @overload(squeeze_axis)
 def _squeeze_numba(g, axis):
     if g.ndim == 1:
-        return lambda g, axis: g[0]
+        def squeeze1(g, axis):
+            _check_squeezed(g, axis)
+            return g[0]
+        return squeeze1
     if g.ndim == 3:
-        def impl3(g, axis):
+        def squeeze3(g, axis):
+            _check_squeezed(g, axis)
             c, a = np.ascontiguousarray(g), axis % 3
             n0, n1, n2 = c.shape
             return c.reshape((n1, n2) if a == 0 else (n0, n2) if a == 1 else (n0, n1))
-        return impl3
-    return lambda g, axis: np.ascontiguousarray(g).reshape(g.size)
+        return squeeze3
+
+    def squeeze2(g, axis):
+        _check_squeezed(g, axis)
+        return np.ascontiguousarray(g).reshape(g.size)
+    return squeeze2
 
 
 @overload(tie_share)
@@ -623,10 +644,13 @@ def _tie_share_numba(x, y, axis):
     return impl
 
 
-from .arrays import (along, array_zeros, concatenate, element, concatenate_part, cumsum_axis, diag_vjp, diff_vjp, flip, hstack, hstack_part, inner,  # noqa: E402
+from .arrays import (along, array_zeros, concatenate, cross, element, concatenate_part, cumsum_axis, diag_vjp, diff_vjp, flip, hstack, hstack_part, inner,  # noqa: E402
                      kron_vjp_a, kron_vjp_b, linspace_open, mask_add, pick, ravel, repeat_vjp, reshape, stack, stack_part,
                      take_add, tile, tile_vjp, unpermute, vstack, vstack_part)
 from .batch import batch_empty, batch_length, index_array  # noqa: E402,F401
 from .scipy import (beta, betaln, density, digamma, dirichlet_check, erf, erfc, erfinv, expit, finite_max,  # noqa: E402
                     finite_max_axis, gamma, gammaln, keep_all, log_expit, log_ndtr, logit, ndtr, polygamma,
                     solve_lower, solve_upper, xlog1py, xlogy)
+from .shapes import (as_column, atleast_1d, atleast_2d, atleast_3d, diagonal, hsplit_axis, matrix,  # noqa: E402
+                     real_if_close, repeat_axis, repeat_axis_vjp, roll_axis, rollaxis, rollaxis_vjp, split_start,
+                     sum_leading, transpose_axes, vsplit_axis)

@@ -8,6 +8,8 @@ import numpy as np
 from numba import literal_unroll, types
 from numba.extending import overload, register_jitable
 
+from .shapes import axis_index
+
 
 # ---------------------------------------------------------------- joining arrays
 
@@ -43,8 +45,8 @@ def _along_numba(g, axis, start, stop):
     if g.ndim == 1:
         return lambda g, axis, start, stop: g[start:stop].copy()
 
-    def along2(g, axis, start, stop):
-        if axis == 0:
+    def along2(g, axis, start, stop):  # a negative axis counts from the end (axis=-2 is the rows)
+        if axis_index(axis, 2) == 0:
             return np.ascontiguousarray(g[start:stop, :])
         return np.ascontiguousarray(g[:, start:stop])
     return along2
@@ -59,15 +61,16 @@ def pick(g, axis, k):
 def _pick_numba(g, axis, k):
     if g.ndim == 2:
         def pick2(g, axis, k):
-            if axis == 0:
+            if axis_index(axis, 2) == 0:
                 return g[k, :].copy()
             return g[:, k].copy()
         return pick2
     if g.ndim == 3:
         def pick3(g, axis, k):
-            if axis == 0:
+            a = axis_index(axis, 3)
+            if a == 0:
                 return g[k, :, :].copy()
-            if axis == 1:
+            if a == 1:
                 return g[:, k, :].copy()
             return g[:, :, k].copy()
         return pick3
@@ -274,13 +277,20 @@ def flip(x, axis=None):
 
 @overload(flip)
 def _flip_numba(x, axis=None):
+    every = axis is None or isinstance(axis, types.NoneType)
     if x.ndim == 1:
-        return lambda x, axis=None: x[::-1]
-    if axis is None or isinstance(axis, types.NoneType):
+        if every:
+            return lambda x, axis=None: x[::-1]
+
+        def flip1(x, axis=None):
+            axis_index(axis, 1)
+            return x[::-1]
+        return flip1
+    if every:
         return lambda x, axis=None: x[::-1, ::-1]
 
-    def flip2(x, axis=None):
-        if axis == 0:
+    def flip2(x, axis=None):  # axis=-2 is the rows, out of range raises, as in NumPy
+        if axis_index(axis, 2) == 0:
             return x[::-1, :]
         return x[:, ::-1]
     return flip2
@@ -295,14 +305,17 @@ def cumsum_axis(x, axis):
 @overload(cumsum_axis)
 def _cumsum_axis_numba(x, axis):
     if x.ndim == 1:
-        return lambda x, axis: np.cumsum(x)
+        def cumsum1(x, axis):
+            axis_index(axis, 1)
+            return np.cumsum(x)
+        return cumsum1
     if x.ndim != 2:
         return None
 
     def cumsum2(x, axis):
         out = x.copy()
         n, m = x.shape
-        if axis % 2 == 0:
+        if axis_index(axis, 2) == 0:
             for i in range(1, n):
                 for j in range(m):
                     out[i, j] += out[i - 1, j]
@@ -351,6 +364,8 @@ def inner(a, b):
 
 @overload(inner)
 def _inner_numba(a, b):
+    if isinstance(a, types.Number) or isinstance(b, types.Number):
+        return lambda a, b: a * b
     if a.ndim == 1 and b.ndim == 1:
         return lambda a, b: np.dot(a, b)
     if a.ndim == 2 and b.ndim == 1:
@@ -358,6 +373,29 @@ def _inner_numba(a, b):
     if a.ndim == 1 and b.ndim == 2:
         return lambda a, b: np.dot(b, a)
     return lambda a, b: np.dot(a, b.T)
+
+
+@overload(np.dot)
+def _dot_of_a_number(a, b):
+    """np.dot with a number is the product, as in NumPy (Numba types np.dot of arrays only)."""
+    if isinstance(a, types.Number) or isinstance(b, types.Number):
+        return lambda a, b: a * b
+
+
+def cross(a, b):
+    """np.cross of 3-vectors (rows of 3-vectors for 2-D arrays); other lengths are refused."""
+    if np.shape(a)[-1] != 3 or np.shape(b)[-1] != 3:
+        raise ValueError("adc takes np.cross of 3-vectors only (the last axis of length 3)")
+    return np.cross(a, b)
+
+
+@overload(cross)
+def _cross_numba(a, b):
+    def impl(a, b):
+        if a.shape[-1] != 3 or b.shape[-1] != 3:
+            raise ValueError("adc takes np.cross of 3-vectors only (the last axis of length 3)")
+        return np.cross(a, b)
+    return impl
 
 
 @register_jitable

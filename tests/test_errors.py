@@ -1,5 +1,6 @@
 """Every construct outside the subset gets an adc error with where, what and a hint."""
 import math
+import operator
 
 import numpy as np
 import pytest
@@ -318,3 +319,179 @@ def astype_float32(x):
 ], ids=["complex-to-real", "number", "float32"])
 def test_astype_refusals(f, args, construct, hint):
     _raises(f, args, construct, hint)
+
+
+# ---------------------------------------------------------------- NumPy forms adc refuses, and why (issue 12)
+
+def squeeze_every_axis(x):
+    return np.sum(np.squeeze(x))
+
+
+def split_by_a_computed_count(x, n):
+    return np.sum(np.split(x, n)[0])
+
+
+def split_into_no_parts(x):
+    return np.sum(np.split(x, 0)[0])
+
+
+def reduce_over_computed_axes(a, k):
+    return np.sum(a, axis=(0, k))
+
+
+def reduce_over_one_axis_twice(a):
+    return np.sum(a, axis=(0, -2))
+
+
+def reduce_a_vector_over_two_axes(x):
+    return np.sum(x, axis=(0, 1))
+
+
+def matmul_by_a_number(a):
+    return np.sum(a @ 2.0)
+
+
+def real_if_close_of_complex(z):
+    return np.sum(np.abs(np.real_if_close(z)))
+
+
+def diagonal_of_a_vector(x):
+    return np.sum(np.diagonal(x))
+
+
+def vsplit_of_a_vector(x):
+    return np.sum(np.vsplit(x, 2)[0])
+
+
+def builtin_sum_of_a_number(s):
+    return sum(s)
+
+
+def nan_to_num_with_nan(x):
+    return np.sum(np.nan_to_num(x, nan=1.0))
+
+
+def rot90_with_axes(a):
+    return np.sum(np.rot90(a, 1, axes=(1, 0)))
+
+
+def roll_by_a_tuple(a):
+    return np.sum(np.roll(a, (1, 2)) * a)
+
+
+def moveaxis_of_tuples(a):
+    return np.sum(np.moveaxis(a, (0, 1), (1, 0)) * a.T)
+
+
+def atleast_2d_of_nothing(x):
+    return np.sum(np.atleast_2d()) * x
+
+
+def operator_add_of_one(x):
+    return operator.add(x) * x
+
+
+def repeat_by_counts(x, counts):
+    return np.sum(np.repeat(x, counts))
+
+
+def transpose_by_a_repeated_axis(a):
+    return np.sum(np.transpose(a, (0, 0)))
+
+
+def transpose_by_three_axes(a):
+    return np.sum(np.transpose(a, (0, 2, 1)))
+
+
+def sum_along_a_computed_axis(a, k):
+    return np.sum(np.sum(a, k))
+
+
+def diff_of_a_computed_order(x, n):
+    return np.sum(np.diff(x, n))
+
+
+def mean_with_a_dtype(a):
+    return np.sum(np.mean(a, 0, np.float64))
+
+
+def weighted_average(x, w):
+    return np.average(x, 0, w)
+
+
+def cumprod_along_an_axis(x):
+    return np.sum(np.cumprod(x, 0))
+
+
+REFUSED_FORMS = [
+    (sum_along_a_computed_axis, (np.ones((2, 3)), 1), "a computed axis=", "write axis as a constant"),
+    (diff_of_a_computed_order, (np.ones(4), 2), "np.diff with an order that is not a constant", "np.diff(x, 2)"),
+    (mean_with_a_dtype, (np.ones((2, 3)),), "a reduction with positional arguments after axis", "by keyword"),
+    (weighted_average, (np.ones(3), np.ones(3)), "np.average with weights", "np.sum(w * x) / np.sum(w)"),
+    # a function whose rule takes fewer arguments than the call passes: refused, not differentiated as if it took them
+    (cumprod_along_an_axis, (np.ones(3),), "np.cumprod on float64[:], int64", "np.cumprod takes 1 argument here"),
+    (transpose_by_a_repeated_axis, (np.ones((2, 3)),), "np.transpose with the axes (0, 0), which are not a permutation",
+     "give each of the 2 axes once"),
+    (transpose_by_three_axes, (np.ones((2, 3)),), "np.transpose on float64[:,:], (int64, int64, int64)", "takes 2 axes"),
+    (squeeze_every_axis, (np.ones((3, 1)),), "np.squeeze without axis=", "carry the ranks of arrays, not their lengths"),
+    (split_by_a_computed_count, (np.ones(4), 2), "np.split into a number of parts that is not a constant",
+     "write the count as a constant"),
+    (split_into_no_parts, (np.ones(4),), "np.split into 0 parts", "split into one part or more"),
+    (reduce_over_computed_axes, (np.ones((2, 3)), 1), "a computed axis=", "write axis as a constant"),
+    (reduce_over_one_axis_twice, (np.ones((2, 3)),), "a reduction over axis=(0, -2)", "reduce one axis at a time"),
+    (reduce_a_vector_over_two_axes, (np.ones(3),), "axis=(0, 1) on float64[:]", "takes matrices here"),
+    (matmul_by_a_number, (np.ones((2, 2)),), "np.matmul (@) on float64[:,:], float64", "multiply with *"),
+    (real_if_close_of_complex, (np.array([1.0 + 0j]),), "np.real_if_close", "complex"),
+    (diagonal_of_a_vector, (np.ones(3),), "np.diagonal on float64[:]", "np.diag makes a matrix"),
+    (vsplit_of_a_vector, (np.ones(4),), "np.vsplit on float64[:]", "at least 2 dimensions"),
+    (builtin_sum_of_a_number, (1.5,), "sum on float64", "adds up the rows of 1-D and 2-D arrays"),
+    (nan_to_num_with_nan, (np.ones(3),), "the keyword nan= of np.nan_to_num", "adc takes: x"),
+    (rot90_with_axes, (np.ones((2, 3)),), "the keyword axes= of np.rot90", "adc takes: m, k"),
+    (roll_by_a_tuple, (np.ones((2, 3)),), "np.roll on float64[:,:], (int64, int64)", "an integer here"),
+    (moveaxis_of_tuples, (np.ones((2, 3)),), "np.moveaxis on", "an integer here"),
+    (atleast_2d_of_nothing, (1.0,), "np.atleast_2d() of no arrays", "pass one array or more"),
+    (operator_add_of_one, (1.0,), "a call with 1 arguments to operator.add", "pass 2 arguments"),
+    (repeat_by_counts, (np.ones(3), np.array([1, 2, 1])), "np.repeat on float64[:], int64[:]", "an integer here"),
+]
+
+
+@pytest.mark.parametrize("f,args,construct,hint", REFUSED_FORMS, ids=[c[0].__name__ for c in REFUSED_FORMS])
+def test_refused_numpy_forms(f, args, construct, hint):
+    _raises(f, args, construct, hint)
+
+
+def split_unequally(x):
+    return np.sum(np.split(x, 3)[0])
+
+
+def cross_of_2_vectors(x):
+    return np.sum(np.cross(x[:2], x[2:]))
+
+
+def roll_along_a_missing_axis(a):
+    return np.sum(np.roll(a, 1, axis=2) * a)
+
+
+def squeeze_an_axis_of_length_3(a):
+    return np.sum(np.squeeze(a, axis=0))
+
+
+def expand_dims_past_the_end(x):
+    return np.sum(np.expand_dims(x, 2))
+
+
+@pytest.mark.parametrize("backend", ["python", "numba"])
+@pytest.mark.parametrize("f,args,message", [
+    (split_unequally, (np.ones(4),), "array split does not result in an equal division"),
+    (cross_of_2_vectors, (np.ones(4),), "3-vectors"),
+    (roll_along_a_missing_axis, (np.ones((2, 3)),), "out of bounds"),
+    (squeeze_an_axis_of_length_3, (np.ones((3, 4)),), "size not equal to one"),  # Numba's once flattened it
+    (expand_dims_past_the_end, (np.ones(3),), "out of bounds"),
+], ids=["split", "cross", "roll", "squeeze", "expand_dims"])
+def test_numpy_forms_raise_what_numpy_raises(f, args, message, backend):
+    """The primal raises ValueError (np.cross of 2-vectors does not, but its value is a number: adc refuses it
+    where it runs), and so does every derivative, before it returns anything."""
+    with pytest.raises(ValueError, match=message):
+        adc.grad(f, backend=backend)(*args)
+    with pytest.raises(ValueError, match=message):
+        adc.jvp(f, backend=backend)(*args, np.ones_like(args[0]))

@@ -432,3 +432,26 @@ def test_a_loop_counter_reused_after_an_earlier_loop(c):
     """Fuzzer seed 200251: a name an earlier loop left unbound was taken for a function rebound
     in a loop (a loop with return is lowered as a while that binds its counter itself)."""
     check_grads(counter_reused_by_a_loop_that_returns, (np.array([0.3, 0.5, 0.7]), 3, c))
+
+
+# ---------------------------------------------------------------- constants and joins
+
+def infinite_constants(x):
+    return np.sum(np.minimum(x, np.inf) * x) + np.maximum(x[0], -np.inf) + np.sum(np.nan_to_num(np.where(x > 0.0, x, np.nan)) + x)
+
+
+def stacked_row_and_matrix(x, a):
+    return np.sum(np.vstack((x, a, x * x)) ** 3 * np.arange(20.0).reshape(5, 4)) + np.sum(np.hstack((x, a[0, 1])) ** 2)
+
+
+def test_infinite_constants_are_spelled_by_numpy_name():
+    """np.inf and np.nan were written into generated code as `inf` and `nan`: a NameError on both backends."""
+    check_grads(infinite_constants, (np.array([0.3, -1.2, 0.8]),), order=1,
+                ag=lambda x: anp.sum(x * x) + x[0] + anp.sum(anp.where(x > 0.0, x, 0.0) + x))
+
+
+def test_vstack_of_a_row_and_a_matrix():
+    """np.vstack((x, A)) of a 1-D x and a matrix A: the adjoint of A was once x's row alone (each array is made
+    2-D first, as NumPy does); np.hstack((x, s)) takes a number."""
+    R = np.random.default_rng(3)
+    check_grads(stacked_row_and_matrix, (R.uniform(0.2, 0.9, 4), R.uniform(0.2, 0.9, (3, 4))), wrt=(0, 1), order=1)

@@ -98,6 +98,17 @@ LINES = _elementwise_lines() + [
     ("indexing", "z[IDX] * a[1] + z[np.real(z) > 0.45][0]"),
     ("np.linalg.eigvalsh", "np.linalg.eigvalsh(0.5 * (h + np.conj(h.T))) * 1.5"),
     ("np.linalg.eigh", "np.abs(np.linalg.eigh(0.5 * (h + np.conj(h.T)))[1]) ** 4"),
+    ("promotions and splits", "np.ravel(np.atleast_2d(z)) + np.atleast_3d(z)[0, :, 0] + np.atleast_1d(z[0])"
+     " + np.split(np.concatenate((z, w)), 2)[1] + np.column_stack((z, w))[:, 1] + np.append(z[:2], w[2:])"
+     " + np.hsplit(a, [1])[1][0, 0] + np.vstack((z, a))[2]"),
+    ("moving axes", "np.rot90(a)[:, 0] + np.moveaxis(a, 0, 1)[:, 1] + np.rollaxis(a, 1)[:, 2] + np.roll(a, 1, axis=1)[0]"
+     " + np.repeat(a, 2, axis=0)[3] + np.repeat(z, 2, axis=0)[1:5] + np.diagonal(s) + s.diagonal(-1)[0]"
+     " + np.append(np.cross(z[:3], w[1:]), z[0]) + sum(a) + np.sum(a * a, axis=(0, 1)) + np.dot(z[0], w)"
+     " + np.inner(w, z[1]) + np.transpose(a, (1, 0))[:, 2] + np.outer(z[0], w)[0]",
+     "np.rot90(a)[:, 0] + np.moveaxis(a, 0, 1)[:, 1] + np.rollaxis(a, 1)[:, 2] + np.roll(a, 1, axis=1)[0]"
+     " + np.repeat(a, 2, axis=0)[3] + np.repeat(z, 2, axis=0)[1:5] + s[[0, 1, 2, 3], [0, 1, 2, 3]] + s[1, 0]"
+     " + np.append(np.cross(z[:3], w[1:]), z[0]) + np.sum(a, axis=0) + np.sum(a * a) + z[0] * w + w * z[1]"
+     " + a.T[:, 2] + z[0] * w"),
 ]
 
 
@@ -153,7 +164,7 @@ def test_complex_convention(cases, name):
 
 
 FAMILIES = ["np.sin", "operators", "reductions with axis", "var std axis", "np.linalg.norm", "np.vdot",
-            "np.tile np.repeat"]
+            "np.tile np.repeat", "moving axes"]
 
 
 def test_complex_convention_under_numba(tmp_path):
@@ -220,11 +231,16 @@ def test_refused_for_complex(tmp_path, expr):
     assert "rt." not in str(info.value).split("\n")[0] and "la." not in str(info.value).split("\n")[0]
 
 
-def test_inner_of_numbers_is_refused_not_mistyped():
-    """np.inner of two numbers once typed its result as an array of -2 dimensions."""
+def test_inner_of_numbers_is_their_product():
+    """np.inner and np.dot of numbers are their product, as in NumPy (np.inner's result was once typed as an
+    array of -2 dimensions); @ of a number raises in NumPy, and is refused."""
     def inner_of_numbers(x, y):
-        return np.inner(x, y)
-    with pytest.raises(adc.AdcError, match="np.inner on float64, float64"):
-        adc.grad(inner_of_numbers, backend="python")(1.5, 2.0)
+        return np.inner(x, y) + np.dot(x, 3.0)
+    assert adc.grad(inner_of_numbers, wrt=(0, 1), backend="python")(1.5, 2.0) == (5.0, 1.5)
+
+    def matmul_of_a_number(x, a):
+        return np.sum(a @ x)
+    with pytest.raises(adc.AdcError, match="np.matmul"):
+        adc.grad(matmul_of_a_number, backend="python")(1.5, np.ones((2, 2)))
     with pytest.raises(ValueError, match="-2 dimensions"):
         adc.ir.T("float64", -2)

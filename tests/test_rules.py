@@ -2,6 +2,8 @@
 reverse and forward mode and at order 2, on both backends (so each rule compiles under Numba),
 with broadcasting cases."""
 import math
+import operator
+import warnings
 
 import autograd.numpy as anp
 import numpy as np
@@ -101,10 +103,19 @@ RULES = [
 
 IDX = np.array([2, 0, 2, 1])
 SQ = np.eye(4) * 2.0 + R.uniform(-0.3, 0.3, (4, 4))
+V3 = R.uniform(0.2, 0.9, 3)
+M3 = R.uniform(0.2, 0.9, (2, 3))
+W6 = np.arange(6.0)
+warnings.filterwarnings("ignore", "`row_stack` alias is deprecated", DeprecationWarning)  # still NumPy's, still adc's
 
 
 def _cumprod_ag(x):
     return anp.array([anp.prod(x[:k + 1]) for k in range(x.shape[0])])
+
+
+def _cross_ag(a, b):
+    return anp.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1], a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
+                      a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], axis=-1)
 
 
 # Lines checked on the python backend, each at order 2; `FAMILIES` below compiles them under Numba in groups
@@ -179,6 +190,97 @@ ARRAY_RULES = [
      + np.var(s) + np.sum(np.ravel(s) ** 2), (S,), lambda s: 2.0 * s ** 2 + s ** 3),
     ("np.tile by a tuple", lambda a: np.sum(np.tile(a, (2, 1)) ** 3 * np.arange(24.0).reshape(6, 4))
      + np.sum(np.tile(a[0], (2, 3)) ** 2), (M,)),
+    # NumPy as people write it (issue 12): promotions, splits, moving axes, keyword forms, numbers, Python's arithmetic
+    ("np.atleast_1d 2d 3d", lambda x, s: np.sum(np.atleast_1d(x) ** 3) + np.sum(np.atleast_2d(x) ** 2 * M)
+     + np.sum(np.atleast_3d(x) ** 3) + np.sum(np.atleast_1d(s) ** 2) * np.sum(np.atleast_2d(s) ** 3)
+     + np.sum(np.atleast_3d(np.outer(x, x)) ** 2) + np.sum(np.atleast_2d(M * x) ** 3), (P, S)),
+    ("np.atleast_2d of several", lambda x, a: np.sum(np.atleast_2d(x, a)[0] * np.atleast_2d(x, a)[1] ** 2), (P, M),
+     lambda x, a: anp.sum(anp.reshape(x, (1, 4)) * a ** 2)),
+    ("np.split count", lambda x: np.sum(np.split(x, 2)[0] ** 3 * np.split(x, 2)[1]), (P,)),
+    ("np.split indices axis", lambda a: np.sum(np.split(a, [1, 3], axis=1)[1] ** 3) + np.sum(np.split(a, [1])[1] ** 2)
+     + np.sum(np.split(a, [2, 1], axis=-1)[2] ** 2), (M,),
+     lambda a: anp.sum(a[:, 1:3] ** 3) + anp.sum(a[1:] ** 2) + anp.sum(a[:, 1:] ** 2)),
+    ("np.array_split", lambda x: np.sum(np.array_split(x, 3)[0] ** 3) + np.sum(np.array_split(x, 3)[2] ** 2 * 3.0)
+     + np.sum(np.array_split(np.outer(x, x), 3, axis=1)[1] ** 2), (P,),
+     lambda x: anp.sum(x[:2] ** 3) + anp.sum(x[3:] ** 2 * 3.0) + anp.sum(anp.outer(x, x)[:, 2:3] ** 2)),
+    ("np.hsplit np.vsplit", lambda a, x: np.sum(np.hsplit(a, 2)[1] ** 3) + np.sum(np.vsplit(a, [1])[1] ** 2)
+     + np.sum(np.hsplit(x, [1, 3])[1] ** 3), (M, P),
+     lambda a, x: anp.sum(a[:, 2:] ** 3) + anp.sum(a[1:] ** 2) + anp.sum(x[1:3] ** 3)),
+    ("np.column_stack np.row_stack", lambda x, a: np.sum(np.column_stack((x, a.T, x * x)) ** 3 * np.arange(20.0).reshape(4, 5))
+     + np.sum(np.row_stack((x, a)) ** 2), (P, M),
+     lambda x, a: anp.sum(anp.concatenate((x[:, None], a.T, (x * x)[:, None]), axis=1) ** 3 * anp.arange(20.0).reshape(4, 5))
+     + anp.sum(anp.vstack((x, a)) ** 2)),
+    ("np.rot90", lambda a: np.sum(np.rot90(a) * M.T * a.T) + np.sum(np.rot90(a, 2) ** 3 * M)
+     + np.sum(np.rot90(a, k=-1) * M.T) + np.sum(np.rot90(a, 4) * a) + np.sum(np.rot90(a, 3) ** 2 * M.T), (M,)),
+    ("np.append", lambda x, a: np.sum(np.append(x, x * x) ** 3 * np.arange(8.0)) + np.sum(np.append(a, a * a, axis=0) ** 2)
+     + np.sum(np.append(a, x[:3]) ** 3) + np.sum(np.append(x, 2.0) ** 2) + np.sum(np.append(x, [x[0] * 2.0, 3.0]) ** 3),
+     (P, M),
+     lambda x, a: anp.sum(anp.concatenate((x, x * x)) ** 3 * anp.arange(8.0)) + anp.sum(anp.concatenate((a, a * a)) ** 2)
+     + anp.sum(anp.concatenate((anp.ravel(a), x[:3])) ** 3) + anp.sum(anp.concatenate((x, anp.array([2.0]))) ** 2)
+     + anp.sum(x ** 3) + (x[0] * 2.0) ** 3 + 27.0),
+    ("np.fabs", lambda x: np.sum(np.fabs(x - 0.5) * x) + np.fabs(x[0] - 0.6), (P,), lambda x: anp.sum(anp.abs(x - 0.5) * x) + anp.abs(x[0] - 0.6)),
+    ("np.moveaxis np.rollaxis", lambda a: np.sum(np.moveaxis(a, 0, -1) * M.T * a.T) + np.sum(np.rollaxis(a, 1) ** 3 * M.T)
+     + np.sum(np.moveaxis(a, 1, 1) ** 2 * M) + np.sum(np.rollaxis(a, 1, 2) ** 2 * M), (M,),
+     lambda a: anp.sum(a.T * M.T * a.T) + anp.sum(a.T ** 3 * M.T) + anp.sum(a ** 2 * M) + anp.sum(a ** 2 * M)),
+    ("np.cross", lambda x, y: np.sum(np.cross(x, y) ** 2 * W6[:3]) + np.sum(np.cross(M3 * x, y) ** 3)
+     + np.sum(np.cross(x, M3 * y) * M3), (V3, V3 * 0.5 + 0.1),
+     lambda x, y: anp.sum(_cross_ag(x, y) ** 2 * anp.arange(3.0)) + anp.sum(_cross_ag(M3 * x, y) ** 3)
+     + anp.sum(_cross_ag(x, M3 * y) * M3)),
+    ("np.diagonal", lambda a: np.sum(np.diagonal(a) ** 2) + np.sum(np.diagonal(a, 1) ** 3) + np.sum(np.diagonal(a, offset=-1) ** 2)
+     + np.sum(a.diagonal(2) ** 3) + np.sum(a.diagonal() * a[0, :3]), (M,),
+     lambda a: anp.sum(a[[0, 1, 2], [0, 1, 2]] ** 2) + anp.sum(a[[0, 1, 2], [1, 2, 3]] ** 3) + anp.sum(a[[1, 2], [0, 1]] ** 2)
+     + anp.sum(a[[0, 1], [2, 3]] ** 3) + anp.sum(a[[0, 1, 2], [0, 1, 2]] * a[0, :3])),
+    ("np.nan_to_num np.real_if_close", lambda x: np.sum(np.nan_to_num(np.where(x > 0.6, x, np.nan)) * x) + np.sum(np.minimum(np.nan_to_num(np.where(x > 0.4, x, np.inf)), 2.0) * x) + np.sum(np.real_if_close(x * x) ** 2)
+     + np.nan_to_num(x[0] * 2.0) ** 2, (P,), lambda x: anp.sum(anp.where(x > 0.6, x, 0.0) * x) + anp.sum(anp.minimum(anp.where(x > 0.4, x, 1e300), 2.0) * x)
+     + anp.sum((x * x) ** 2) + (x[0] * 2.0) ** 2),
+    ("builtin sum", lambda x, a: sum(x) * sum(x * x) + np.sum(sum(a) ** 2) + sum((x[0], x[1] * 2.0, x[2] ** 2))
+     + sum([x[3], x[0]], 1.5) + np.sum(sum(a, x)), (P, M),
+     lambda x, a: anp.sum(x) * anp.sum(x * x) + anp.sum(anp.sum(a, axis=0) ** 2) + x[0] + x[1] * 2.0 + x[2] ** 2
+     + x[3] + x[0] + 1.5 + anp.sum(x + anp.sum(a, axis=0))),
+    ("min and max of several numbers", lambda x: min(x[0], x[1], x[2]) * 2.0 + max(x[0], x[1], x[3] * 2.0, x[2])
+     + min(x[1], 0.5 * x[2]) ** 2, (P,), lambda x: x[0] * 2.0 + x[2] + (0.5 * x[2]) ** 2),  # once an internal error
+    ("operator module", lambda x, a: np.sum(operator.add(x, x * x) * operator.mul(x, 2.0)) + np.sum(operator.sub(a, x) ** 2)
+     + np.sum(operator.truediv(x, x + 1.0)) + operator.neg(x[0]) * operator.pow(x[1], 3.0)
+     + np.sum(operator.matmul(a, x) ** 2) + operator.pos(x[2]) + np.sum(operator.neg(x)), (P, M),
+     lambda x, a: anp.sum((x + x * x) * (x * 2.0)) + anp.sum((a - x) ** 2) + anp.sum(x / (x + 1.0)) - x[0] * x[1] ** 3.0
+     + anp.sum(anp.dot(a, x) ** 2) + x[2] - anp.sum(x)),
+    ("np.roll np.repeat axis", lambda a: np.sum(np.roll(a, 1, axis=0) * M * a) + np.sum(np.roll(a, -3, axis=1) ** 3 * M)
+     + np.sum(np.roll(a[0], 2, axis=0) * a[1]) + np.sum(np.repeat(a, 2, axis=0) ** 3 * np.arange(24.0).reshape(6, 4))
+     + np.sum(np.repeat(a, 3, axis=-1) ** 2) + np.sum(a.repeat(2, axis=1) ** 3) + np.sum(np.repeat(a[0], 2, axis=0) ** 3)
+     + np.sum(np.roll(a, 2, axis=None) * M) + np.sum(np.repeat(a, 2, axis=None) ** 3) + np.sum(np.append(a, a, axis=None) ** 3),
+     (M,), lambda a: anp.sum(anp.roll(a, 2) * M) + 4.0 * anp.sum(a ** 3) + anp.sum(anp.roll(a, 1, axis=0) * M * a) + anp.sum(anp.roll(a, -3, axis=1) ** 3 * M)
+     + anp.sum(anp.roll(a[0], 2, axis=0) * a[1]) + anp.sum(anp.repeat(a, 2, axis=0) ** 3 * anp.arange(24.0).reshape(6, 4))
+     + anp.sum(anp.repeat(a, 3, axis=1) ** 2) + anp.sum(anp.repeat(a, 2, axis=1) ** 3) + anp.sum(anp.repeat(a[0], 2) ** 3)),
+     # autograd's adjoint of np.repeat along axis=-1 is wrong: its reference says axis=1
+    ("axis tuples", lambda a: np.sum(a * a, axis=(0, 1)) + np.mean(a, axis=(1, 0)) * np.prod(a, axis=(0, -1))
+     + np.max(a * a, axis=(-2, -1)) + np.var(a, axis=(0, 1), ddof=1) + np.std(a, axis=(0, 1))
+     + np.sum(np.sum(a, axis=(0, 1), keepdims=True) * a) + np.linalg.norm(a, axis=(0, 1)) + np.sum(np.sum(a, axis=(1,)) ** 2),
+     (M,), lambda a: anp.sum(a * a) + anp.mean(a) * anp.prod(a) + anp.max(a * a) + anp.var(a, ddof=1) + anp.std(a)
+     + anp.sum(anp.sum(a) * a) + anp.sqrt(anp.sum(a * a)) + anp.sum(anp.sum(a, axis=1) ** 2)),
+    ("np.transpose with axes", lambda a: np.sum(np.transpose(a, (0, 1)) ** 2 * M) + np.sum(np.transpose(a, (1, 0)) ** 3 * M.T)
+     + np.sum(a.transpose((-1, 0)) * M.T) + np.sum(np.transpose(np.atleast_3d(a), (2, 0, 1)) ** 2 * M)
+     + np.sum(np.transpose(a, axes=None) * M.T), (M,),  # (0, 1) once transposed the cotangent all the same
+     lambda a: anp.sum(a ** 2 * M) + anp.sum(a.T ** 3 * M.T) + anp.sum(a.T * M.T) + anp.sum(a ** 2 * M) + anp.sum(a * M)),
+    ("reductions with the axis by position", lambda a, x: np.sum(np.sum(a, 0) ** 2) + np.sum(np.mean(a, 1) ** 3)
+     + np.sum(np.max(a * a, 0)) + np.sum(np.min(a, -1) ** 2) + np.sum(np.prod(a, 0)) + np.sum(np.std(a, 1))
+     + np.sum(np.var(a, 0, ddof=1)) + np.sum(a.sum(1) ** 2) + np.sum(a.mean(0) ** 3) + np.sum(np.average(a, 0) ** 2)
+     + np.sum(np.linalg.norm(a, None, 1)) + np.sum(a, (0, 1)) + np.sum(np.diff(x, 2) ** 2 * np.arange(2.0))
+     + np.sum(np.diff(x, 0) * x) + np.sum(np.diff(x, n=3) ** 2), (M, P),  # np.sum(a, 0) was once typed a number
+     lambda a, x: anp.sum(anp.sum(a, 0) ** 2) + anp.sum(anp.mean(a, 1) ** 3) + anp.sum(anp.max(a * a, 0))
+     + anp.sum(anp.min(a, -1) ** 2) + anp.sum(anp.prod(a, 0)) + anp.sum(anp.std(a, 1)) + anp.sum(anp.var(a, 0, ddof=1))
+     + anp.sum(anp.sum(a, 1) ** 2) + anp.sum(anp.mean(a, 0) ** 3) + anp.sum(anp.mean(a, 0) ** 2)
+     + anp.sum(anp.sqrt(anp.sum(a * a, 1))) + anp.sum(a) + anp.sum(anp.diff(x, 2) ** 2 * anp.arange(2.0))
+     + anp.sum(x * x) + anp.sum(anp.diff(x, 3) ** 2)),
+    ("np.outer of numbers and matrices", lambda x, s, a: np.sum(np.outer(s, x) ** 2 * M[:1]) + np.sum(np.outer(x, s) ** 3)
+     + np.sum(np.outer(s, s * 2.0) ** 2) + np.sum(np.outer(a, x[:2]) ** 2 * np.arange(24.0).reshape(12, 2))
+     + np.sum(np.outer(x, a) ** 3) + np.sum(np.outer(a, s) ** 2), (P, S, M),
+     lambda x, s, a: anp.sum((s * x[None, :]) ** 2 * M[:1]) + anp.sum((x * s) ** 3) + 4.0 * s ** 4
+     + anp.sum(anp.outer(anp.ravel(a), x[:2]) ** 2 * anp.arange(24.0).reshape(12, 2))
+     + anp.sum(anp.outer(x, anp.ravel(a)) ** 3) + anp.sum((a * s) ** 2)),  # once the adjoint of a 1-D argument
+    ("products with numbers", lambda a, s: np.sum(np.dot(a, 2.0) * a) + np.sum(np.dot(s, a) ** 2) + np.dot(s, s)
+     + np.inner(s, 3.0) * np.inner(s, s) + np.sum(np.inner(a, s) ** 2) + np.sum(np.inner(s, a[0])) + np.mean(3.5) * np.mean(s),
+     (M, S), lambda a, s: anp.sum(a * 2.0 * a) + anp.sum((s * a) ** 2) + s * s + s * 3.0 * s * s + anp.sum((a * s) ** 2)
+     + anp.sum(s * a[0]) + 3.5 * s),
 ]
 
 
@@ -192,6 +294,22 @@ def tile_in_loop(a):
 def test_shape_tuples_in_a_loop():
     """np.tile and np.reshape with tuples written out, in a loop (the tuples are not taped)."""
     check_grads(tile_in_loop, (M,), order=1)
+
+
+def splits_in_a_loop(a):
+    s = 0.0
+    u = a * 1.0
+    for k in range(3):
+        left, right = np.split(u * (k + 1.0), 2, axis=1)
+        s = s + np.sum(left ** 3 * right) + sum(np.hsplit(right, [1])[1][k]) + np.sum(np.roll(u, k, axis=0) * a)
+        u = np.column_stack((right, left)) * 0.5 + np.rot90(np.atleast_2d(u), 2)
+    return s
+
+
+def test_splits_in_a_loop():
+    """The parts of np.split (views), np.column_stack, np.roll along an axis and np.rot90 in a loop: taped
+    where the backward sweep reads them."""
+    check_grads(splits_in_a_loop, (M,), order=1)
 
 
 def test_errors_name_the_users_call():
@@ -253,6 +371,58 @@ FAMILIES = [  # the lines above, a few per function, compiled under Numba (gradi
     ("ufuncs", lambda x, y: np.sum(np.sinc(x) + np.fmod(x, y * 0.3) + np.copysign(x, -1.0) * x
                                    + np.float_power(x, y)), (P, Q),
      lambda x, y: anp.sum(anp.sinc(x) + x - anp.floor(x / (y * 0.3)) * y * 0.3 - anp.abs(x) * x + x ** y)),
+    ("splits and promotions", lambda x, a: (np.sum(np.atleast_1d(x) ** 3) + np.sum(np.atleast_2d(x) ** 2 * a)
+        + np.sum(np.atleast_3d(x[0]) ** 3) + np.sum(np.atleast_3d(a) ** 2) + np.sum(np.atleast_2d(x[1], a)[0] ** 2)
+        + np.sum(np.split(x, 2)[0] ** 3 * np.split(x, 2)[1]) + np.sum(np.split(a, [1, 3], axis=1)[1] ** 3)
+        + np.sum(np.split(a, [2, 1], axis=-1)[2] ** 2) + np.sum(np.array_split(x, 3)[2] ** 2)
+        + np.sum(np.hsplit(a, 2)[1] ** 3) + np.sum(np.vsplit(a, [1])[1] ** 2) + np.sum(np.hsplit(x, [1, 3])[1] ** 3)
+        + np.sum(np.column_stack((x, a.T, x * x)) ** 3) + np.sum(np.row_stack((x, a)) ** 2)
+        + np.sum(np.append(x, x * x) ** 3) + np.sum(np.append(a, a * a, axis=0) ** 2) + np.sum(np.append(x, 2.0) ** 2)
+        + np.sum(np.hstack((x, x[0])) ** 2)),
+     (P, M), lambda x, a: (anp.sum(x ** 3) + anp.sum(x ** 2 * a) + x[0] ** 3 + anp.sum(a ** 2) + x[1] ** 2
+        + anp.sum(x[:2] ** 3 * x[2:]) + anp.sum(a[:, 1:3] ** 3) + anp.sum(a[:, 1:] ** 2) + anp.sum(x[3:] ** 2)
+        + anp.sum(a[:, 2:] ** 3) + anp.sum(a[1:] ** 2) + anp.sum(x[1:3] ** 3)
+        + anp.sum(x ** 3) + anp.sum(a ** 3) + anp.sum(x ** 6) + anp.sum(x ** 2) + anp.sum(a ** 2)
+        + anp.sum(x ** 3) + anp.sum(x ** 6) + anp.sum(a ** 2) + anp.sum(a ** 4) + anp.sum(x ** 2) + 4.0
+        + anp.sum(x ** 2) + x[0] ** 2)),
+    ("axes", lambda a: (np.sum(np.rot90(a) * a.T) + np.sum(np.rot90(a, 2) ** 3 * a) + np.sum(np.rot90(a, k=-1) ** 2 * a.T)
+        + np.sum(np.moveaxis(a, 0, -1) * a.T) + np.sum(np.rollaxis(a, 1) ** 3 * a.T) + np.sum(np.rollaxis(a, 1, 2) ** 2)
+        + np.sum(np.roll(a, 1, axis=0) * a) + np.sum(np.roll(a, -3, axis=1) ** 3 * a) + np.sum(np.roll(a[0], 2, axis=0) * a[1])
+        + np.sum(np.repeat(a, 2, axis=0) ** 3) + np.sum(np.repeat(a, 3, axis=-1) ** 2) + np.sum(np.repeat(a[0], 2, axis=0) ** 3)
+        + np.sum(np.diagonal(a) ** 2) + np.sum(np.diagonal(a, 1) ** 3) + np.sum(a.diagonal(-1) ** 2)
+        + np.sum(np.flip(a, axis=-2) * a) + np.sum(np.cumsum(a, axis=-2) * a)
+        + np.sum(np.concatenate((a, a * a), axis=-2) ** 2 * np.arange(24.0).reshape(6, 4))
+        + np.sum(np.transpose(a, (0, 1)) ** 2 * a) + np.sum(np.transpose(np.atleast_3d(a), (2, 0, 1)) ** 3)
+        + np.sum(np.sum(a, 0) ** 2) + np.sum(np.mean(a, -1) ** 3) + np.sum(np.diff(a[0], 2) ** 2)),
+     (M,), lambda a: (anp.sum(anp.rot90(a) * a.T) + anp.sum(anp.rot90(a, 2) ** 3 * a) + anp.sum(anp.rot90(a, -1) ** 2 * a.T)
+        + anp.sum(a.T * a.T) + anp.sum(a.T ** 3 * a.T) + anp.sum(a ** 2)
+        + anp.sum(anp.roll(a, 1, axis=0) * a) + anp.sum(anp.roll(a, -3, axis=1) ** 3 * a) + anp.sum(anp.roll(a[0], 2) * a[1])
+        + 2.0 * anp.sum(a ** 3) + 3.0 * anp.sum(a ** 2) + 2.0 * anp.sum(a[0] ** 3)
+        + anp.sum(a[[0, 1, 2], [0, 1, 2]] ** 2) + anp.sum(a[[0, 1, 2], [1, 2, 3]] ** 3) + anp.sum(a[[1, 2], [0, 1]] ** 2)
+        + anp.sum(a[::-1] * a) + anp.sum(anp.cumsum(a, axis=0) * a)  # axis=-2 once read as the columns under Numba
+        + anp.sum(anp.concatenate((a, a * a), axis=0) ** 2 * anp.arange(24.0).reshape(6, 4))
+        + anp.sum(a ** 3) + anp.sum(a ** 3)
+        + anp.sum(anp.sum(a, 0) ** 2) + anp.sum(anp.mean(a, 1) ** 3) + anp.sum(anp.diff(a[0], 2) ** 2))),
+    ("python arithmetic and numbers", lambda x, a: (np.sum(np.fabs(x - 0.5) * x) + np.sum(np.cross(x[:3], x[1:]) ** 2)
+        + np.sum(np.cross(a[:, :3], x[1:]) ** 3) + np.sum(np.nan_to_num(np.where(x > 0.6, x, np.nan)) * x) + np.sum(np.minimum(np.nan_to_num(np.where(x > 0.4, x, np.inf)), 2.0) * x)
+        + np.sum(np.real_if_close(x * x) ** 2) + sum(x) * sum(x * x) + np.sum(sum(a) ** 2) + sum((x[0], x[1] * 2.0))
+        + np.sum(operator.add(x, x * x) * operator.mul(x, 2.0)) + np.sum(operator.sub(a, x) ** 2)
+        + np.sum(operator.truediv(x, x + 1.0)) + operator.neg(x[0]) * operator.pow(x[1], 3.0) + np.sum(operator.matmul(a, x) ** 2)
+        + np.sum(a * a, axis=(0, 1)) + np.mean(a, axis=(1, 0)) * np.max(a, axis=(-2, -1)) + np.var(a, axis=(0, 1), ddof=1)
+        + np.sum(np.sum(a, axis=(0, 1), keepdims=True) * a) + np.linalg.norm(a, axis=(0, 1))
+        + np.sum(np.dot(a, 2.0) * a) + np.sum(np.dot(x[0], a) ** 2) + np.inner(x[1], 3.0) * np.inner(x[0], x[2])
+        + np.sum(np.inner(a, x[3]) ** 2) + np.mean(3.5) * np.mean(x[0])
+        + np.sum(np.outer(x[0], x) ** 2) + np.sum(np.outer(a, x[:2]) ** 3) + min(x[0], x[1], x[2]) * max(x[0], x[1], x[2])),
+     (P, M), lambda x, a: (anp.sum(anp.abs(x - 0.5) * x) + anp.sum(_cross_ag(x[:3], x[1:]) ** 2)
+        + anp.sum(_cross_ag(a[:, :3], x[1:]) ** 3) + anp.sum(anp.where(x > 0.6, x, 0.0) * x) + anp.sum(anp.minimum(anp.where(x > 0.4, x, 1e300), 2.0) * x)
+        + anp.sum((x * x) ** 2) + anp.sum(x) * anp.sum(x * x) + anp.sum(anp.sum(a, axis=0) ** 2) + x[0] + x[1] * 2.0
+        + anp.sum((x + x * x) * (x * 2.0)) + anp.sum((a - x) ** 2)
+        + anp.sum(x / (x + 1.0)) - x[0] * x[1] ** 3.0 + anp.sum(anp.dot(a, x) ** 2)
+        + anp.sum(a * a) + anp.mean(a) * anp.max(a) + anp.var(a, ddof=1)
+        + anp.sum(anp.sum(a) * a) + anp.sqrt(anp.sum(a * a))
+        + anp.sum(a * 2.0 * a) + anp.sum((x[0] * a) ** 2) + x[1] * 3.0 * x[0] * x[2]
+        + anp.sum((a * x[3]) ** 2) + 3.5 * x[0]
+        + anp.sum((x[0] * x) ** 2) + anp.sum(anp.outer(anp.ravel(a), x[:2]) ** 3) + anp.min(x[:3]) * anp.max(x[:3]))),
 ]
 
 
@@ -299,9 +469,22 @@ def _mean_axis_1(x):
     return np.mean(x, axis=1)
 
 
+def _flip_axis_2(A):
+    return np.sum(np.flip(A, axis=2) * A)
+
+
+def _cumsum_axis_1(x):
+    return np.sum(np.cumsum(x, axis=1) * x)
+
+
+def _roll_axis_2(A):
+    return np.sum(np.roll(A, 1, axis=-3) * A)
+
+
 @pytest.mark.parametrize("backend", ["python", "numba"])
 def test_axis_out_of_range_raises_as_numpy_does(backend):
     """NumPy raises AxisError (a ValueError); the compiled reductions must not wrap the axis around."""
-    for f, x in ((_sum_axis_3, np.ones((2, 3))), (_mean_axis_1, np.ones(3))):
+    for f, x in ((_sum_axis_3, np.ones((2, 3))), (_mean_axis_1, np.ones(3)), (_flip_axis_2, np.ones((2, 3))),
+                 (_cumsum_axis_1, np.ones(3)), (_roll_axis_2, np.ones((2, 3)))):
         with pytest.raises(ValueError, match="out of bounds"):
             adc.grad(f, backend=backend)(x)

@@ -293,6 +293,15 @@ def _literal(value):
     if isinstance(value, bool):
         return repr(value), ops.ATOM
     if isinstance(value, complex):
-        return f"complex({value.real!r}, {value.imag!r})", ops.ATOM
-    text = repr(value)
+        return f"complex({_float(value.real)}, {_float(value.imag)})", ops.ATOM
+    text = _float(value) if isinstance(value, float) else repr(value)
     return text, (13 if text.startswith("-") else ops.ATOM)
+
+
+def _float(value):
+    """A float as Python source: inf and nan (np.inf in the user's code) by their NumPy names."""
+    if value != value:
+        return "np.nan"
+    if value in (float("inf"), float("-inf")):
+        return "np.inf" if value > 0 else "-np.inf"
+    return repr(value)

@@ -1,7 +1,7 @@
 """batch: NumPy's stacked calls (np.linalg on stacks of matrices, @ on stacks) as loops.
 
 Contract: takes a typed function; returns it, retyped, with every call of a
-rule that has core ranks (`Rule.core`, and `@`/np.matmul) whose arguments
+rule that has core ranks (`Rule.core`: np.linalg's, `@`/np.matmul's) whose arguments
 have leading axes beyond them replaced by a `for` loop over the first
 leading axis: it calls the rule on each slice and writes the slice of a
 result allocated like the first one's. Arguments of their core rank are
@@ -14,7 +14,7 @@ more than its core ranks.
 """
 from .. import rules
 from ..ir import Op, Value
-from ..rules.core import batch_depth, matmul_core
+from ..rules.core import batch_depth
 from .builder import Builder
 from .infer import infer
 
@@ -44,13 +44,13 @@ def _region(region):
 
 def _depth(op):
     rule = rules.RULES.get(op.attrs["fn"])
-    return rule is not None and batch_depth(rule, [a.type for a in op.args], op.attrs.get("matmul", False))
+    return rule is not None and batch_depth(rule, [a.type for a in op.args])
 
 
 def _stacked(op):
     """Which arguments are stacks (they have axes beyond their core rank)."""
     types = [a.type for a in op.args]
-    core = (matmul_core if op.attrs.get("matmul") else rules.RULES[op.attrs["fn"]].core)(*types)
+    core = rules.RULES[op.attrs["fn"]].core(*types)
     return [c is not None and t.ndim > c for t, c in zip(types, core)]
 
 

@@ -69,7 +69,7 @@ _complex_rule("rt.std_axis", lambda g, y, x, axis: (
 complex_rules(HOLOMORPHIC, *("np." + n for n in (
     "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh",
     "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "square", "reciprocal", "negative",
-    "positive", "power", "float_power", "add", "subtract", "multiply", "divide", "true_divide", "sinc", "sum", "mean", "prod", "dot", "outer", "transpose", "copy",
+    "positive", "power", "float_power", "add", "subtract", "multiply", "divide", "true_divide", "sinc", "sum", "mean", "prod", "transpose", "copy",
     "full", "full_like", "cumsum", "cumprod", "where")),
     "rt.unbroadcast", "rt.sum_axis", "rt.mean_axis", "rt.prod_axis", "rt.expand_axis", "rt.squeeze_axis",
     "rt.spread")

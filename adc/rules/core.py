@@ -36,9 +36,11 @@ class Rule:
     defined_at: tuple = None  # (file, line) of the rule's definition in adc/rules, for `python -m adc rules`
     core: object = None  # (*arg types) -> the rank of each argument the rule takes (None: any); on stacks
     #                      of them (leading axes beyond) a call is batched, as np.linalg's functions are
+    spelled: str = None  # how generated code calls it, where that is not its key (np.matmul as np.dot)
 
     def __post_init__(self):
         self.shown = self.shown or self.key
+        self.spelled = self.spelled or self.key
 
 
 # What a rule's templates do with complex arguments, in autograd's convention (the gradient of a real f
@@ -54,17 +56,19 @@ LOADERS = []  # called when `key_of` misses: they tie the objects of a library i
 
 
 def defrule(key, *objs, typer, nondiff=False, broadcasting=False, pure=True, elementwise=False, linear=False,
-            view=False, part=None, lead=0, scatter=False, complex=None, shown=None, core=None):
+            view=False, part=None, lead=0, scatter=False, complex=None, shown=None, spelled=None, core=None):
     """Register primitive `key`, called as `objs` in user code.
 
     `complex` says what its templates do with complex arguments (HOLOMORPHIC, OWN, REAL); by default a
     linear rule is holomorphic, a non-differentiable one admits them (its derivative is zero) and any
-    other rule refuses them. `shown` is the call as the user writes it, for errors."""
+    other rule refuses them. `shown` is the call as the user writes it, for errors; `spelled` the
+    callee generated code names, where that is not `key`."""
     if complex is None:
         complex = HOLOMORPHIC if linear or scatter else None
     rule = RULES[key] = Rule(key, None, nondiff=nondiff, broadcasting=broadcasting, pure=pure,
                              elementwise=elementwise, linear=linear, view=view, part=part, lead=lead,
-                             scatter=scatter, complex=complex, shown=shown or _numpy_name(key, objs), core=core)
+                             scatter=scatter, complex=complex, shown=shown or _numpy_name(key, objs), spelled=spelled,
+                             core=core)
     rule.typer = _admitting(rule, typer)
     rule.defined_at = _definition_site()
     for obj in objs:
@@ -77,12 +81,12 @@ def matmul_core(a, b):
     return (min(a.ndim, 2), min(b.ndim, 2))
 
 
-def batch_depth(rule, types, matmul=False):
+def batch_depth(rule, types):
     """How many leading axes a call of `rule` on `types` runs over: the arguments' ranks beyond
     the rule's core ranks (0 when none has more). Arguments of their core rank are passed whole
     to every call, as NumPy broadcasts one matrix against a stack; two stacks of different depth
     are an AdcTypeError."""
-    core = matmul_core if matmul else rule.core
+    core = rule.core
     if core is None or not all(hasattr(t, "ndim") for t in types):
         return 0
     extra = {t.ndim - c for t, c in zip(types, core(*types)) if c is not None and t.ndim > c}
@@ -120,13 +124,31 @@ def admits_complex(rule):
 
 
 def _admitting(rule, typer):
-    """`typer`, refusing complex arguments where the rule's templates would be wrong for them."""
+    """`typer`, refusing complex arguments where the rule's templates would be wrong for them, and a
+    number of arguments that none of its templates takes (np.diff(x, 2): its template is np.diff(x)'s)."""
     def typed(*types):
         if not admits_complex(rule) and any(getattr(t, "dtype", None) == "complex128" for t in _flat(types)):
             raise AdcTypeError(f"adc has no derivative of {rule.shown} for complex arguments; apply it to "
                                "real values (np.real(z), np.imag(z), np.abs(z)), or give it a rule with adc.primitive")
+        counts = arities(rule)
+        if counts and len(types) not in counts and None not in counts:
+            raise AdcTypeError(f"{rule.shown} takes {' or '.join(map(str, sorted(counts)))} argument"
+                               f"{'s' * (max(counts) > 1)} here; pass the others NumPy takes by their defaults")
         return typer(*types)
     return typed
+
+
+def arities(rule):
+    """The numbers of arguments the templates of `rule` take (None: any number), or an empty set."""
+    counts = set()
+    for templates, fixed in ((rule.templates, 2), (rule.jvp_templates, None)):
+        for _, template in templates:
+            params = inspect.signature(template).parameters.values()
+            if any(p.kind == p.VAR_POSITIONAL for p in params):
+                counts.add(None)
+            else:  # a vjp template takes (g, y, *args), a jvp template (y, *args, *tangents)
+                counts.add(len(params) - 2 if fixed else (len(params) - 1) // 2)
+    return counts
 
 
 def _flat(types):

@@ -59,6 +59,9 @@ _ufunc("floor", nondiff=True)
 _ufunc("ceil", nondiff=True)
 _ufunc("round", nondiff=True)
 _ufunc("isnan", typer=to_bool, nondiff=True)
+_ufunc("fabs", lambda g, y, x: g * np.sign(x))  # real arguments only, as in NumPy
+# the derivative passes where x is finite; nan and inf are replaced by constants
+_ufunc("nan_to_num", lambda g, y, x: g * np.isfinite(x), typer=lambda x: T(x.dtype, x.ndim))
 
 # ---------------------------------------------------------------- elementwise, two arguments
 
@@ -95,49 +98,6 @@ def _(g, y, x):
 
 jvp("np.sum")(lambda y, x, dx: np.sum(dx))
 jvp("np.mean")(lambda y, x, dx: np.mean(dx))
-
-
-def _dot_type(a, b):
-    if a.ndim == 0 or b.ndim == 0 or a.ndim > 2 or b.ndim > 2:
-        raise AdcTypeError("np.dot and @ take 1-D and 2-D arrays; use * for scalars")
-    return T(same_dtype(a, b).dtype, a.ndim + b.ndim - 2)
-
-
-defrule("np.dot", np.dot, np.matmul, typer=_dot_type)
-
-
-@vjp("np.dot", when=lambda a, b: (a.ndim, b.ndim) == (1, 1))
-def _(g, y, a, b):
-    return g * b, g * a
-
-
-@vjp("np.dot", when=lambda a, b: (a.ndim, b.ndim) == (2, 1))
-def _(g, y, a, b):
-    return np.outer(g, b), np.dot(a.T, g)
-
-
-@vjp("np.dot", when=lambda a, b: (a.ndim, b.ndim) == (1, 2))
-def _(g, y, a, b):
-    return np.dot(b, g), np.outer(a, g)
-
-
-@vjp("np.dot", when=lambda a, b: (a.ndim, b.ndim) == (2, 2))
-def _(g, y, a, b):
-    return np.dot(g, b.T), np.dot(a.T, g)
-
-
-jvp("np.dot")(lambda y, a, b, da, db: (np.dot(da, b), np.dot(a, db)))
-
-
-defrule("np.outer", np.outer, typer=lambda a, b: T(same_dtype(a, b).dtype, 2))
-
-
-@vjp("np.outer")
-def _(g, y, a, b):
-    return np.dot(g, b), np.dot(a, g)
-
-
-jvp("np.outer")(lambda y, a, b, da, db: (np.outer(da, b), np.outer(a, db)))
 
 
 defrule("np.transpose", np.transpose, typer=first)

@@ -20,7 +20,7 @@ import numpy as np
 from ... import externs, rules
 from ...custom import NonDiff, Primitive
 from ...frontend import parse_function
-from . import npcalls, scicalls
+from . import npcalls, pycalls, scicalls
 from .containers import ContainerLowering, is_container_call
 from .values import Captures, LocalFn, Pack, Static, hashable, is_value
 from ...ir import Value
@@ -29,7 +29,8 @@ _METHODS = {"copy": np.copy, "sum": np.sum, "dot": np.dot, "mean": np.mean, "pro
             "min": np.min, "std": np.std, "var": np.var, "reshape": np.reshape, "ravel": np.ravel,
             "flatten": np.ravel, "transpose": np.transpose, "swapaxes": np.swapaxes, "squeeze": np.squeeze,
             "cumsum": np.cumsum, "cumprod": np.cumprod, "conj": np.conj, "conjugate": np.conj,
-            "argmax": np.argmax, "argmin": np.argmin, "clip": np.clip, "trace": np.trace, "repeat": np.repeat}
+            "argmax": np.argmax, "argmin": np.argmin, "clip": np.clip, "trace": np.trace, "repeat": np.repeat,
+            "diagonal": np.diagonal}
 _ATTRIBUTES = {"T": np.transpose, "real": np.real, "imag": np.imag}
 
 
@@ -176,7 +177,7 @@ class CallLowering:
         if key is None:
             self.fail(node, f"a call to {getattr(obj, '__name__', obj)}, which has no derivative rule",
                       "give it one with @adc.primitive and defvjp")
-        return self.b.emit("call", args, attrs={"fn": key, **({"matmul": True} if obj is np.matmul else {})})
+        return self.b.emit("call", args, attrs={"fn": key})
 
     def call_c(self, node, callee, args):
         """A C function (ctypes, Numba cfunc), passed in as a parameter: run, never read."""
@@ -271,7 +272,8 @@ CALLS = [  # (what the called object is, how its call is lowered); the first ent
     (_cast, CallLowering.call_cast),                                      # float(x), int(x)
     (npcalls.is_form, npcalls.lower_form),                                # NumPy calls spelled as other calls
     (scicalls.is_form, scicalls.lower_form),                              # SciPy's: logsumexp, densities, cho_solve
-    (npcalls.has_axis_keywords, _on_values(npcalls.reduce_axis)),         # np.sum(x, axis=0, keepdims=True)
+    (pycalls.is_python_form, pycalls.lower_python_form),                  # sum(...), operator.add(a, b): arithmetic
+    (npcalls.has_axis_keywords, npcalls.reduce_axis),                     # np.sum(x, axis=0, keepdims=True)
     (_has_rule, _on_values(CallLowering.call_rule)),                      # a function with a derivative rule
     (_foreign_ufunc, _on_values(CallLowering.call_ufunc)),                # another library's ufunc: an extern
     (_python_function, CallLowering.call_python),                         # Python code: inlined from its source

@@ -135,8 +135,8 @@ class ExpressionLowering:
 
     def expr_BinOp(self, node):
         a, b = self.value(node.left), self.value(node.right)
-        if isinstance(node.op, gast.MatMult):  # np.dot's rule; on stacks of matrices, batched (passes/batch.py)
-            return self.b.emit("call", [a, b], attrs={"fn": "np.dot", "matmul": True})
+        if isinstance(node.op, gast.MatMult):  # np.matmul's rule; on stacks of matrices, batched (passes/batch.py)
+            return self.call_rule(node, np.matmul, [a, b])
         op = BINOPS.get(type(node.op))
         if op is None:
             self.fail(node, f"the operator {type(node.op).__name__}", "use + - * / // % ** @")

@@ -10,8 +10,7 @@ before anything else, and lowers the calls `is_form` and
 its call table), and np.einsum with `einsum`. Covered here:
 
 - keyword arguments, bound to positions with NumPy's defaults (`SIGNATURES`);
-- reductions with constant axis= and keepdims=: `rt.sum_axis(x, 1)` and
-  `rt.expand_axis`;
+- reductions with constant axis= and keepdims= (reductions.py);
 - joins of a tuple or list of arrays: `np.concatenate((a, b), axis=1)` becomes
   `rt.concatenate(1, a, b)`, whose adjoint hands each array its part;
 - decompositions with several outputs (`w, V = np.linalg.eigh(A)`): one call
@@ -27,9 +26,11 @@ import numpy as np
 
 import adc_runtime as rt
 
-from .syntax import constant
+from . import npsplits
+from .reductions import AXIS_REDUCTIONS, KEYWORDS, has_axis_keywords, reduce_axis  # noqa: F401  (calls.py's entries)
 from .values import hashable
 
+_ROW_STACK = getattr(np, "row_stack", np.vstack)  # an alias of np.vstack, deprecated in NumPy 2
 SIGNATURES = {  # parameters after which keywords bind; (name, default) is optional, None leaves it out
     np.concatenate: ("arrays", ("axis", 0)),
     np.stack: ("arrays", ("axis", 0)),
@@ -39,9 +40,9 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.flip: ("m", ("axis", None)),
     np.squeeze: ("a", "axis"),
     np.expand_dims: ("a", "axis"),
-    np.roll: ("a", "shift"),
+    np.roll: ("a", "shift", ("axis", None)),
     np.tile: ("a", "reps"),
-    np.repeat: ("a", "repeats"),
+    np.repeat: ("a", "repeats", ("axis", None)),
     np.swapaxes: ("a", "axis1", "axis2"),
     np.reshape: ("a", "shape"),
     np.clip: ("a", "a_min", "a_max"),
@@ -57,7 +58,22 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.asarray: ("a",),
     np.trace: ("a", ("offset", 0)),
     np.cumsum: ("a", ("axis", None)),
+    np.split: ("ary", "indices_or_sections", ("axis", 0)),
+    np.array_split: ("ary", "indices_or_sections", ("axis", 0)),
+    np.hsplit: ("ary", "indices_or_sections"),
+    np.vsplit: ("ary", "indices_or_sections"),
+    np.column_stack: ("tup",),
+    _ROW_STACK: ("tup",),
+    np.append: ("arr", "values", ("axis", None)),
+    np.rot90: ("m", ("k", 1)),
+    np.moveaxis: ("a", "source", "destination"),
+    np.rollaxis: ("a", "axis", ("start", 0)),
+    np.diagonal: ("a", ("offset", 0)),
+    np.real_if_close: ("a", ("tol", None)),
+    np.nan_to_num: ("x",),
     np.transpose: ("a", ("axes", None)),
+    np.diff: ("a", ("n", 1)),
+    sum: ("iterable", ("start", 0)),
     np.meshgrid: ("x", "y"),
 }
 
@@ -78,22 +94,20 @@ def bind(lw, node, fn, args):
         if name in bound:
             out.append(bound[name])
         elif isinstance(p, str):
-            lw.fail(node, f"{_name(fn)} without {name}=", f"pass {name} (adc must know the result's rank)")
+            lw.fail(node, f"{_name(fn)} without {name}=", f"pass {name}= (adc must know the result's rank when "
+                    "compiling, and its types carry the ranks of arrays, not their lengths)")
         elif p[1] is not None:
             out.append(lw.b.const(p[1]))
     return out
 
 
 def _name(fn):
+    if not (getattr(fn, "__module__", None) or "").startswith("numpy"):
+        return fn.__name__  # the builtin sum
     return f"np.{'linalg.' if fn.__module__.endswith('linalg') else ''}{fn.__name__}"
 
 
-# ---------------------------------------------------------------- reductions along an axis
-
-AXIS_REDUCTIONS = {np.sum: "sum", np.mean: "mean", np.prod: "prod", np.max: "max", np.min: "min",
-                   np.amax: "max", np.amin: "min", np.std: "std", np.var: "var", np.linalg.norm: "norm"}
-_KEYWORDS = {"std": ("axis", "keepdims", "ddof"), "var": ("axis", "keepdims", "ddof"), "norm": ("axis", "keepdims", "ord")}
-
+# ---------------------------------------------------------------- keywords
 
 def takes_keywords(lw, node, fn):
     """Whether adc takes the keywords of the call `node` of `fn` (a function, or None): those
@@ -101,58 +115,23 @@ def takes_keywords(lw, node, fn):
     np.linalg.norm (ddof= on std and var; ord=None on norm)."""
     if fn not in AXIS_REDUCTIONS:
         return fn in SIGNATURES
-    allowed = _KEYWORDS.get(AXIS_REDUCTIONS[fn], ("axis", "keepdims"))
+    allowed = KEYWORDS.get(AXIS_REDUCTIONS[fn], ("axis", "keepdims"))
     for k in node.keywords:
         if k.arg not in allowed:
             lw.fail(k.value, f"the keyword {k.arg}=", f"use {'= and '.join(allowed)}= only")
-        if not isinstance(k.value, (gast.Constant, gast.UnaryOp)):
-            lw.fail(k.value, f"a computed {k.arg}=", f"write {k.arg} as a constant")
+        parts = k.value.elts if isinstance(k.value, gast.Tuple) and k.arg == "axis" else [k.value]
+        if not all(isinstance(p, (gast.Constant, gast.UnaryOp)) for p in parts):
+            lw.fail(k.value, f"a computed {k.arg}=", f"write {k.arg} as a constant (axis= as a constant or a tuple of them)")
     return True
-
-
-def has_axis_keywords(lw, node, fn, args):
-    """A call with keywords that no signature binds: axis= and keepdims= of a reduction (the only
-    others `takes_keywords` lets through)."""
-    return bool(node.keywords) and hashable(fn) not in SIGNATURES
-
-
-def reduce_axis(lw, node, fn, args):
-    """np.sum(x, axis=a, keepdims=k) -> rt.sum_axis(x, a), then rt.expand_axis when keepdims;
-    ddof=d scales a variance by n / (n - d) (a standard deviation by its root); the norm along
-    an axis is the root of the sum of squared magnitudes."""
-    kw = {k.arg: constant(k.value) for k in node.keywords}
-    axis, keep, ddof = kw.get("axis"), kw.get("keepdims", False), kw.get("ddof", 0)
-    name = AXIS_REDUCTIONS[hashable(fn)]
-    if len(args) > 1:
-        lw.fail(node, "a reduction with extra positional arguments", "pass axis= by keyword")
-    if kw.get("ord") is not None:
-        lw.fail(node, "np.linalg.norm with ord=", "adc takes the 2-norm (ord=None); write others with np.sum")
-    if not isinstance(ddof, int) or isinstance(ddof, bool) or ddof < 0:
-        lw.fail(node, f"ddof={ddof!r}", "pass a non-negative integer")
-    if axis is None:
-        out = lw.call_rule(node, fn, args)
-    elif name == "norm":
-        out = lw.apply_template(lambda x, a: np.sqrt(rt.sum_axis(np.real(x * np.conj(x)), a)), [args[0], lw.b.const(axis)])
-    else:
-        out = lw.b.emit("call", [args[0], lw.b.const(axis)], attrs={"fn": f"rt.{name}_axis"})
-    if ddof:
-        out = lw.apply_template(_DDOF[name, axis is not None], [out, args[0], lw.b.const(axis or 0), lw.b.const(ddof)])
-    if keep:
-        out = lw.b.emit("call", [out, lw.b.const(axis if axis is not None else 0)], attrs={"fn": "rt.expand_axis"})
-    return out
-
-
-_DDOF = {  # (statistic, along an axis): its value y rescaled from n samples to n - ddof
-    ("var", False): lambda y, x, a, d: y * (x.size / (x.size - d)),
-    ("var", True): lambda y, x, a, d: y * (x.shape[a] / (x.shape[a] - d)),
-    ("std", False): lambda y, x, a, d: y * np.sqrt(x.size / (x.size - d)),
-    ("std", True): lambda y, x, a, d: y * np.sqrt(x.shape[a] / (x.shape[a] - d)),
-}
 
 
 # ---------------------------------------------------------------- joins
 
-JOINS = {np.concatenate: "rt.concatenate", np.stack: "rt.stack", np.hstack: "rt.hstack", np.vstack: "rt.vstack"}
+JOINS = {np.concatenate: "rt.concatenate", np.stack: "rt.stack", np.hstack: "rt.hstack", np.vstack: "rt.vstack",
+         _ROW_STACK: "rt.vstack"}
+
+
+_PROMOTED = {np.hstack: "rt.atleast_1d", np.vstack: "rt.atleast_2d", _ROW_STACK: "rt.atleast_2d"}
 
 
 def join(lw, node, fn, args):
@@ -160,6 +139,9 @@ def join(lw, node, fn, args):
     if arrays is None:
         lw.fail(node, f"{_name(fn)} of a value that is not a tuple written out", "write the arrays out: (a, b, c)")
     lead = args[1:2] if fn in (np.concatenate, np.stack) else []
+    promote = _PROMOTED.get(fn)  # as NumPy defines hstack and vstack: numbers and rows made arrays first
+    if promote is not None:
+        arrays = [lw.b.emit("call", [a], attrs={"fn": promote}, name=a.name) for a in arrays]
     return lw.b.emit("call", lead + list(arrays), attrs={"fn": JOINS[fn]})
 
 
@@ -190,29 +172,21 @@ def cumsum(lw, node, fn, args):
     return lw.b.emit("call", [lw.as_value(a, node) for a in args], attrs={"fn": "rt.cumsum_axis"})
 
 
-def transpose(lw, node, fn, args):
-    """np.transpose(a, axes) and a.transpose(*axes) of constant axes: a chain of np.swapaxes (each a
-    rule of its own), one swap per misplaced axis; np.transpose(a), every axis reversed, is its rule."""
-    if len(args) == 1:
-        return lw.call_rule(node, fn, args)
-    parts = lw.tuples.get(getattr(args[1], "id", None))
-    axes = [lw.b.const_int(p) for p in parts] if parts is not None else [None]
-    if None in axes or sorted(axes) != list(range(len(axes))):
-        lw.fail(node, "np.transpose with axes that are not a permutation written out", "write them: (0, 2, 1)")
-    out, order = args[0], list(range(len(axes)))
-    for k, want in enumerate(axes):
-        j = order.index(want)
-        if j != k:
-            out = lw.call_rule(node, np.swapaxes, [out, lw.b.const(k), lw.b.const(j)])
-            order[k], order[j] = order[j], order[k]
-    return out
-
-
 def meshgrid(lw, node, fn, args):
     """np.meshgrid(x, y) of two vectors (indexing="xy"): (X, Y), each of len(y) rows of len(x)."""
     grids = [lw.apply_template(lambda x, y: np.outer(np.ones_like(y), x), args),
              lw.apply_template(lambda x, y: np.outer(y, np.ones_like(x)), args)]
     return lw.expr_values(grids)
+
+
+def diff(lw, node, fn, args):
+    """np.diff(a, n): np.diff applied n times (a constant n; np.diff(a, 0) is a itself, as in NumPy)."""
+    a, n = lw.as_value(args[0], node), lw.b.const_int(args[1])
+    if n is None or n < 0:
+        lw.fail(node, "np.diff with an order that is not a constant >= 0", "write n as a constant: np.diff(x, 2)")
+    for _ in range(n):
+        a = lw.call_rule(node, fn, [a])
+    return a
 
 
 def flip(lw, node, fn, args):
@@ -384,12 +358,14 @@ def tensordot(lw, node, fn, args):
 
 FORMS = {**dict.fromkeys(JOINS, join), **dict.fromkeys([np.linalg.svd, *DECOMPOSITIONS], decompose),
          np.tensordot: tensordot, np.array: array, np.asarray: array, np.linspace: linspace, np.flip: flip,
-         np.trace: trace, np.cumsum: cumsum, np.transpose: transpose, np.meshgrid: meshgrid}
+         np.trace: trace, np.cumsum: cumsum, np.diff: diff, np.meshgrid: meshgrid, **npsplits.FORMS}
+_WITH_ONLY = {np.flip: 2, np.roll: 3, np.repeat: 3, np.transpose: 2}  # forms only with this many arguments (an axis): else a rule
 
 
 def is_form(lw, node, fn, args):
     """Whether the call of `fn` on `args` (bound) is one of the forms here."""
-    return hashable(fn) in FORMS and (fn is not np.flip or len(args) == 2)
+    fn = hashable(fn)
+    return fn in FORMS and _WITH_ONLY.get(fn, len(args)) == len(args)
 
 
 def lower_form(lw, node, fn, args):

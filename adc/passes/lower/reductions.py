@@ -1,0 +1,101 @@
+"""NumPy's reductions with keywords or an axis by position: np.sum(x, axis=1, keepdims=True),
+np.mean(x, 0), np.var(x, axis=(0, 1), ddof=1), np.linalg.norm(x, axis=0).
+
+Contract: `has_axis_keywords` says whether a call of a reduction is of this kind; `reduce_axis`
+lowers it through the `Lowerer` and returns the reduced value: along
+one constant axis a runtime helper (`rt.sum_axis(x, a)`), then `rt.expand_axis` for keepdims=;
+over both axes of a matrix (axis=(0, 1)) the whole array's reduction of `rt.matrix(x)`, which
+checks the rank when types are known; ddof= rescales a variance. Axes, keepdims= and ddof= are
+constants written in the source, by keyword or by position.
+"""
+import gast
+import numpy as np
+
+import adc_runtime as rt
+
+from .syntax import constant
+from .values import hashable
+
+AXIS_REDUCTIONS = {np.sum: "sum", np.mean: "mean", np.prod: "prod", np.max: "max", np.min: "min",
+                   np.amax: "max", np.amin: "min", np.average: "mean", np.std: "std", np.var: "var", np.linalg.norm: "norm"}
+KEYWORDS = {"std": ("axis", "keepdims", "ddof"), "var": ("axis", "keepdims", "ddof"), "norm": ("axis", "keepdims", "ord")}
+
+
+def has_axis_keywords(lw, node, fn, args):
+    """A reduction with axis=, keepdims=, ... by keyword or by position (np.sum(x, 0))."""
+    return hashable(fn) in AXIS_REDUCTIONS and (bool(node.keywords) or len(args) > 1)
+
+
+def _by_position(lw, node, fn, name, args):
+    """The keywords a reduction's positional arguments after the array stand for: axis (for the norm
+    ord, axis, keepdims), written as constants in the source."""
+    extra = len(args) - 1
+    names = ("ord", "axis", "keepdims") if name == "norm" else ("axis",)
+    if extra > len(names) and fn is np.average:
+        lw.fail(node, "np.average with weights", "write the weighted mean out: np.sum(w * x) / np.sum(w)")
+    if extra > len(names):
+        lw.fail(node, "a reduction with positional arguments after axis", "pass keepdims= (and ddof=) by keyword")
+    out = {}
+    for key, sub in zip(names, node.args[len(node.args) - extra:] if extra else []):
+        parts = sub.elts if isinstance(sub, gast.Tuple) else [sub]
+        if not all(isinstance(p, (gast.Constant, gast.UnaryOp)) for p in parts):
+            lw.fail(sub, f"a computed {key}=", f"write {key} as a constant")
+        out[key] = _constant(sub)
+    return out
+
+
+def _constant(node):
+    return tuple(map(constant, node.elts)) if isinstance(node, gast.Tuple) else constant(node)
+
+
+def reduce_axis(lw, node, fn, args):
+    """np.sum(x, axis=a, keepdims=k) (or np.sum(x, a)) -> rt.sum_axis(x, a), then rt.expand_axis when keepdims;
+    ddof=d scales a variance by n / (n - d) (a standard deviation by its root); the norm along
+    an axis is the root of the sum of squared magnitudes."""
+    name = AXIS_REDUCTIONS[hashable(fn)]
+    kw = _by_position(lw, node, hashable(fn), name, args)
+    for k in node.keywords:
+        if k.arg in kw:
+            lw.fail(k.value, f"{k.arg}= given twice (by position and by keyword)", f"pass {k.arg} once")
+        kw[k.arg] = _constant(k.value)
+    args = [lw.as_value(args[0], node)]  # the others are read from the source
+    axis, keep, ddof = kw.get("axis"), kw.get("keepdims", False), kw.get("ddof", 0)
+    expand = [axis if axis is not None else 0]
+    if isinstance(axis, tuple):
+        axis, args, expand = _over_axes(lw, node, axis, args)
+    if kw.get("ord") is not None:
+        lw.fail(node, "np.linalg.norm with ord=", "adc takes the 2-norm (ord=None); write others with np.sum")
+    if not isinstance(ddof, int) or isinstance(ddof, bool) or ddof < 0:
+        lw.fail(node, f"ddof={ddof!r}", "pass a non-negative integer")
+    if axis is None:
+        out = lw.call_rule(node, fn, args)
+    elif name == "norm":
+        out = lw.apply_template(lambda x, a: np.sqrt(rt.sum_axis(np.real(x * np.conj(x)), a)), [args[0], lw.b.const(axis)])
+    else:
+        out = lw.b.emit("call", [args[0], lw.b.const(axis)], attrs={"fn": f"rt.{name}_axis"})
+    if ddof:
+        out = lw.apply_template(_DDOF[name, axis is not None], [out, args[0], lw.b.const(axis or 0), lw.b.const(ddof)])
+    for a in expand if keep else ():
+        out = lw.b.emit("call", [out, lw.b.const(a)], attrs={"fn": "rt.expand_axis"})
+    return out
+
+
+def _over_axes(lw, node, axes, args):
+    """axis=(0, 1) (or (-1, 0), ...): the reduction over both axes of a matrix, which is the whole
+    array's (rt.matrix checks the rank when types are known); axis=(a,) is axis=a. (axis, args,
+    the axes keepdims= adds back)"""
+    if len(axes) == 1:
+        return axes[0], args, [axes[0]]
+    ints = all(isinstance(a, int) and not isinstance(a, bool) for a in axes)
+    if len(axes) != 2 or not ints or not all(-2 <= a < 2 for a in axes) or axes[0] % 2 == axes[1] % 2:
+        lw.fail(node, f"a reduction over axis={axes}", "adc reduces over one axis, or over both axes of a "
+                "matrix (axis=(0, 1)); reduce one axis at a time")
+    return None, [lw.b.emit("call", [args[0]], attrs={"fn": "rt.matrix"}, name=args[0].name)], [0, 0]
+
+
+_DDOF = {  # (statistic, along an axis): its value y rescaled from n samples to n - ddof
+    ("var", False): lambda y, x, a, d: y * (x.size / (x.size - d)),
+    ("var", True): lambda y, x, a, d: y * (x.shape[a] / (x.shape[a] - d)),
+    ("std", False): lambda y, x, a, d: y * np.sqrt(x.size / (x.size - d)),
+    ("std", True): lambda y, x, a, d: y * np.sqrt(x.shape[a] / (x.shape[a] - d)),
+}
