@@ -10,7 +10,7 @@ import numpy as np
 
 import adc_runtime as rt
 
-from .core import BY_OBJECT, RULES, HOLOMORPHIC, OWN, REAL, complex_rules, defrule, first, jvp, same_dtype, vjp
+from .core import BY_OBJECT, RULES, HOLOMORPHIC, OWN, REAL, complex_rules, defrule, first, jvp, matmul_core, same_dtype, vjp
 from ..errors import AdcTypeError
 from ..ir import T, TupleT
 
