@@ -3,7 +3,6 @@ reverse and forward mode and at order 2, on both backends (so each rule compiles
 with broadcasting cases."""
 import math
 import operator
-import warnings
 
 import autograd.numpy as anp
 import numpy as np
@@ -106,7 +105,7 @@ SQ = np.eye(4) * 2.0 + R.uniform(-0.3, 0.3, (4, 4))
 V3 = R.uniform(0.2, 0.9, 3)
 M3 = R.uniform(0.2, 0.9, (2, 3))
 W6 = np.arange(6.0)
-warnings.filterwarnings("ignore", "`row_stack` alias is deprecated", DeprecationWarning)  # still NumPy's, still adc's
+pytestmark = pytest.mark.filterwarnings("ignore:`row_stack` alias is deprecated:DeprecationWarning")  # still NumPy's
 
 
 def _cumprod_ag(x):
