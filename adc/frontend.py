@@ -161,6 +161,7 @@ def parse_function(fn, source=None):
     if not inspect.isfunction(fn):
         raise AdcSourceError(f"adc differentiates Python functions; got {type(fn).__name__} {fn!r}")
     lines, start = source if source is not None else read_source(fn)
+    lines = _whole(fn, lines, start)
     raw = "".join(lines)
     text = textwrap.dedent(raw)
     col0 = len(lines[0]) - len(lines[0].lstrip()) - (len(text.splitlines()[0]) - len(text.splitlines()[0].lstrip()))
@@ -211,6 +212,19 @@ def _code_shape(code):
     lines = tuple(sorted({ln for _, _, ln in code.co_lines() if ln is not None}))
     return (code.co_name, code.co_code, code.co_argcount, code.co_kwonlyargcount, code.co_names, code.co_varnames,
             code.co_freevars, code.co_cellvars, consts, lines)
+
+
+def _whole(fn, lines, start):
+    """`lines` extended to the last line `fn`'s code runs: inspect cuts a lambda whose expression
+    goes on after a line that closes a call (`lambda x: f(x)` then `/ n` on the next line), and
+    parsing the cut text would lose the rest of it."""
+    last = max((ln for _, ln, _, _ in fn.__code__.co_positions() if ln is not None), default=0)
+    have = start + len(lines) - 1
+    if last <= have:
+        return lines
+    file = inspect.getsourcefile(fn) or fn.__code__.co_filename
+    more = linecache.getlines(file)[have:last]
+    return list(lines) + more
 
 
 def _parse_snippet(text, fn):

@@ -455,3 +455,18 @@ def test_vstack_of_a_row_and_a_matrix():
     2-D first, as NumPy does); np.hstack((x, s)) takes a number."""
     R = np.random.default_rng(3)
     check_grads(stacked_row_and_matrix, (R.uniform(0.2, 0.9, 4), R.uniform(0.2, 0.9, (3, 4))), wrt=(0, 1), order=1)
+
+
+_LAMBDAS = {"var": lambda x: np.sum(np.where(x > 0, 0.0, (x - np.sum(x)
+                                                          / 3.0) ** 2))
+            / 3.0,
+            "next": lambda x: x}
+
+
+def test_a_lambda_whose_expression_goes_on_after_a_closing_line():
+    """inspect cuts this lambda after its second line (the third divides it by 3): adc reads
+    the lines its code runs, not a cut text that would give a wrong value."""
+    f = _LAMBDAS["var"]
+    x = -np.arange(3.0)
+    value, grad = adc.value_and_grad(f, backend="python")(x)
+    assert np.isclose(value, f(x)), (value, f(x))

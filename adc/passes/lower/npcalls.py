@@ -26,8 +26,9 @@ import numpy as np
 
 import adc_runtime as rt
 
-from . import npsplits
+from . import npsplits, nptemplates
 from .reductions import AXIS_REDUCTIONS, KEYWORDS, has_axis_keywords, reduce_axis  # noqa: F401  (calls.py's entries)
+from ...ir import Value
 from .values import hashable
 
 _ROW_STACK = getattr(np, "row_stack", np.vstack)  # an alias of np.vstack, deprecated in NumPy 2
@@ -200,6 +201,8 @@ def array(lw, node, fn, args):
     """np.array([a, b, c]): a float (or complex) array filled element by element (derivatives flow
     into it); of nested lists, [[a, b], [c, d]], the stack of its rows."""
     parts = lw.tuples.get(getattr(args[0], "id", None))
+    if parts is None and len(args) == 1 and isinstance(args[0], Value):  # of an array or a number: as it is
+        return args[0] if fn is np.asarray else lw.call_rule(node, np.copy, args)
     if parts is not None and parts and all(p.id in lw.tuples for p in parts):
         rows = [array(lw, node, fn, [p]) for p in parts]
         return lw.b.emit("call", [lw.b.const(0)] + rows, attrs={"fn": "rt.stack"}, name="arr")
@@ -358,7 +361,8 @@ def tensordot(lw, node, fn, args):
 
 FORMS = {**dict.fromkeys(JOINS, join), **dict.fromkeys([np.linalg.svd, *DECOMPOSITIONS], decompose),
          np.tensordot: tensordot, np.array: array, np.asarray: array, np.linspace: linspace, np.flip: flip,
-         np.trace: trace, np.cumsum: cumsum, np.diff: diff, np.meshgrid: meshgrid, **npsplits.FORMS}
+         np.trace: trace, np.cumsum: cumsum, np.diff: diff, np.meshgrid: meshgrid, **npsplits.FORMS,
+         **nptemplates.FORMS}
 _WITH_ONLY = {np.flip: 2, np.roll: 3, np.repeat: 3, np.transpose: 2}  # forms only with this many arguments (an axis): else a rule
 
 

@@ -26,7 +26,7 @@ import numpy as np
 import adc_runtime as rt
 
 from ...ir import Value
-from . import scistats
+from . import nptemplates, scistats
 from .values import Static, hashable
 
 REQUIRED = scistats.REQUIRED
@@ -182,7 +182,15 @@ def _special_forms(special):
                                  ("return_sign", False)), _logsumexp, consts=("axis", "keepdims", "return_sign")),
         special.softmax: Form((("x", REQUIRED), ("axis", None)), _softmax, consts=("axis",)),
         special.log_softmax: Form((("x", REQUIRED), ("axis", None)), _log_softmax, consts=("axis",)),
+        **nptemplates.scipy_forms(special, _template),
     }
+
+
+def _template(template):
+    """A Form of scipy.special's function that is `template` of rules written out (nptemplates)."""
+    names = template.__code__.co_varnames[:template.__code__.co_argcount]
+    return Form(tuple((n, REQUIRED) for n in names),
+                lambda lw, node, bound: lw.apply_template(template, [bound[n] for n in names]))
 
 
 def _linalg_forms(linalg):
@@ -241,7 +249,7 @@ def _shown(fn):
     owner = getattr(fn, "__self__", None)
     if owner is not None and scistats.is_distribution(owner):
         return f"scipy.stats.{scistats.name_of(owner)}.{fn.__name__}"
-    return f"{fn.__module__.rsplit('._', 1)[0]}.{fn.__name__}"
+    return f"{(getattr(fn, '__module__', None) or 'scipy.special').rsplit('._', 1)[0]}.{fn.__name__}"
 
 
 def bind(lw, node, form, args, shown):
