@@ -240,8 +240,8 @@ def lower_form(lw, node, fn, args):
 def static_attr(obj, name):
     """The compile-time object `obj.name` for a library object that is no module (a scipy.stats
     distribution's method), or None."""
-    if scistats.is_distribution(obj):
-        return Static(getattr(obj, name, None))
+    if scistats.is_distribution(obj) and callable(getattr(obj, name, None)):
+        return Static(getattr(obj, name))
     return None
 
 
