@@ -147,3 +147,25 @@ def list_indices_ag(x, a, b):
 
 def test_list_indices_transposes_and_meshgrid():
     check_grads(list_indices, (V, A, R.normal(size=(2, 3, 4))), wrt=(0, 1, 2), ag=list_indices_ag, order=1)
+
+
+def _logsumexp(x, axis, keepdims=True):
+    m = np.max(x, axis=axis, keepdims=keepdims)
+    return m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=keepdims))
+
+
+def axis_through_a_helper(a):
+    """axis= and keepdims= given to a helper as its parameters: constants when adc lowers the call."""
+    return np.sum(a - _logsumexp(a, 1)) + np.sum(_logsumexp(a, axis=0, keepdims=False) ** 2)
+
+
+def test_an_axis_passed_to_a_helper():
+    check_grads(axis_through_a_helper, (A,), order=1)
+
+
+def test_an_axis_known_only_at_run_time_is_refused():
+    def runtime_axis(a, k):
+        return np.sum(np.sum(a, axis=k))
+
+    with pytest.raises(adc.AdcSyntaxError, match="a computed axis="):
+        adc.grad(runtime_axis, backend="python")(A, 1)

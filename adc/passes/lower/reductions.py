@@ -6,15 +6,15 @@ lowers it through the `Lowerer` and returns the reduced value: along
 one constant axis a runtime helper (`rt.sum_axis(x, a)`), then `rt.expand_axis` for keepdims=;
 over both axes of a matrix (axis=(0, 1)) the whole array's reduction of `rt.matrix(x)`, which
 checks the rank when types are known; ddof= rescales a variance. Axes, keepdims= and ddof= are
-constants written in the source, by keyword or by position.
+constants when lowering (written out, or names bound to them), by keyword or by position.
 """
 import gast
 import numpy as np
 
 import adc_runtime as rt
 
-from .syntax import constant
-from .values import hashable
+from ...ir import Value
+from .values import Static, hashable
 
 AXIS_REDUCTIONS = {np.sum: "sum", np.mean: "mean", np.prod: "prod", np.max: "max", np.min: "min",
                    np.amax: "max", np.amin: "min", np.average: "mean", np.std: "std", np.var: "var", np.linalg.norm: "norm"}
@@ -37,15 +37,27 @@ def _by_position(lw, node, fn, name, args):
         lw.fail(node, "a reduction with positional arguments after axis", "pass keepdims= (and ddof=) by keyword")
     out = {}
     for key, sub in zip(names, node.args[len(node.args) - extra:] if extra else []):
-        parts = sub.elts if isinstance(sub, gast.Tuple) else [sub]
-        if not all(isinstance(p, (gast.Constant, gast.UnaryOp)) for p in parts):
-            lw.fail(sub, f"a computed {key}=", f"write {key} as a constant")
-        out[key] = _constant(sub)
+        out[key] = known(lw, sub, key)
     return out
 
 
-def _constant(node):
-    return tuple(map(constant, node.elts)) if isinstance(node, gast.Tuple) else constant(node)
+def known(lw, node, key):
+    """The constant `node` stands for when lowering: written out (a tuple of them for an axis), or
+    a name bound to one (a helper's parameter, `def lse(x, axis): ... np.max(x, axis=axis)`)."""
+    if isinstance(node, gast.Tuple):
+        return tuple(known(lw, e, key) for e in node.elts)
+    if isinstance(node, gast.Constant):
+        return node.value
+    v = lw.expr(node)
+    if isinstance(v, Static) and (v.obj is None or isinstance(v.obj, (bool, int))):
+        return v.obj
+    if isinstance(v, Value) and isinstance(lw.b.consts.get(v.id), (bool, int)):
+        return lw.b.consts[v.id]
+    if isinstance(v, Value) and v.id in lw.tuples:
+        parts = [lw.b.consts.get(p.id) for p in lw.tuples[v.id]]
+        if all(isinstance(p, int) and not isinstance(p, bool) for p in parts):
+            return tuple(parts)
+    lw.fail(node, f"a computed {key}=", f"write {key} as a constant, or pass one to the function that uses it")
 
 
 def reduce_axis(lw, node, fn, args):
@@ -57,7 +69,7 @@ def reduce_axis(lw, node, fn, args):
     for k in node.keywords:
         if k.arg in kw:
             lw.fail(k.value, f"{k.arg}= given twice (by position and by keyword)", f"pass {k.arg} once")
-        kw[k.arg] = _constant(k.value)
+        kw[k.arg] = known(lw, k.value, k.arg)
     args = [lw.as_value(args[0], node)]  # the others are read from the source
     axis, keep, ddof = kw.get("axis"), kw.get("keepdims", False), kw.get("ddof", 0)
     expand = [axis if axis is not None else 0]
