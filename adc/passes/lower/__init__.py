@@ -12,7 +12,11 @@ The package, one concern a module: lowerer.py (the `Lowerer`, assembled
 from the others), statements.py (assignments, branches, jump flags),
 loops.py, scopes.py (names where paths join), expressions.py, indexing.py,
 calls.py (the table of what a called object can be), npcalls.py (NumPy call
-forms), functions.py (inlining from source, rule templates), values.py
+forms), reductions.py (reductions along an axis), npsplits.py (splits),
+nptemplates.py (functions written as templates of rules), pycalls.py (builtins
+and the operator module), scicalls.py and scistats.py (SciPy's forms),
+containers.py (lists, tuples and dicts of fixed structure, loops over them
+unrolled), functions.py (inlining from source, rule templates), values.py
 (what a name stands for, captures) and syntax.py (queries of the syntax tree).
 """
 from ...ir import Function, Value, uses, walk
