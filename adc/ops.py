@@ -24,7 +24,7 @@ forward mode for a differentiable one): `astype` is an example.
 from dataclasses import dataclass
 
 from . import externs, rules
-from .rules.core import batch_depth
+from .rules.core import batching
 from .errors import AdcTypeError, fail
 from .ir import BOOL, C128, F64, I64, T, TupleT, pattern_ndim, pattern_text
 from .ir import carried_inits, carried_params, for_bounds, phi_edges  # noqa: F401  (the IR's layout)
@@ -144,12 +144,10 @@ def indices(op):
 def _rule_type(key, op, types):
     try:
         rule = rules.RULES[key]
-        depth = batch_depth(rule, types)
+        depth, stacked = batching(rule, types)
         if not depth:
             return rule.typer(*types)
-        core = rule.core(*types)
-        one = rule.typer(*(t.with_ndim(t.ndim - depth) if c is not None and t.ndim > c else t
-                           for t, c in zip(types, core)))
+        one = rule.typer(*(t.with_ndim(t.ndim - depth) if s else t for t, s in zip(types, stacked)))
         return one.with_ndim(one.ndim + depth)  # a stack of results: the batch pass loops over it
     except AdcTypeError as exc:
         fail(f"{rules.shown(key)} on {', '.join(map(str, types))}", op.loc, str(exc))

@@ -131,6 +131,7 @@ CASES_2 = [
 def test_containers_and_calls(case):
     name, f, args, wrt = case
     check_grads(f, args, wrt=wrt, backends=("python",))
+    check_grads(f, args, wrt=wrt, backends=("numba",), order=1)
 
 
 def test_refusals_name_the_construct():

@@ -3,8 +3,8 @@
 Contract: takes a typed function; returns it, retyped, with every call of a
 rule that has core ranks (`Rule.core`: np.linalg's, `@`/np.matmul's) whose arguments
 have leading axes beyond them replaced by a `for` loop over the first
-leading axis: it calls the rule on each slice and writes the slice of a
-result allocated like the first one's. Arguments of their core rank are
+leading axis: it calls the rule on each slice after the first, whose result
+allocated the stack of results, and writes each into it. Arguments of their core rank are
 passed whole to every call (NumPy's broadcasting of one matrix against a
 stack); stacks of two lengths raise ValueError at run time, as NumPy does
 (adc does not broadcast a stack of length 1). A 4-D stack takes one loop per
@@ -14,7 +14,7 @@ more than its core ranks.
 """
 from .. import rules
 from ..ir import Op, Value
-from ..rules.core import batch_depth
+from ..rules.core import batching
 from .builder import Builder
 from .infer import infer
 
@@ -33,7 +33,7 @@ def _region(region):
     for op in region.ops:
         for r in op.regions:
             changed |= _region(r)
-        if op.opname == "call" and _depth(op):
+        if op.opname == "call" and _batching(op)[0]:
             ops += _loop(op)
             changed = True
         else:
@@ -42,23 +42,16 @@ def _region(region):
     return changed
 
 
-def _depth(op):
+def _batching(op):
     rule = rules.RULES.get(op.attrs["fn"])
-    return rule is not None and batch_depth(rule, [a.type for a in op.args])
-
-
-def _stacked(op):
-    """Which arguments are stacks (they have axes beyond their core rank)."""
-    types = [a.type for a in op.args]
-    core = rules.RULES[op.attrs["fn"]].core(*types)
-    return [c is not None and t.ndim > c for t, c in zip(types, core)]
+    return batching(rule, [a.type for a in op.args]) if rule is not None else (0, [])
 
 
 def _loop(op):
     """The ops that compute `op`'s stack of results slice by slice; its result is theirs."""
     b = Builder()
     b.loc = op.loc
-    stacked = _stacked(op)
+    stacked = _batching(op)[1]
     zero, one = b.const(0, "c"), b.const(1, "c")
     lengths = [b.emit("getitem", [b.emit("shape", [a], name="shape"), zero], name="n")
                for a, s in zip(op.args, stacked) if s]
@@ -69,10 +62,11 @@ def _loop(op):
         return b.emit("call", args, attrs=dict(op.attrs), name=op.result.name)
     first = one_call(zero)
     b.add(Op("call", [n, first], [op.result], {"fn": "rt.batch_empty"}, [], op.loc, op.adjoint))
+    b.emit("setitem", [op.result, zero, first], nresults=0)
     i = Value("i")
     with b.open([i]) as body:
         b.emit("setitem", [op.result, i, one_call(i)], nresults=0)
-    b.emit("for", [zero, n, one], nresults=0, regions=[body])
+    b.emit("for", [one, n, one], nresults=0, regions=[body])
     return b.region.ops
 
 

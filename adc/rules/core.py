@@ -81,19 +81,19 @@ def matmul_core(a, b):
     return (min(a.ndim, 2), min(b.ndim, 2))
 
 
-def batch_depth(rule, types):
-    """How many leading axes a call of `rule` on `types` runs over: the arguments' ranks beyond
-    the rule's core ranks (0 when none has more). Arguments of their core rank are passed whole
-    to every call, as NumPy broadcasts one matrix against a stack; two stacks of different depth
-    are an AdcTypeError."""
-    core = rule.core
-    if core is None or not all(hasattr(t, "ndim") for t in types):
-        return 0
-    extra = {t.ndim - c for t, c in zip(types, core(*types)) if c is not None and t.ndim > c}
+def batching(rule, types):
+    """(depth, stacked) of a call of `rule` on `types`: how many leading axes it runs over (the
+    arguments' ranks beyond the rule's core ranks, 0 when none has more) and which arguments are
+    those stacks. Arguments of their core rank are passed whole to every call, as NumPy broadcasts
+    one matrix against a stack; two stacks of different depth are an AdcTypeError."""
+    if rule.core is None or not all(hasattr(t, "ndim") for t in types):
+        return 0, [False] * len(types)
+    stacked = [c is not None and t.ndim > c for t, c in zip(types, rule.core(*types))]
+    extra = {t.ndim - c for t, c, s in zip(types, rule.core(*types), stacked) if s}
     if len(extra) > 1:
         raise AdcTypeError(f"stacks of arrays of different depths ({', '.join(str(t) for t in types)}): "
                            "adc batches stacks with the same leading axes")
-    return extra.pop() if extra else 0
+    return (extra.pop() if extra else 0), stacked
 
 
 def _definition_site():
