@@ -11,5 +11,6 @@
 from .api import Derivative, grad, hessian, hvp, jacobian, jvp, source, value_and_grad, vjp  # noqa: F401
 from .backends.numba_cpu import AdcFallbackWarning  # noqa: F401
 from .cache import AdcCacheWarning, VERSION as __version__  # noqa: F401
+from .checkpointing import checkpointed, stats  # noqa: F401
 from .custom import nondiff, primitive  # noqa: F401
 from .errors import AdcError, AdcInternalError, AdcSourceError, AdcSyntaxError, AdcTypeError  # noqa: F401

@@ -27,7 +27,7 @@ import threading
 from . import cache, codegen, frontend, passes, reads, specialization, trees
 from .backends import BACKENDS
 from .errors import AdcError, AdcInternalError, AdcSourceError, AdcTypeError
-from .ir import GRADIENT, walk
+from .ir import CHECKPOINTS, GRADIENT, walk
 from .modes import MODES
 from .passes.infer import type_of
 from .targets import function_of, normalize_wrt
@@ -65,6 +65,7 @@ class Derivative:
         self._specs = {}  # argument types -> specializations, the last used first
         self._lock = threading.RLock()
         self._last = None
+        self.last_checkpoints = []  # the schedules of the checkpointed loops of the last call
         functools.update_wrapper(self, f, updated=())
 
     @property
@@ -104,7 +105,9 @@ class Derivative:
     def __call__(self, *args, **kwargs):
         args, tangents = self.primal_args(args, kwargs)
         spec, captured = self.specialize(args)
-        return self.mode.shape(self, spec, spec.call(*self.leaves(args), *tangents, *captured), args)
+        out = spec.call(*self.leaves(args), *tangents, *captured)
+        self.last_checkpoints = spec.outputs(out, CHECKPOINTS)  # adc.stats reads them
+        return self.mode.shape(self, spec, out, args)
 
     @staticmethod
     def leaves(args):

@@ -143,6 +143,7 @@ class Stack(enum.Enum):
 # them say and the API reads them: no one counts positions.
 VALUE, GRADIENT, TANGENT, HVP, RESIDUAL, ROWS = ("value", "gradient", "tangent", "hessian-vector product",
                                                 "residual", "rows")
+CHECKPOINTS = "checkpoint schedule"  # a checkpointed loop's schedule array, after its last run (adc.stats)
 STACK_STATE = "stack state"  # what a Stack.OUT function returns after its outputs (codegen says how many)
 TANGENT_OF = {VALUE: TANGENT, GRADIENT: HVP}  # what forward mode adds for each output it differentiates
 
@@ -215,6 +216,25 @@ def carried_edges(op):
     if op.opname in ("for", "while"):
         edges += list(zip(carried_params(op), op.results))
     return edges
+
+
+def clone(region, mapping):
+    """A copy of `region` with values of its own: its parameters, and the results and regions of
+    its ops. A value `mapping` (id -> Value) maps is replaced by its image; the copy's values are
+    added to `mapping` as the images of the originals."""
+    params = [_fresh(p, mapping) for p in region.params]
+    ops = []
+    for op in region.ops:
+        args = [mapping.get(a.id, a) for a in op.args]
+        regions = [clone(r, mapping) for r in op.regions]
+        results = [_fresh(r, mapping) for r in op.results]
+        ops.append(Op(op.opname, args, results, dict(op.attrs), regions, op.loc, op.adjoint))
+    return Region(params, ops, [mapping.get(y.id, y) for y in region.yields])
+
+
+def _fresh(v, mapping):
+    mapping[v.id] = Value(v.name, v.type, restores=v.restores)
+    return mapping[v.id]
 
 
 def defined_under(ops):

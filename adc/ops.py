@@ -351,6 +351,7 @@ define("pop", "", effect=STACK, type=_own_type)  # {level}; its result's `pushed
 define("reserve", "*count", effect=STACK, diff=False)  # {level, nf, ni}: room for nf floats, ni ints a trip
 define("stack_check", "", effect=STACK, diff=False)  # {level}: debug mode, the stack is empty
 define("stack_save", "", effect=STACK, diff=False)
+define("stack_peak", "schedule", effect=STACK, diff=False)  # {level}: a checkpointed loop records the tape's depth
 define("stack_restore", "", effect=STACK, diff=False)
 define("sweep", "", effect=NOTE, diff=False)  # {part}: where a derivative's 'forward' or 'backward' sweep begins
 

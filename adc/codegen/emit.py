@@ -160,6 +160,10 @@ class Emitter:
         _, fsp, _, isp = stack_names(_level(op))
         self.emit(depth, f"rt.check_empty({fsp}, {isp})")
 
+    def st_stack_peak(self, op, depth):
+        _, fsp, _, isp = stack_names(_level(op))
+        self.emit(depth, f"rt.ckpt_peak({self.ref(op.args[0])}, {fsp}, {isp})")
+
     def st_stack_save(self, op, depth):
         self.emit(depth, "_fsp0, _isp0 = _fsp, _isp")
 

@@ -31,11 +31,11 @@ def forward(fn, wrt):
             if tan.active(p) and p.id not in tan.t and getattr(p.type, "is_array", False):
                 tan.t[p.id] = tan.zero(p)  # an input array made varied by a write: its tangent starts at 0
         tan.ops(fn.body)
-        outs = [tan.tangent_or_zero(y) for y in fn.body.yields]
+        roles = fn.output_roles()  # outputs of other roles (a checkpoint schedule) have no tangent
+        outs = [tan.tangent_or_zero(y) for y, r in zip(fn.body.yields, roles) if r in TANGENT_OF]
     body.yields = list(fn.body.yields) + outs
-    roles = fn.output_roles()
     return Function(fn.name + "_jvp", list(fn.params) + tangents, body, fn.loc, fn.captured,
-                    roles=roles + [TANGENT_OF[r] for r in roles])
+                    roles=roles + [TANGENT_OF[r] for r in roles if r in TANGENT_OF])
 
 
 class Tangents:

@@ -10,8 +10,11 @@ and `returned` flags; a `continue` sets `skipped`, which guards the rest of
 the body. The flags of an enclosing loop are saved around an inner one.
 `for ... else` and `while ... else` are refused.
 """
+import copy
+
 import gast
 
+from ... import checkpointing
 from ...ir import Value
 from .syntax import BRK, CONT, RET, RETVAL, assigned_names, has_break, has_continue, has_return, pretty
 from .values import Static
@@ -23,6 +26,7 @@ class LoopLowering:
     def stmt_For(self, s):
         if s.orelse:
             self.fail(s, "for ... else", "set a flag in the loop and test it after the loop")
+        checkpoint, s = self.checkpoint_of(s)
         if not self.over_range(s):
             it = self.expr(s.iter)
             items = self.items_of(it)
@@ -42,8 +46,41 @@ class LoopLowering:
         i = Value(s.target.id)
         params = [Value(pretty(n)) for n in carried]
         results = self.loop_body("for", [start, stop, step], carried, [i] + params, s.body, {s.target.id: i})
+        if checkpoint is not None:
+            loop = next(op for op in reversed(self.b.region.ops) if op.opname == "for")
+            loop.attrs["checkpoint"] = checkpoint
         self.rebind(carried, results)
         self.restore_flags(saved)
+
+    def checkpoint_of(self, s):
+        """(the schedule's options, the loop over the range inside) of `for t in
+        adc.checkpointed(range(...), snapshots=k, memory=b)`; (None, s) for any other loop.
+        The options must be written as constants: the schedule is part of the loop's code."""
+        it = s.iter
+        marker = self.static(it.func) if isinstance(it, gast.Call) else None
+        if not (isinstance(marker, Static) and marker.obj is checkpointing.checkpointed):
+            return None, s
+        if len(it.args) != 1 or not (isinstance(it.args[0], gast.Call) and isinstance(self.static(it.args[0].func), Static)
+                                     and self.static(it.args[0].func).obj is range):
+            self.fail(it, "adc.checkpointed of something other than one range(...)",
+                      "write `for t in adc.checkpointed(range(T), snapshots=k):`")
+        options = {"snapshots": checkpointing.AUTO, "memory": 0}
+        for kw in it.keywords:
+            value = getattr(kw.value, "value", None) if isinstance(kw.value, gast.Constant) else None
+            if kw.arg == "snapshots" and (value == checkpointing.AUTO or (type(value) is int and value >= 1)):
+                options["snapshots"] = value
+            elif kw.arg == "memory" and type(value) in (int, float) and value > 0:
+                options["memory"] = int(value)
+            else:
+                self.fail(kw.value, f"adc.checkpointed(..., {kw.arg}=...) with this value",
+                          "write snapshots= as a number >= 1 or 'auto', and memory= as a number of bytes, "
+                          "both as constants in the loop's header")
+        if has_break(s.body) or has_return(s.body):
+            self.fail(s, "a checkpointed loop that breaks or returns",
+                      "checkpoint a loop over the full range: the schedule needs its trip count on entry")
+        loop = copy.copy(s)
+        loop.iter = it.args[0]
+        return options, loop
 
     def over_range(self, s):
         it = s.iter

@@ -20,9 +20,10 @@ The pass, one concern per module:
   stack.py        slot sizes, stack levels, the `_sizes` layout
   aliases.py      which names share an array's memory, and where it is written
   alias_check.py  the refusals about aliasing (also run by forward mode)
+  checkpoint.py   checkpointed loops: snapshots and recomputation instead of a tape of every trip
 """
 from ...errors import AdcTypeError
-from ...ir import GRADIENT, VALUE, Function, Op, Region, Value
+from ...ir import CHECKPOINTS, GRADIENT, VALUE, Function, Op, Region, Value
 from ..activity import activity
 from .alias_check import check_aliases
 from .augmented import RecordingSweep
@@ -48,14 +49,17 @@ def reverse(fn, wrt, debug=False, seeded=False):
                                "pass a float (e.g. 1.0, or x.astype(float)) or leave it out of wrt")
     check_aliases(fn)
     tape = Tape(fn, debug, level=free_level(fn))
-    rev = BackwardSweep(fn, activity(fn, params, out), tape)
+    rev = BackwardSweep(fn, activity(fn, params, out), tape, seeded)
     seed = Value(out.name + "_bar", out.type) if seeded else None
     backward = rev.sweep(out, params, seed)
-    forward = RecordingSweep(tape).region(fn.body)
+    forward = RecordingSweep(tape, rev.checkpoints).region(fn.body)
+    for plan in rev.checkpoints.values():
+        plan.replay()
+    schedules = [plan.ck for plan in rev.checkpoints.values()]
     if debug:
         backward.ops.append(Op("stack_check", [], attrs={"level": tape.level}))
     marks = [Op("sweep", attrs={"part": "forward"})], [Op("sweep", attrs={"part": "backward"})]
-    body = Region([], marks[0] + forward.ops + marks[1] + backward.ops, [out] + backward.yields)
+    body = Region([], marks[0] + forward.ops + marks[1] + backward.ops, [out] + backward.yields + schedules)
     return Function(fn.name + "_grad", fn.params + ([seed] if seeded else []), body, fn.loc, fn.captured,
-                    roles=[VALUE] + [GRADIENT] * len(backward.yields))
+                    roles=[VALUE] + [GRADIENT] * len(backward.yields) + [CHECKPOINTS] * len(schedules))
 

@@ -21,8 +21,9 @@ class RecordingSweep:
     arrays then are not rebound inside the loop, which keeps Numba's loops tight.
     """
 
-    def __init__(self, tape):
+    def __init__(self, tape, checkpoints=None):
         self.tape = tape
+        self.checkpoints = checkpoints or {}  # op id -> Checkpoint: loops whose trips are not all taped
 
     def region(self, region, covered=()):
         out = Region(list(region.params), [], list(region.yields))
@@ -52,6 +53,8 @@ class RecordingSweep:
 
     def _for(self, op):
         body = op.regions[0]
+        if id(op) in self.checkpoints:  # one trip's pushes, made by the trips the schedule tapes
+            return self.checkpoints[id(op)].forward(self.region(body))
         stacks = self._reserved_on_entry(body)
         if not stacks:
             return [Op("for", op.args, op.results, op.attrs, [self.region(body)], op.loc)]

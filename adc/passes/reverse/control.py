@@ -12,10 +12,17 @@ forward region pushed; an op that touches nothing active has no mirror.
 """
 from ...ir import I64, Op, Region, Value, carried_inits, carried_params, for_bounds, walk
 from .adjoints import Adjoints, _defined
+from .checkpoint import Checkpoint
 
 
 class BackwardSweep(Adjoints):
-    """The backward sweep of a whole function: per-op adjoints, loops and branches reversed."""
+    """The backward sweep of a whole function: per-op adjoints, loops and branches reversed.
+    `checkpoints` maps each checkpointed loop (by op id) to its `Checkpoint` (checkpoint.py)."""
+
+    def __init__(self, fn, active, tape, seeded=False):
+        super().__init__(fn, active, tape)
+        self.seeded = seeded
+        self.checkpoints = {}
 
     def op_for(self, op):
         if not self._touches_active(op):
@@ -25,7 +32,13 @@ class BackwardSweep(Adjoints):
         index = Value(body.params[0].name, restores=body.params[0])
         self.tape.bind(body.params[0], index)
         bounds = self._reversed_range(op, start, stop, step)
-        self._loop(op, body, carried_params(op), carried_inits(op), bounds, index)
+        plan = None
+        if "checkpoint" in op.attrs:
+            plan = self.checkpoints[id(op)] = Checkpoint(op, self.fn, self.tape, self.seeded)
+            plan.before(self.b)
+        self._loop(op, body, carried_params(op), carried_inits(op), bounds, index, plan)
+        if plan is not None:
+            plan.after(self.b)
 
     def op_while(self, op):
         if not self._touches_active(op):
@@ -46,10 +59,12 @@ class BackwardSweep(Adjoints):
         return [last, self.b.emit("binop", [start, step], attrs={"op": "sub"}),
                 self.b.emit("unop", [step], attrs={"op": "neg"})]
 
-    def _loop(self, op, body, params, inits, bounds, index):
+    def _loop(self, op, body, params, inits, bounds, index, plan=None):
+        """The mirror of loop `op`; for a checkpointed one (`plan`), a body that `plan.replay`
+        completes once the forward sweep is built (its carried counters are restored, not stepped)."""
         carried = [(p, y, r, x) for p, y, r, x in zip(params, body.yields, op.results, inits) if self.active(p)]
         free = self._free_scalars(op)
-        counters = self.tape.stepped_counters(op, body) if op.opname == "for" else []
+        counters = self.tape.stepped_counters(op, body) if op.opname == "for" and plan is None else []
         init = [self.adj_or_zero(r) for _, _, r, _ in carried] + [self.adj_or_zero(v) for v in free]
         bar = [Value(p.name + "_bar") for p, *_ in carried] + [Value(v.name + "_bar") for v in free]
         ends = [Value(p.name) for p, *_ in counters]
@@ -64,6 +79,8 @@ class BackwardSweep(Adjoints):
             self.ops(body)
             region.yields = [self.adj_or_zero(p) for p, *_ in carried] + [self.adj_or_zero(v) for v in free] + starts
             self._exit(body, region)
+        if plan is not None:
+            plan.mirror = region
         self.adj, self.b.loc = outer, loc
         kept = self._drop_unread(region, counters, ends, starts)
         init += [self.read(r) for _, r, _, _ in kept]  # a counter's value after the loop

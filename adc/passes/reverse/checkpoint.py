@@ -1,0 +1,216 @@
+"""checkpoint: the code of a checkpointed loop (`for t in adc.checkpointed(range(T))`) in both sweeps.
+
+Contract: a `Checkpoint` is made by the backward sweep for one `for` op whose
+`checkpoint` attribute lowering set. The loop's state is its carried values
+and the arrays defined before it that its body writes in place. Instead of
+taping every trip:
+
+- forward sweep (`forward`): the schedule `ck` (adc_runtime.checkpoint) and
+  one snapshot buffer per state value; the state before trip 0 stored; the
+  trips up to the last run untaped (`_advance`: a copy of the primal body in
+  a loop), storing the states the schedule keeps; the last trip run taped (a
+  copy of the body as the recording sweep augmented it, its pushes included).
+  Its results are the loop's.
+- backward sweep (`before`, the mirror's `replay`, `after`): the mirror runs
+  trip q from the last down as any loop's does, its pops and adjoints
+  unchanged; for q before the last, it first restores the newest snapshot
+  into work arrays, advances from it to q (storing again as the schedule
+  says) and runs trip q taped. A backward sweep that may run again on the
+  same forward sweep (`seeded`: a vjp's pullback, the rows of a Jacobian)
+  works on copies of the schedule and the snapshots.
+
+The loop's writes go to the state arrays in the forward sweep and to work
+arrays of their shape in the backward sweep, which never touches the
+primal's arrays. `ck` is an output of the function (role CHECKPOINTS) that
+`adc.stats` reads. Refused: a checkpointed loop inside a loop or a branch, and
+one whose body writes through a view made before the loop.
+"""
+from ...errors import fail
+from ...ir import I64, Op, Region, Value, carried_inits, carried_params, clone, for_bounds, free_reads, walk
+from ... import ops
+from ..builder import Builder
+from .aliases import alias_classes
+
+
+class Checkpoint:
+    def __init__(self, op, fn, tape, seeded):
+        self.op, self.tape, self.seeded = op, tape, seeded
+        self.body = op.regions[0]
+        if tape.op_home[id(op)] is not tape.top:
+            fail("a checkpointed loop inside a loop or a branch", op.loc,
+                 "checkpoint a loop of the function's top level (nested checkpointed loops are not supported yet)")
+        self.carried, self.inits = carried_params(op), carried_inits(op)
+        self.arrays = _state_arrays(op, fn)
+        options = op.attrs["checkpoint"]
+        self.snapshots = -1 if options["snapshots"] == "auto" else options["snapshots"]
+        self.memory = options["memory"]
+        self.trips, self.ck, self.last = Value("trips", I64), Value("ck"), Value("last", I64)
+        self.snaps = [Value(v.name + "_snaps") for v in self.inits + self.arrays]
+        self.augmented = None  # the body as the recording sweep augmented it (pushes included)
+        self.mirror = None  # the backward loop's body, which `replay` completes
+        self.work_ck, self.work_snaps, self.work_arrays = self.ck, list(self.snaps), []
+
+    # ------------------------------------------------------------ forward sweep
+
+    def forward(self, augmented):
+        """The forward sweep's ops of the loop, given its body with the pushes of a trip."""
+        self.augmented = augmented
+        op = self.op
+        b = Builder()
+        b.loc = op.loc
+        start, stop, step = for_bounds(op)
+        b.add(Op("call", [start, stop, step], [self.trips], {"fn": "rt.range_len"}, [], op.loc))
+        words = b.const(sum(1 for v in self.inits if not v.type.is_array))
+        for v in self.arrays + [v for v in self.inits if v.type.is_array]:
+            words = b.emit("binop", [words, b.emit("size", [v])], attrs={"op": "add"}, name="words")
+        b.add(Op("call", [self.trips, b.const(self.snapshots), b.const(self.memory), words], [self.ck],
+                 {"fn": "rt.checkpoints"}, [], op.loc))
+        slots = b.emit("getitem", [self.ck, b.const(0)], name="slots")
+        for v, snap in zip(self.inits + self.arrays, self.snaps):
+            b.add(Op("call", [slots, v], [snap], {"fn": "rt.batch_empty"}, [], op.loc))
+        b.add(Op("binop", [self.trips, b.const(1)], [self.last], {"op": "sub"}, [], op.loc))
+        more = b.emit("cmp", [self.trips, b.const(0)], attrs={"op": "gt"}, name="more")
+        with b.open() as run:
+            slot = b.emit("call", [self.ck], attrs={"fn": "rt.ckpt_first"}, name="slot")
+            self._store(b, self.snaps, slot, list(self.inits) + self.arrays)
+            state = self._advance(b, self.ck, self.snaps, b.const(0), self.last, list(self.inits), {})
+            run.yields = self._taped(b, self._index(b, self.last), state, {}, self.ck)
+        with b.open() as skip:
+            skip.yields = list(self.inits)
+        b.add(Op("if", [more], list(op.results), {}, [run, skip], op.loc))
+        return b.region.ops
+
+    def _index(self, b, q):
+        """The loop index of trip q."""
+        start, _, step = for_bounds(self.op)
+        scaled = b.emit("binop", [q, step], attrs={"op": "mul"}, name="q")
+        return b.emit("binop", [start, scaled], attrs={"op": "add"}, name=self.body.params[0].name)
+
+    def _store(self, b, snaps, slot, values):
+        """State `values` (the carried values, then the state arrays) into the snapshots at `slot`."""
+        for snap, v, like in zip(snaps, values, self.inits + self.arrays):
+            if like.type.is_array:
+                b.emit("setslice", [snap, slot, v], nresults=0, attrs={"pattern": (("i",),)})
+            else:
+                b.emit("setitem", [snap, slot, v], nresults=0)
+
+    def _advance(self, b, ck, snaps, position, target, state, arrays):
+        """Untaped trips from `position` to trip `target` (not run), storing the states the
+        schedule keeps; returns the carried values at `target`. `arrays` maps the state arrays
+        to those the trips write (the work arrays in the backward sweep)."""
+        carry = [Value("p", I64)] + [Value(p.name, p.type) for p in self.carried]
+        with b.open(carry) as cond:
+            cond.yields = [b.emit("cmp", [carry[0], target], attrs={"op": "lt"}, name="behind")]
+        params = [Value("p", I64)] + [Value(p.name, p.type) for p in self.carried]
+        with b.open(params) as body:
+            p, values = params[0], params[1:]
+            stop = b.emit("call", [ck, p, target], attrs={"fn": "rt.ckpt_advance"}, name="m")
+            values = self._trips(b, p, stop, values, arrays)
+            keep = b.emit("cmp", [stop, target], attrs={"op": "lt"}, name="keep")
+            with b.open() as store:
+                slot = b.emit("call", [ck, stop], attrs={"fn": "rt.ckpt_store"}, name="slot")
+                self._store(b, snaps, slot, values + [arrays.get(u.id, u) for u in self.arrays])
+            with b.open() as other:
+                pass
+            b.emit("if", [keep], nresults=0, regions=[store, other])
+            body.yields = [stop] + values
+        results = b.emit("while", [position] + state, nresults=1 + len(state), regions=[cond, body], name="p")
+        results = [results] if not state else results
+        return list(results[1:])
+
+    def _trips(self, b, first, stop, state, arrays):
+        """The primal body from trip `first` up to `stop`, untaped."""
+        params = [Value("q", I64)] + [Value(p.name, p.type) for p in self.carried]
+        with b.open(params) as loop:
+            mapping = dict(arrays)
+            mapping[self.body.params[0].id] = self._index(b, params[0])
+            mapping.update({p.id: v for p, v in zip(self.carried, params[1:])})
+            loop.yields = _inline(b, self.body, mapping)
+        results = b.emit("for", [first, stop, b.const(1)] + state, nresults=len(state), regions=[loop], name="x")
+        return [results] if len(state) == 1 else list(results)
+
+    def _taped(self, b, index, state, arrays, ck):
+        """One trip with its pushes; the tape's depth recorded after it."""
+        mapping = dict(arrays)
+        mapping[self.body.params[0].id] = index
+        mapping.update({p.id: v for p, v in zip(self.carried, state)})
+        out = _inline(b, self.augmented, mapping)
+        b.emit("stack_peak", [ck], nresults=0, attrs={"level": self.tape.level})
+        self.taped_mapping = mapping
+        return out
+
+    # ------------------------------------------------------------ backward sweep
+
+    def before(self, b):
+        """Before the mirror loop: the work arrays, and copies of what a second run would need."""
+        if self.seeded:
+            self.work_ck = b.emit("call", [self.ck], attrs={"fn": "np.copy"}, name="ck")
+            self.work_snaps = [b.emit("call", [s], attrs={"fn": "np.copy"}, name=s.name) for s in self.snaps]
+        self.work_arrays = [b.emit("call", [u], attrs={"fn": "np.empty_like"}, name=u.name + "_work") for u in self.arrays]
+
+    def after(self, b):
+        b.emit("call", [self.ck, self.work_ck], attrs={"fn": "rt.ckpt_report"}, name="reported")
+
+    def replay(self):
+        """Complete the mirror's body: before its pops, trip q recomputed from the newest snapshot
+        and run taped, unless it is the last (the forward sweep ran that one taped)."""
+        region, op = self.mirror, self.op
+        b = Builder(adjoint=False)
+        b.loc = op.loc
+        index = region.params[0]
+        start, _, step = for_bounds(op)
+        q = b.emit("call", [index, start, step], attrs={"fn": "rt.ckpt_trip"}, name="trip")
+        earlier = b.emit("cmp", [q, self.last], attrs={"op": "lt"}, name="earlier")
+        arrays = {u.id: w for u, w in zip(self.arrays, self.work_arrays)}
+        with b.open() as rerun:
+            slot = b.emit("call", [self.work_ck], attrs={"fn": "rt.ckpt_top"}, name="slot")
+            state = []
+            for snap, v in zip(self.work_snaps, self.inits):
+                if v.type.is_array:
+                    row = b.emit("getslice", [snap, slot], attrs={"pattern": (("i",),)}, name=v.name)
+                    state.append(b.emit("call", [row], attrs={"fn": "np.copy"}, name=v.name))
+                else:
+                    state.append(b.emit("getitem", [snap, slot], name=v.name))
+            for snap, w in zip(self.work_snaps[len(self.inits):], self.work_arrays):
+                row = b.emit("getslice", [snap, slot], attrs={"pattern": (("i",),)}, name=w.name)
+                b.emit("setslice", [w, row], nresults=0, attrs={"pattern": (("s", False, False, False),)})
+            position = b.emit("call", [self.work_ck], attrs={"fn": "rt.ckpt_position"}, name="p")
+            state = self._advance(b, self.work_ck, self.work_snaps, position, q, state, arrays)
+            self._taped(b, index, state, arrays, self.work_ck)
+        with b.open() as other:
+            pass
+        b.emit("if", [earlier], nresults=0, regions=[rerun, other])
+        b.emit("call", [self.work_ck, q], attrs={"fn": "rt.ckpt_turned"}, name="top")
+        region.ops[0:0] = b.region.ops
+        for pop in walk(region):  # the pops meet the pushes of the taped trip just run
+            if pop.opname == "pop" and pop.result.restores is not None:
+                pop.result.restores = self.taped_mapping.get(pop.result.restores.id, pop.result.restores)
+
+
+def _inline(b, region, mapping):
+    """The ops of `region` copied to `b`'s cursor, its parameters bound by `mapping`; its yields."""
+    copied = clone(Region([], region.ops, region.yields), mapping)
+    b.region.ops.extend(copied.ops)
+    return copied.yields
+
+
+def _state_arrays(op, fn):
+    """The arrays defined before the loop that its body writes in place: of each memory written, the
+    one name the body reads (two names of one memory, as a view made before the loop and its array,
+    are refused: the backward sweep's work arrays would not share memory as they do)."""
+    body = op.regions[0]
+    find = alias_classes(walk(fn.body))
+    outside = [v for v in free_reads(body.ops, body.yields) if getattr(v.type, "is_array", False)]
+    out = []
+    for w in walk(body):
+        if not (ops.stores(w) or ops.writes(w)):
+            continue
+        target = ops.written(w)
+        names = [v for v in outside if find(v.id) == find(target.id)]
+        if len(names) > 1:
+            fail("a checkpointed loop that writes into an array through a view made before the loop", w.loc,
+                 "write into the array itself inside the loop (x[i] = ..., not v[i] = ... with v = x[a:b] made before it)")
+        for v in names:
+            if v not in out:
+                out.append(v)
+    return out
