@@ -7,11 +7,13 @@ advance to next and which snapshot slot to store into or restore from:
 
 - the forward sweep stores the state before trip 0 (`ckpt_first`), then
   advances towards the last trip (`ckpt_advance` / `ckpt_store`), storing the
-  states the schedule keeps, and runs the last trip taped;
-- the backward sweep, for each earlier trip q from the last but one down:
-  restores the newest snapshot (`ckpt_top`, `ckpt_position`), advances from
-  it to q (storing again where the schedule says), runs trip q taped, and
-  reverses it (`ckpt_turned` frees a snapshot that is no longer needed).
+  states the schedule keeps, holds the state before the last trip in a row
+  of its own (`ckpt_hold`) and runs the last trip untaped, so that the code
+  after the loop runs;
+- the backward sweep, for each trip q from the last down: restores the state
+  before it, or the newest snapshot before it (`ckpt_top`, `ckpt_position`),
+  advances from there to q (storing again where the schedule says), runs trip
+  q taped, and reverses it (`ckpt_turned` frees a snapshot no longer needed).
 
 The snapshots form a stack: the state at the top is the newest one at or
 before the trip being reversed. The next stop of an advance from position p
@@ -19,7 +21,9 @@ towards trip q, with f = s - top free snapshots counting p's, is p + `split`
 (q + 1 - p, f): the schedule of least recomputation, which reverses n trips
 with s snapshots in `revolve_advances(n, s)` = r·n - C(s+r, s+1) untaped
 trips (r the least with C(s+r, s) >= n; s = 1 gives n(n-1)/2), every trip
-then taped exactly once. The advances of the forward sweep count.
+then taped exactly once. The advances of the forward sweep count, and so does
+the last trip's untaped run: `forward_steps` is revolve_advances(n, s) + 1.
+The snapshot buffers have s + 1 rows: the s slots, and the held state.
 
 Layout of `ck`: [s, top, forward steps, taped steps, trips, most snapshots
 held at once, peak stack words, unused, the same four counts as last
@@ -128,12 +132,25 @@ def ckpt_store(ck, m):
 
 
 @register_jitable
-def ckpt_top(ck):
+def ckpt_hold(ck):
+    """The row that holds the state before the last trip, which then runs untaped (counted)."""
+    ck[FORWARD] += 1
+    return ck[SLOTS]
+
+
+@register_jitable
+def ckpt_top(ck, q):
+    """The row to restore before trip q: the held state for the last trip, else the newest snapshot."""
+    if q == ck[TRIPS] - 1:
+        return ck[SLOTS]
     return ck[TOP]
 
 
 @register_jitable
-def ckpt_position(ck):
+def ckpt_position(ck, q):
+    """The trip whose state `ckpt_top(ck, q)` holds."""
+    if q == ck[TRIPS] - 1:
+        return q
     return ck[HEADER + ck[TOP]]
 
 
@@ -148,7 +165,7 @@ def ckpt_turned(ck, q):
 
 @register_jitable
 def ckpt_peak(ck, fsp, isp):
-    """Record the stack's depth (float and int words) where it may be deepest: after a taped trip."""
+    """Record the stack's depth (float and int words) where it is deepest: after a taped trip."""
     ck[PEAK] = max(ck[PEAK], fsp + isp)
     return ck[PEAK]
 

@@ -8,14 +8,15 @@ taping every trip:
 - forward sweep (`forward`): the schedule `ck` (adc_runtime.checkpoint) and
   one snapshot buffer per state value; the state before trip 0 stored; the
   trips up to the last run untaped (`_advance`: a copy of the primal body in
-  a loop), storing the states the schedule keeps; the last trip run taped (a
-  copy of the body as the recording sweep augmented it, its pushes included).
-  Its results are the loop's.
+  a loop), storing the states the schedule keeps; the state before the last
+  trip held, and the last trip run untaped. Its results are the loop's.
 - backward sweep (`before`, the mirror's `replay`, `after`): the mirror runs
   trip q from the last down as any loop's does, its pops and adjoints
-  unchanged; for q before the last, it first restores the newest snapshot
-  into work arrays, advances from it to q (storing again as the schedule
-  says) and runs trip q taped. A backward sweep that may run again on the
+  unchanged; but first it restores, into work arrays, the state held before
+  q or the newest snapshot before q, advances from it to q (storing again as
+  the schedule says), and runs trip q taped: a copy of the body as the
+  recording sweep augmented it, its pushes included. So each pop has the one
+  push it meets, just before it. A backward sweep that may run again on the
   same forward sweep (`seeded`: a vjp's pullback, the rows of a Jacobian)
   works on copies of the schedule and the snapshots.
 
@@ -65,16 +66,19 @@ class Checkpoint:
             words = b.emit("binop", [words, b.emit("size", [v])], attrs={"op": "add"}, name="words")
         b.add(Op("call", [self.trips, b.const(self.snapshots), b.const(self.memory), words], [self.ck],
                  {"fn": "rt.checkpoints"}, [], op.loc))
-        slots = b.emit("getitem", [self.ck, b.const(0)], name="slots")
+        rows = b.emit("binop", [b.emit("getitem", [self.ck, b.const(0)], name="slots"), b.const(1)],
+                      attrs={"op": "add"}, name="rows")
         for v, snap in zip(self.inits + self.arrays, self.snaps):
-            b.add(Op("call", [slots, v], [snap], {"fn": "rt.batch_empty"}, [], op.loc))
+            b.add(Op("call", [rows, v], [snap], {"fn": "rt.batch_empty"}, [], op.loc))
         b.add(Op("binop", [self.trips, b.const(1)], [self.last], {"op": "sub"}, [], op.loc))
         more = b.emit("cmp", [self.trips, b.const(0)], attrs={"op": "gt"}, name="more")
         with b.open() as run:
             slot = b.emit("call", [self.ck], attrs={"fn": "rt.ckpt_first"}, name="slot")
             self._store(b, self.snaps, slot, list(self.inits) + self.arrays)
             state = self._advance(b, self.ck, self.snaps, b.const(0), self.last, list(self.inits), {})
-            run.yields = self._taped(b, self._index(b, self.last), state, {}, self.ck)
+            held = b.emit("call", [self.ck], attrs={"fn": "rt.ckpt_hold"}, name="held")
+            self._store(b, self.snaps, held, state + self.arrays)
+            run.yields = self._trips(b, self.last, self.trips, state, {})
         with b.open() as skip:
             skip.yields = list(self.inits)
         b.add(Op("if", [more], list(op.results), {}, [run, skip], op.loc))
@@ -130,14 +134,14 @@ class Checkpoint:
         return [results] if len(state) == 1 else list(results)
 
     def _taped(self, b, index, state, arrays, ck):
-        """One trip with its pushes; the tape's depth recorded after it."""
+        """One trip with its pushes, the tape's depth recorded after it; the map from the body's
+        values to the trip's."""
         mapping = dict(arrays)
         mapping[self.body.params[0].id] = index
         mapping.update({p.id: v for p, v in zip(self.carried, state)})
-        out = _inline(b, self.augmented, mapping)
+        _inline(b, self.augmented, mapping)
         b.emit("stack_peak", [ck], nresults=0, attrs={"level": self.tape.level})
-        self.taped_mapping = mapping
-        return out
+        return mapping
 
     # ------------------------------------------------------------ backward sweep
 
@@ -152,39 +156,34 @@ class Checkpoint:
         b.emit("call", [self.ck, self.work_ck], attrs={"fn": "rt.ckpt_report"}, name="reported")
 
     def replay(self):
-        """Complete the mirror's body: before its pops, trip q recomputed from the newest snapshot
-        and run taped, unless it is the last (the forward sweep ran that one taped)."""
+        """Complete the mirror's body: before its pops, trip q recomputed from the state held
+        before it or the newest snapshot before it, and run taped."""
         region, op = self.mirror, self.op
         b = Builder(adjoint=False)
         b.loc = op.loc
         index = region.params[0]
         start, _, step = for_bounds(op)
         q = b.emit("call", [index, start, step], attrs={"fn": "rt.ckpt_trip"}, name="trip")
-        earlier = b.emit("cmp", [q, self.last], attrs={"op": "lt"}, name="earlier")
         arrays = {u.id: w for u, w in zip(self.arrays, self.work_arrays)}
-        with b.open() as rerun:
-            slot = b.emit("call", [self.work_ck], attrs={"fn": "rt.ckpt_top"}, name="slot")
-            state = []
-            for snap, v in zip(self.work_snaps, self.inits):
-                if v.type.is_array:
-                    row = b.emit("getslice", [snap, slot], attrs={"pattern": (("i",),)}, name=v.name)
-                    state.append(b.emit("call", [row], attrs={"fn": "np.copy"}, name=v.name))
-                else:
-                    state.append(b.emit("getitem", [snap, slot], name=v.name))
-            for snap, w in zip(self.work_snaps[len(self.inits):], self.work_arrays):
-                row = b.emit("getslice", [snap, slot], attrs={"pattern": (("i",),)}, name=w.name)
-                b.emit("setslice", [w, row], nresults=0, attrs={"pattern": (("s", False, False, False),)})
-            position = b.emit("call", [self.work_ck], attrs={"fn": "rt.ckpt_position"}, name="p")
-            state = self._advance(b, self.work_ck, self.work_snaps, position, q, state, arrays)
-            self._taped(b, index, state, arrays, self.work_ck)
-        with b.open() as other:
-            pass
-        b.emit("if", [earlier], nresults=0, regions=[rerun, other])
+        slot = b.emit("call", [self.work_ck, q], attrs={"fn": "rt.ckpt_top"}, name="slot")
+        state = []
+        for snap, v in zip(self.work_snaps, self.inits):
+            if v.type.is_array:
+                row = b.emit("getslice", [snap, slot], attrs={"pattern": (("i",),)}, name=v.name)
+                state.append(b.emit("call", [row], attrs={"fn": "np.copy"}, name=v.name))
+            else:
+                state.append(b.emit("getitem", [snap, slot], name=v.name))
+        for snap, w in zip(self.work_snaps[len(self.inits):], self.work_arrays):
+            row = b.emit("getslice", [snap, slot], attrs={"pattern": (("i",),)}, name=w.name)
+            b.emit("setslice", [w, row], nresults=0, attrs={"pattern": (("s", False, False, False),)})
+        position = b.emit("call", [self.work_ck, q], attrs={"fn": "rt.ckpt_position"}, name="p")
+        state = self._advance(b, self.work_ck, self.work_snaps, position, q, state, arrays)
+        mapping = self._taped(b, index, state, arrays, self.work_ck)
         b.emit("call", [self.work_ck, q], attrs={"fn": "rt.ckpt_turned"}, name="top")
         region.ops[0:0] = b.region.ops
         for pop in walk(region):  # the pops meet the pushes of the taped trip just run
             if pop.opname == "pop" and pop.result.restores is not None:
-                pop.result.restores = self.taped_mapping.get(pop.result.restores.id, pop.result.restores)
+                pop.result.restores = mapping.get(pop.result.restores.id, pop.result.restores)
 
 
 def _inline(b, region, mapping):
