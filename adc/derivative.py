@@ -23,9 +23,11 @@ import inspect
 import os
 import sys
 import threading
+import warnings
 
-from . import cache, codegen, frontend, passes, reads, specialization, trees
+from . import cache, codegen, frontend, passes, randoms, reads, specialization, trees
 from .backends import BACKENDS
+from .backends.numba_cpu import AdcFallbackWarning
 from .errors import AdcError, AdcInternalError, AdcSourceError, AdcTypeError
 from .ir import CHECKPOINTS, GRADIENT, walk
 from .modes import MODES
@@ -198,28 +200,28 @@ class Derivative:
                 checks = reads.validate(fn, entry)
                 spec = checks is not None and specialization.load(entry, checks)
                 if spec:
-                    return spec
+                    return _noticed(spec, entry)
             entry, checks = self._compile(types)
             spec = specialization.load(entry, checks)
             if not spec:
                 raise AdcInternalError(f"adc could not load the module it wrote for {fn.__qualname__}: {entry['path']}")
             if entry["portable"]:
                 cache.store(request, entry)
-            return spec
+            return _noticed(spec, entry)
 
     def _compile(self, types):
         """Run adc's compiler, noting what it reads: (the cache entry, the checks of this process).
         An exception of the compiler that is not an AdcError is an AdcInternalError."""
         with frontend.recording() as rec:
             try:
-                path, names, sized, roles, backend, captured = self._generate(types)
+                path, names, sized, roles, backend, captured, notice = self._generate(types)
             except AdcError:
                 raise
             except Exception as exc:  # noqa: BLE001
                 raise _internal_error(self, exc) from exc
         deps, checks, captures, portable = reads.manifest(self.user_fn, rec, captured)
         entry = {"path": path, "names": names, "sized": sized, "roles": roles, "backend": backend, "deps": deps,
-                 "captured": captures, "portable": portable}
+                 "captured": captures, "portable": portable, "notice": notice}
         return entry, checks
 
     def _generate(self, types):
@@ -231,14 +233,15 @@ class Derivative:
             v.type = type_of(reads.capture(scope.resolve(name)), f"captured {name!r}")
         fn = passes.run(fn, passes.PRIMAL)
         captured = fn.captured
-        backend = self.backend if self.backend != "auto" else _backend_for(fn)
+        backend, notice = _drawing_backend(self, fn)
+        backend = backend or (self.backend if self.backend != "auto" else _backend_for(fn))
         fn = self._differentiated_ir(fn, shapes)
         fns = passes.run(fn, self.mode.passes(self, self.flat_wrt(shapes)))
         fns = fns if isinstance(fns, tuple) else (fns,)
         source = codegen.generate(fns)
         path = cache.write_module(fns[0].name, source)
         return (path, [f.name for f in fns], [codegen.takes_sizes(f) for f in fns],
-                [codegen.returned_roles(f) for f in fns], backend, captured)
+                [codegen.returned_roles(f) for f in fns], backend, captured, notice)
 
     def _differentiated_ir(self, fn, shapes):
         """The IR this derivative differentiates: the primal's, or the gradient an inner adc.grad makes."""
@@ -270,6 +273,26 @@ def _backend_for(fn):
     """backend="auto": Numba for code with loops; for loop-free array code, NumPy under CPython,
     whose vectorised kernels (tanh, exp, ...) are several times faster than Numba's scalar loops."""
     return "numba" if any(op.opname in ("for", "while") for op in walk(fn.body)) else "python"
+
+
+def _drawing_backend(df, fn):
+    """("python", notice) for a function that draws from NumPy's generators (adc/randoms.py), which
+    Numba cannot hold; the notice (for backend="numba" only) says so. (None, None) for any other."""
+    found = randoms.draws(fn)
+    if not found:
+        return None, None
+    if df.backend != "numba":
+        return "python", None
+    where = f" (line {found[0].loc.line})" if found[0].loc is not None else ""
+    return "python", (f"adc: {fn.name} draws random numbers{where}; NumPy's generators cannot enter Numba's "
+                      "compiled code, so it runs with the python backend, drawing NumPy's own stream")
+
+
+def _noticed(spec, entry):
+    """`spec`, once its entry's notice (a backend other than the one asked for) is given, in every process."""
+    if entry.get("notice"):
+        warnings.warn(entry["notice"], AdcFallbackWarning, stacklevel=6)
+    return spec
 
 
 def _internal_error(df, exc):

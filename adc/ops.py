@@ -7,7 +7,8 @@ The passes ask this module rather than keeping sets of op names of their own:
 - `effect(op)`: PURE (a value of its operands, free to drop or move when nothing reads it),
   WRITES (changes its first operand, an array, in place), CHECK (raises where the primal does,
   changes nothing), STACK (moves the tape), CONTROL (a structured op: for, while, if) or NOTE
-  (printed only). A call takes its effect from its rule.
+  (printed only), RANDOM (draws from or seeds a generator: adc/randoms.py). A call takes its
+  effect from its rule.
 - `differentiable(op)`: whether derivatives flow through it at all.
 - `result_type(op, types)`: its result's type from its operands' types (None when it has none).
 - `spell(op, ref)`: the Python expression of a PURE op, as (text, precedence), where `ref(v, prec)`
@@ -23,13 +24,14 @@ forward mode for a differentiable one): `astype` is an example.
 """
 from dataclasses import dataclass
 
-from . import externs, rules
+from . import externs, randoms, rules
 from .rules.core import batching
 from .errors import AdcTypeError, fail
 from .ir import BOOL, C128, F64, I64, T, TupleT, pattern_ndim, pattern_text
 from .ir import carried_inits, carried_params, for_bounds, phi_edges  # noqa: F401  (the IR's layout)
 
 PURE, WRITES, CHECK, STACK, CONTROL, NOTE = "pure", "writes", "check", "stack", "control", "note"
+RANDOM = "random"  # draws from or seeds a generator: kept, in order, never moved, merged or recomputed
 ATOM = 20  # the precedence of an atom: a name, a call, a subscript
 
 
@@ -335,6 +337,11 @@ define("undef", "", diff=False, type=_own_type, spell=lambda op, ref: (placehold
 # a user primitive's output: args[:nargs] its arguments, args[nargs] what its fwd rule computed (codegen
 # spells it as that value)
 define("custom", "*args, value", type=lambda op, t: t[op.attrs["nargs"]])
+
+# a draw {method, source, nparams, size} from a generator args[0] (or NumPy's global state), and a
+# generator the function makes {kind} (adc/randoms.py): constants of the derivative
+define("draw", "generator?, *params, *size", effect=RANDOM, diff=False, type=randoms.draw_type, spell=randoms.spell_draw)
+define("rng", "*seed", effect=RANDOM, diff=False, type=randoms.rng_type, spell=randoms.spell_rng)
 
 define("setitem", "array, *index, value", effect=WRITES, write=_store("="), overwrite=True, indexed=True)
 define("iadd_item", "array, *index, value", effect=WRITES, write=_store("+="), indexed=True)

@@ -19,7 +19,7 @@ import types as pytypes
 
 import numpy as np
 
-from . import cache, externs, frontend
+from . import cache, externs, frontend, randoms
 from .errors import AdcError
 from .passes.infer import type_of
 
@@ -101,7 +101,8 @@ def _fingerprint(obj, rec):
 
 
 def is_value(obj):
-    return isinstance(obj, (bool, int, float, complex, np.ndarray, np.number, np.bool_)) or externs.is_c_function(obj)
+    return (isinstance(obj, (bool, int, float, complex, np.ndarray, np.number, np.bool_)) or externs.is_c_function(obj)
+            or randoms.kind_of(obj) is not None)
 
 
 def value_type(v):

@@ -147,6 +147,10 @@ class Emitter:
         else:
             self.emit(depth, self.expr(op)[0])
 
+    def st_draw(self, op, depth):  # a draw, or a seed (no result)
+        text = self.expr(op)[0]
+        self.emit(depth, f"{self.name(op.result)} = {text}" if op.results else text)
+
     def st_reserve(self, op, depth):
         fstack, fsp, istack, isp = stack_names(_level(op))
         for stack, top, key in ((fstack, fsp, "nf"), (istack, isp, "ni")):

@@ -5,15 +5,18 @@ output; returns the set of ids of active values: float or complex values
 that depend on a `wrt` parameter (varied) and that the output depends on
 (useful). Arrays are memory: writing a varied value into an array makes
 the array varied, and an array is useful when any read of it is. Integer
-and boolean values are never active.
+and boolean values are never active. A random draw is a constant: one whose
+parameters (loc, scale, low, high) depend on a `wrt` parameter is refused
+(adc.randoms), not given a zero derivative.
 """
-from .. import ops
+from .. import ops, randoms
 from ..ir import carried_edges, walk
 
 def activity(fn, wrt_params, outputs):
     """Ids of the active values of `fn` for inputs `wrt_params` and `outputs` (a value or a list)."""
     outputs = outputs if isinstance(outputs, list) else [outputs]
     varied = _fixpoint(fn, {p.id for p in wrt_params}, _forward)
+    randoms.refuse_varied_parameters(fn, varied)
     useful = _fixpoint(fn, {o.id for o in outputs}, _backward)
     return {i for i in varied & useful}
 

@@ -8,7 +8,7 @@ carry a type (pops created by the reverse pass) keep it.
 """
 import numpy as np
 
-from .. import externs, ops
+from .. import externs, ops, randoms
 from ..externs import ExternT
 from ..errors import AdcTypeError, fail
 from ..ir import BOOL, C128, F64, I64, T, TupleT, phi_edges, unify, walk
@@ -40,6 +40,8 @@ def type_of(x, what="argument"):
         return TupleT(tuple(type_of(e, what) for e in x))
     if externs.is_c_function(x):
         return _c_function_type(x, what)
+    if randoms.kind_of(x) is not None:
+        return randoms.RngT(randoms.kind_of(x))
     raise AdcTypeError(f"adc takes numbers and NumPy arrays; {what} is a {type(x).__name__}")
 
 

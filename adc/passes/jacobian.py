@@ -8,8 +8,10 @@ gradients as rows: it yields (value, rows), rows[k] being the gradient of
 output component k. `rows_by_forward(fn, out)` takes a function made by
 `forward` with one `wrt` parameter (its last parameter is the tangent) and
 returns one that runs it once per input component, yielding rows[k] =
-the tangent of output `out` along basis vector k.
+the tangent of output `out` along basis vector k (refused for a function
+that draws from a generator it does not make: adc.randoms).
 """
+from .. import randoms
 from ..ir import GRADIENT, I64, ROWS, VALUE, Function, Op, Region, T, Value
 from ..ops import backward_sweep_at
 
@@ -27,6 +29,7 @@ def rows_by_reverse(fn):
 
 
 def rows_by_forward(fn, out, like):
+    randoms.refuse_rerun(fn, "a Jacobian by forward mode or a Hessian")
     tangent = fn.params[-1]
     head = []
     rows = _loop(head, [], fn.body.ops, like=like, seed=tangent, row=out)

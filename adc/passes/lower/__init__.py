@@ -14,7 +14,8 @@ loops.py, scopes.py (names where paths join), expressions.py, indexing.py,
 calls.py (the table of what a called object can be), npcalls.py (NumPy call
 forms), reductions.py (reductions along an axis), npsplits.py (splits),
 nptemplates.py (functions written as templates of rules), pycalls.py (builtins
-and the operator module), scicalls.py and scistats.py (SciPy's forms),
+and the operator module), scicalls.py and scistats.py (SciPy's forms), draws.py
+(random draws from NumPy's generators),
 containers.py (lists, tuples and dicts of fixed structure, loops over them
 unrolled), functions.py (inlining from source, rule templates), values.py
 (what a name stands for, captures) and syntax.py (queries of the syntax tree).

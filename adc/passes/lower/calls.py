@@ -4,7 +4,7 @@ Contract: `expr_Call` tells the callee expression apart first: a method of
 an array (`x.sum()`, spelled as the NumPy function), a C function passed in
 as a global, the function a call returned (`make(y)(x)`), a nested def or
 lambda (inlined), `np.einsum` (its subscripts are a string, so it is lowered
-from the call's node), or else a compile-time object. `call_object` lowers
+from the call's node), a random draw (draws.py), or else a compile-time object. `call_object` lowers
 the call of an object: NumPy's keywords are bound to positions first
 (npcalls.py; SciPy's call forms bind their own, scicalls.py), then the first
 entry of `CALLS` that fits lowers it. A call with a derivative becomes a
@@ -20,7 +20,7 @@ import numpy as np
 from ... import externs, rules
 from ...custom import NonDiff, Primitive
 from ...frontend import parse_function
-from . import npcalls, pycalls, scicalls
+from . import draws, npcalls, pycalls, scicalls
 from .containers import ContainerLowering, is_container_call
 from .values import Captures, LocalFn, Pack, Static, hashable, is_value
 from ...ir import Value
@@ -38,6 +38,8 @@ class CallLowering:
     """The part of `Lowerer` that lowers calls."""
 
     def expr_Call(self, node):
+        if draws.is_draw(self, node):  # rs.randn(n, d), np.random.normal(...), np.random.RandomState(0)
+            return draws.lower(self, node)
         if node.keywords:
             callee = self._callee(node)
             scipy_form = scicalls.takes_keywords(self, node, callee)  # SciPy's forms are Python functions too

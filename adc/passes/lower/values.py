@@ -10,7 +10,7 @@ globals, closure cells and module attributes parameters of the function.
 """
 import numpy as np
 
-from ... import externs
+from ... import externs, randoms
 from ...frontend import ModuleScope
 from ...ir import Value
 
@@ -81,8 +81,10 @@ class Captures:
 
 
 def is_value(obj):
-    """Numbers, arrays and C functions: what the generated function receives as parameters."""
-    return isinstance(obj, (bool, int, float, complex, np.ndarray, np.number, np.bool_)) or externs.is_c_function(obj)
+    """Numbers, arrays, C functions and NumPy's generators: what the generated function receives
+    as parameters."""
+    return (isinstance(obj, (bool, int, float, complex, np.ndarray, np.number, np.bool_)) or externs.is_c_function(obj)
+            or randoms.kind_of(obj) is not None)
 
 
 def same_static(a, b):
