@@ -12,5 +12,6 @@ from .api import Derivative, grad, hessian, hvp, jacobian, jvp, source, value_an
 from .backends.numba_cpu import AdcFallbackWarning  # noqa: F401
 from .cache import AdcCacheWarning, VERSION as __version__  # noqa: F401
 from .checkpointing import checkpointed, stats  # noqa: F401
+from .ode import odeint  # noqa: F401
 from .custom import nondiff, primitive  # noqa: F401
 from .errors import AdcError, AdcInternalError, AdcSourceError, AdcSyntaxError, AdcTypeError  # noqa: F401

@@ -13,10 +13,14 @@ from .errors import AdcError
 AUTO = "auto"
 
 
-def checkpointed(iterable, snapshots=AUTO, memory=None):
-    """Mark a `for` loop over `range(...)` as checkpointed; as Python, the loop is unchanged."""
+def checkpointed(iterable, snapshots=AUTO, memory=None, nested="refuse"):
+    """Mark a `for` loop over `range(...)` as checkpointed; as Python, the loop is unchanged.
+    `nested="tape"`: inside a loop or a branch, where checkpointing is not supported, the loop is
+    taped as an unmarked one is (for library code such as adc.odeint's solvers), not refused."""
     if not (snapshots == AUTO or (isinstance(snapshots, int) and snapshots >= 1)):
         raise AdcError(f"checkpointed(..., snapshots={snapshots!r}): give a number of snapshots >= 1 or 'auto'")
+    if nested not in ("refuse", "tape"):
+        raise AdcError(f"checkpointed(..., nested={nested!r}): choose 'refuse' or 'tape'")
     return iterable
 
 

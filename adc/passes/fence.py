@@ -38,12 +38,16 @@ _REJECT = {
 _LIST_MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", "update", "add"}
 
 
-def fence(parsed):
-    """Raise AdcSyntaxError at the first construct outside the subset."""
+def fence(parsed, callee=False):
+    """Raise AdcSyntaxError at the first construct outside the subset. A `callee` (a function the
+    differentiated one calls) may take *args; star-unpacking is allowed in a call's arguments."""
     node = parsed.node
-    _check_args(parsed, node.args)
+    _check_args(parsed, node.args, varargs=callee)
+    starred = {id(a) for sub in gast.walk(node) if isinstance(sub, gast.Call) for a in sub.args
+               if isinstance(a, gast.Starred)}
     for sub in gast.walk(node):
-        _check_node(parsed, sub)
+        if id(sub) not in starred:
+            _check_node(parsed, sub)
 
 
 def _names_module(parsed, node):
@@ -51,8 +55,8 @@ def _names_module(parsed, node):
     return isinstance(node, gast.Name) and isinstance(parsed.resolve(node.id), types.ModuleType)
 
 
-def _check_args(parsed, args):
-    if args.vararg is not None:
+def _check_args(parsed, args, varargs=False):
+    if args.vararg is not None and not varargs:
         fail("*args", parsed.loc(args.vararg), "list the parameters one by one, or pass an array")
     if args.kwarg is not None:
         fail("**kwargs", parsed.loc(args.kwarg), "list the parameters one by one")
@@ -70,6 +74,6 @@ def _check_node(parsed, sub):
         fail(f"list or container mutation (.{sub.func.attr})", parsed.loc(sub),
              "preallocate an array with np.zeros(n) and write elements: x[i] = v")
     if isinstance(sub, (gast.FunctionDef, gast.Lambda)) and sub is not parsed.node:
-        _check_args(parsed, sub.args)
+        _check_args(parsed, sub.args, varargs=True)
     if isinstance(sub, gast.Call) and sub.keywords and any(k.arg is None for k in sub.keywords):
         fail("**kwargs in a call", parsed.loc(sub), "pass keyword arguments by name")

@@ -17,11 +17,13 @@ import inspect
 import gast
 import numpy as np
 
-from ... import externs, rules
+from ... import externs, ode, rules
 from ...custom import NonDiff, Primitive
+from ...errors import AdcError
 from ...frontend import parse_function
 from . import draws, npcalls, pycalls, scicalls
 from .containers import ContainerLowering, is_container_call
+from .syntax import constant
 from .values import Captures, LocalFn, Pack, Static, hashable, is_value
 from ...ir import Value
 
@@ -38,6 +40,10 @@ class CallLowering:
     """The part of `Lowerer` that lowers calls."""
 
     def expr_Call(self, node):
+        if any(isinstance(a, gast.Starred) for a in node.args):
+            node = self.unstarred(node)
+        if isinstance(self.static(node.func), Static) and self.static(node.func).obj is ode.odeint:
+            return self.odeint_call(node)
         if draws.is_draw(self, node):  # rs.randn(n, d), np.random.normal(...), np.random.RandomState(0)
             return draws.lower(self, node)
         if node.keywords:
@@ -65,6 +71,44 @@ class CallLowering:
         if fn.obj is sum and node.args and _over_rows(self, node.args[0]):
             return self.sum_over_rows(node)
         return self.call_object(node, fn.obj, [self.expr(a) for a in node.args])
+
+    def odeint_call(self, node):
+        """adc.odeint(f, y0, t, *params, method=..., ...): its solver inlined with f (adc/ode.py);
+        the options are constants of the call."""
+        given = {}
+        for kw in node.keywords:
+            if not isinstance(kw.value, gast.Constant) and not (isinstance(kw.value, gast.UnaryOp)
+                                                               and isinstance(kw.value.operand, gast.Constant)):
+                self.fail(kw.value, f"adc.odeint(..., {kw.arg}=...) with a computed value",
+                          "write the solver's options as constants in the call")
+            given[kw.arg] = constant(kw.value)
+        if len(node.args) < 3:
+            self.fail(node, "adc.odeint with fewer than three arguments", "call adc.odeint(f, y0, t, *params)")
+        try:
+            solve, lead = ode.options(given)
+        except AdcError as exc:
+            self.fail(node, str(exc), "see adc.odeint's options")
+        args = [self.expr(a) for a in node.args]
+        return self.inline_user(node, solve, args[:3] + [self.b.const(v) for v in lead] + args[3:])
+
+    def unstarred(self, node):
+        """The call `node` with each `*xs` among its arguments written out as the elements of xs, a
+        tuple or list whose length is known here (the names it binds are the call's own)."""
+        args = []
+        for a in node.args:
+            if not isinstance(a, gast.Starred):
+                args.append(a)
+                continue
+            items = self.items_of(self.expr(a.value))
+            if items is None:
+                self.fail(a, "star-unpacking of a value that is not a tuple or list",
+                          "unpack a tuple or list of known length: f(*params)")
+            for item in items:
+                name = f".star{len(self.env)}"
+                self.env[name] = item
+                args.append(gast.copy_location(gast.Name(name, gast.Load(), None, None), a))
+        call = gast.copy_location(gast.Call(node.func, args, node.keywords), node)
+        return call
 
     def _callee(self, node):
         """The NumPy function a call names, as a function (np.sum) or as a method (x.sum), or None."""

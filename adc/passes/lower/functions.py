@@ -28,9 +28,13 @@ class FunctionLowering:
     """The part of `Lowerer` that binds parameters and inlines callees."""
 
     def bind_params(self, node, args):
-        """Bind `args` to the parameters of def/lambda `node` in this scope."""
-        for name, value in zip((a.id for a in node.args.args), args):
+        """Bind `args` to the parameters of def/lambda `node` in this scope; those beyond them to
+        its *args, as a tuple."""
+        names = [a.id for a in node.args.args]
+        for name, value in zip(names, args):
             self.env[name] = value
+        if node.args.vararg is not None:
+            self.env[node.args.vararg.id] = self.pack(list(args[len(names):]))
 
     def lower_callable(self, node, args):
         """Bind `args` to the parameters of def/lambda `node`; lower its body; return the result."""
@@ -71,7 +75,7 @@ class FunctionLowering:
         if fn in self.callers:
             self.fail(node, f"recursion ({fn.__name__} calls itself)", "rewrite the recursion as a loop")
         parsed = parse_function(fn)
-        fence(parsed)
+        fence(parsed, callee=True)
         callee = type(self)(parsed, self.b, self.captures, self.callers + [fn],
                             within=self.within + ((within,) if within is not None else ()))
         self._check_arity(node, parsed.node, args, list(fn.__defaults__ or ()), fn.__name__)
@@ -101,10 +105,11 @@ class FunctionLowering:
         name = getattr(fnode, "name", "lambda")
         names = [a.id for a in fnode.args.args]
         defaults = fn.defaults if local else list(fn.__defaults__ or ())
-        if len(node.args) > len(names):
+        if len(node.args) > len(names) and fnode.args.vararg is None:
             self.fail(node, f"a call with {len(node.args)} arguments to {name}, which takes {len(names)}",
                       "pass every parameter once")
-        bound = dict(zip(names, (self.expr(a) for a in node.args)))
+        given = [self.expr(a) for a in node.args]
+        bound, rest = dict(zip(names, given)), given[len(names):]
         for k in node.keywords:
             if k.arg not in names or k.arg in bound:
                 what = "no parameter" if k.arg not in names else "a second value for the parameter"
@@ -119,11 +124,14 @@ class FunctionLowering:
                 args.append(self._default(node, name, defaults[j - first_default]))
             else:
                 self.fail(node, f"a call of {name} that leaves its parameter {n} unset", "pass every parameter")
+        args += rest  # to *args
         return self.inline_local(node, fn, args) if local else self.inline_user(node, fn, args)
 
     def _check_arity(self, node, fnode, args, defaults, name="lambda"):
         """Refuse a call `node` that does not pass every parameter of `fnode` without a default;
         append the defaults of the ones it leaves out to `args`."""
+        if fnode.args.vararg is not None and len(args) >= len(fnode.args.args):
+            return  # the rest go to *args
         if len(fnode.args.args) != len(args) or defaults:
             if len(fnode.args.args) - len(defaults) <= len(args) <= len(fnode.args.args):
                 missing_n = len(fnode.args.args) - len(args)

@@ -64,13 +64,15 @@ class LoopLowering:
                                      and self.static(it.args[0].func).obj is range):
             self.fail(it, "adc.checkpointed of something other than one range(...)",
                       "write `for t in adc.checkpointed(range(T), snapshots=k):`")
-        options = {"snapshots": checkpointing.AUTO, "memory": 0}
+        options = {"snapshots": checkpointing.AUTO, "memory": 0, "nested": "refuse"}
         for kw in it.keywords:
             value = getattr(kw.value, "value", None) if isinstance(kw.value, gast.Constant) else None
             if kw.arg == "snapshots" and (value == checkpointing.AUTO or (type(value) is int and value >= 1)):
                 options["snapshots"] = value
             elif kw.arg == "memory" and type(value) in (int, float) and value > 0:
                 options["memory"] = int(value)
+            elif kw.arg == "nested" and value in ("refuse", "tape"):
+                options["nested"] = value
             else:
                 self.fail(kw.value, f"adc.checkpointed(..., {kw.arg}=...) with this value",
                           "write snapshots= as a number >= 1 or 'auto', and memory= as a number of bytes, "

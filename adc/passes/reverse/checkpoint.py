@@ -33,6 +33,13 @@ from ..builder import Builder
 from .aliases import alias_classes
 
 
+def checkpointed(op, tape):
+    """Whether loop `op` is checkpointed: marked, and at the top level unless marked to be taped
+    there (nested="tape"); marked and nested otherwise is refused (Checkpoint)."""
+    options = op.attrs.get("checkpoint")
+    return options is not None and (tape.op_home[id(op)] is tape.top or options["nested"] != "tape")
+
+
 class Checkpoint:
     def __init__(self, op, fn, tape, seeded):
         self.op, self.tape, self.seeded = op, tape, seeded

@@ -12,7 +12,7 @@ forward region pushed; an op that touches nothing active has no mirror.
 """
 from ...ir import I64, Op, Region, Value, carried_inits, carried_params, for_bounds, walk
 from .adjoints import Adjoints, _defined
-from .checkpoint import Checkpoint
+from .checkpoint import Checkpoint, checkpointed
 
 
 class BackwardSweep(Adjoints):
@@ -33,7 +33,7 @@ class BackwardSweep(Adjoints):
         self.tape.bind(body.params[0], index)
         bounds = self._reversed_range(op, start, stop, step)
         plan = None
-        if "checkpoint" in op.attrs:
+        if checkpointed(op, self.tape):
             plan = self.checkpoints[id(op)] = Checkpoint(op, self.fn, self.tape, self.seeded)
             plan.before(self.b)
         self._loop(op, body, carried_params(op), carried_inits(op), bounds, index, plan)
