@@ -1,0 +1,154 @@
+"""adc.odeint: solutions against the matrix exponential, gradients against its Fréchet derivative
+and against finite differences of the discrete solver, through the harness in every mode."""
+import autograd.numpy as anp
+import numpy as np
+import pytest
+import scipy.linalg as sl
+
+import adc
+from harness import check_grads
+
+T3 = np.array([0.0, 0.4, 1.0])
+RNG = np.random.default_rng(3)
+Y0, A = RNG.normal(size=3), RNG.normal(size=(3, 3)) * 0.5
+
+
+def linear(y, t, A):
+    return A @ y
+
+
+def final_energy(y0, A):
+    ys = adc.odeint(linear, y0, T3, A, rtol=1e-10, atol=1e-12)
+    return np.sum(ys[-1] ** 2)
+
+
+def analytic_gradients(y0, A):
+    """d/dy0 and d/dA of |expm(A) y0|^2: 2 E^T y(1), and the adjoint Fréchet derivative of expm
+    applied to 2 y(1) y0^T."""
+    E = sl.expm(A)
+    y1 = E @ y0
+    return 2 * E.T @ y1, sl.expm_frechet(A.T, np.outer(2 * y1, y0), compute_expm=False)
+
+
+def test_dopri5_solves_a_linear_system():
+    ys = adc.odeint(linear, Y0, T3, A, rtol=1e-10, atol=1e-12)
+    for t, y in zip(T3, ys):
+        np.testing.assert_allclose(y, sl.expm(t * A) @ Y0, rtol=1e-8, atol=1e-10)
+
+
+def test_dopri5_gradient_is_the_matrix_exponential_one():
+    gy, gA = adc.grad(final_energy, wrt=(0, 1), backend="python")(Y0, A)
+    want_y, want_A = analytic_gradients(Y0, A)
+    np.testing.assert_allclose(gy, want_y, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(gA, want_A, rtol=1e-7, atol=1e-9)
+
+
+def rk4_energy(y0, A):
+    ys = adc.odeint(linear, y0, T3, A, method="rk4", steps=6)
+    return np.sum(ys[1] * ys[2])
+
+
+def rk4_energy_ag(y0, A):
+    """The same discrete solver, written without in-place writes for autograd."""
+    y, rows = y0, [y0]
+    for k in range(2):
+        h = (T3[k + 1] - T3[k]) / 6
+        for j in range(6):
+            k1 = anp.dot(A, y)
+            k2 = anp.dot(A, y + 0.5 * h * k1)
+            k3 = anp.dot(A, y + 0.5 * h * k2)
+            k4 = anp.dot(A, y + h * k3)
+            y = y + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        rows.append(y)
+    return anp.sum(rows[1] * rows[2])
+
+
+def test_rk4_checkpointed_at_the_top_level():
+    check_grads(rk4_energy, (Y0, A), wrt=(0, 1), ag=rk4_energy_ag, backends=("python",))
+    g = adc.grad(rk4_energy, backend="python")
+    g(Y0, A)
+    assert adc.stats(g)["taped_steps"] == 12
+
+
+def test_under_numba_equal_to_the_python_backend():
+    """One compile under Numba (the adaptive solver's gradient takes Numba ~50 s to compile: it
+    stays on the python backend here)."""
+    got = adc.grad(rk4_energy, wrt=(0, 1), backend="numba")(Y0, A)
+    want = adc.grad(rk4_energy, wrt=(0, 1), backend="python")(Y0, A)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-14)
+
+
+def euler_in_a_loop(y0, A):
+    total = 0.0
+    for r in range(2):  # the solver's checkpointed loop is taped here (nested="tape")
+        ys = adc.odeint(linear, y0 * (1.0 + r), T3, A, method="euler", steps=4)
+        total = total + np.sum(ys ** 2)
+    return total
+
+
+def euler_in_a_loop_ag(y0, A):
+    total = 0.0
+    for r in range(2):
+        y = y0 * (1.0 + r)
+        total = total + anp.sum(y ** 2)
+        for k in range(2):
+            h = (T3[k + 1] - T3[k]) / 4
+            for j in range(4):
+                y = y + h * anp.dot(A, y)
+            total = total + anp.sum(y ** 2)
+    return total
+
+
+def test_a_solve_inside_a_loop():
+    check_grads(euler_in_a_loop, (Y0, A), wrt=(0, 1), ag=euler_in_a_loop_ag, backends=("python",))
+
+
+def mlp(y, t, W1, b1, W2):
+    return W2 @ np.tanh(W1 @ y + b1)
+
+
+def neural_ode_loss(W1, b1, W2, y0):
+    ys = adc.odeint(mlp, y0, np.linspace(0.0, 1.0, 4), W1, b1, W2, rtol=1e-8, atol=1e-10)
+    return np.sum(ys ** 2)
+
+
+def test_neural_ode_gradient_against_differences_of_the_solver():
+    """The exact gradient of the discrete adaptive solver, step-size control included: central
+    differences of the same solver agree to 1e-7."""
+    rng = np.random.default_rng(5)
+    W1, b1, W2, y0 = rng.normal(size=(6, 2)), rng.normal(size=6), rng.normal(size=(2, 6)) / 3, np.array([1.0, -0.5])
+    grads = adc.grad(neural_ode_loss, wrt=(0, 1, 2), backend="python")(W1, b1, W2, y0)
+    for k, (arg, g) in enumerate(zip((W1, b1, W2), grads)):
+        v = rng.normal(size=arg.shape)
+        h = 1e-6
+        args_up = [W1, b1, W2, y0]
+        args_dn = [W1, b1, W2, y0]
+        args_up[k], args_dn[k] = arg + h * v, arg - h * v
+        fd = (neural_ode_loss(*args_up) - neural_ode_loss(*args_dn)) / (2 * h)
+        assert abs(np.sum(g * v) - fd) <= 1e-7 * max(1.0, abs(fd)), (k, np.sum(g * v), fd)
+
+
+def test_forward_mode_and_hessian_vector_products_through_the_adaptive_solver():
+    def ag(y0, A):  # final_energy's exact value, for autograd: the Taylor series of expm at order 30
+        E, term = anp.eye(3), anp.eye(3)
+        for k in range(1, 30):
+            term = anp.dot(term, A) / k
+            E = E + term
+        y1 = anp.dot(E, y0)
+        return anp.sum(y1 ** 2)
+    check_grads(final_energy, (Y0, A), wrt=(0, 1), ag=ag, backends=("python",), rtol=1e-6, atol=1e-7)
+
+
+def test_refusals():
+    with pytest.raises(adc.AdcError, match="backsolve"):
+        adc.odeint(linear, Y0, T3, A, adjoint="backsolve")
+    with pytest.raises(adc.AdcError, match="method='midpoint'"):
+        adc.odeint(linear, Y0, T3, A, method="midpoint")
+
+    def computed(y0, A, tol):
+        return np.sum(adc.odeint(linear, y0, T3, A, rtol=tol))
+    with pytest.raises(adc.AdcError, match="computed value"):
+        adc.grad(computed, backend="python")(Y0, A, 1e-6)
+    with pytest.raises(adc.AdcError, match="max_steps"):
+        adc.odeint(linear, Y0, T3, A, max_steps=2)
