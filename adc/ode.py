@@ -31,26 +31,28 @@ DEFAULTS = {"method": "dopri5", "rtol": 1e-6, "atol": 1e-9, "max_steps": 10000, 
 
 
 def options(given):
-    """The solver options of a call, checked: (the implementation, its leading option values)."""
+    """The solver a call's options choose, checked, and the names of its leading parameters
+    (numbers: given, or DEFAULTS)."""
     unknown = set(given) - set(DEFAULTS)
     if unknown:
         raise AdcError(f"adc.odeint got unknown options {sorted(unknown)}; it takes {sorted(DEFAULTS)}")
-    o = {**DEFAULTS, **given}
-    if o["method"] not in METHODS:
-        raise AdcError(f"adc.odeint(method={o['method']!r}): choose one of {', '.join(METHODS)}")
-    if o["adjoint"] == "backsolve":
+    method, adjoint = given.get("method", DEFAULTS["method"]), given.get("adjoint", DEFAULTS["adjoint"])
+    if method not in METHODS:
+        raise AdcError(f"adc.odeint(method={method!r}): choose one of {', '.join(METHODS)}")
+    if adjoint == "backsolve":
         raise AdcError("adc.odeint(adjoint='backsolve'), the continuous adjoint ODE, is not supported yet; "
                        "adjoint='checkpoint' gives the exact gradient of the discrete solver")
-    if o["adjoint"] not in ADJOINTS:
-        raise AdcError(f"adc.odeint(adjoint={o['adjoint']!r}): choose 'checkpoint'")
-    if o["method"] == "dopri5":
-        return _dopri5, [float(o["rtol"]), float(o["atol"]), int(o["max_steps"])]
-    return (_rk4 if o["method"] == "rk4" else _euler), [int(o["steps"])]
+    if adjoint not in ADJOINTS:
+        raise AdcError(f"adc.odeint(adjoint={adjoint!r}): choose 'checkpoint'")
+    if method == "dopri5":
+        return _dopri5, ["rtol", "atol", "max_steps"]
+    return (_rk4 if method == "rk4" else _euler), ["steps"]
 
 
 def odeint(f, y0, t, *params, **given):
     """The solution of y' = f(y, t, *params), y(t[0]) = y0, at the times `t` (one row each)."""
-    solve, lead = options(given)
+    solve, names = options(given)
+    lead = [type(DEFAULTS[n])(given.get(n, DEFAULTS[n])) for n in names]
     y0, t = np.asarray(y0, dtype=float), np.asarray(t, dtype=float)
     if y0.ndim != 1 or t.ndim != 1 or t.shape[0] < 1:
         raise AdcError("adc.odeint takes a state vector y0 and a vector of output times t")

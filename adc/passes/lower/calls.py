@@ -23,7 +23,6 @@ from ...errors import AdcError
 from ...frontend import parse_function
 from . import draws, npcalls, pycalls, scicalls
 from .containers import ContainerLowering, is_container_call
-from .syntax import constant
 from .values import Captures, LocalFn, Pack, Static, hashable, is_value
 from ...ir import Value
 
@@ -74,22 +73,27 @@ class CallLowering:
 
     def odeint_call(self, node):
         """adc.odeint(f, y0, t, *params, method=..., ...): its solver inlined with f (adc/ode.py);
-        the options are constants of the call."""
-        given = {}
+        the method and the adjoint are constants of the call, the numbers may be computed."""
+        given, numbers = {}, {}
         for kw in node.keywords:
-            if not isinstance(kw.value, gast.Constant) and not (isinstance(kw.value, gast.UnaryOp)
-                                                               and isinstance(kw.value.operand, gast.Constant)):
-                self.fail(kw.value, f"adc.odeint(..., {kw.arg}=...) with a computed value",
-                          "write the solver's options as constants in the call")
-            given[kw.arg] = constant(kw.value)
+            if kw.arg in ("method", "adjoint"):
+                if not isinstance(kw.value, gast.Constant):
+                    self.fail(kw.value, f"adc.odeint(..., {kw.arg}=...) with a computed value",
+                              f"write {kw.arg}= as a constant string in the call")
+                given[kw.arg] = kw.value.value
+            else:
+                given[kw.arg] = None
+                numbers[kw.arg] = kw.value
         if len(node.args) < 3:
             self.fail(node, "adc.odeint with fewer than three arguments", "call adc.odeint(f, y0, t, *params)")
         try:
-            solve, lead = ode.options(given)
+            solve, names = ode.options(given)
         except AdcError as exc:
             self.fail(node, str(exc), "see adc.odeint's options")
         args = [self.expr(a) for a in node.args]
-        return self.inline_user(node, solve, args[:3] + [self.b.const(v) for v in lead] + args[3:])
+        lead = [self.as_value(self.expr(numbers[n]), numbers[n]) if n in numbers else self.b.const(ode.DEFAULTS[n])
+                for n in names]
+        return self.inline_user(node, solve, args[:3] + lead + args[3:])
 
     def unstarred(self, node):
         """The call `node` with each `*xs` among its arguments written out as the elements of xs, a
