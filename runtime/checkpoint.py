@@ -25,8 +25,15 @@ then taped exactly once. The advances of the forward sweep count, and so does
 the last trip's untaped run: `forward_steps` is revolve_advances(n, s) + 1.
 The snapshot buffers have s + 1 rows: the s slots, and the held state.
 
+A loop whose trip count is not known on entry (a `while` loop, a loop that
+breaks) runs the online schedule: its forward sweep stores the state before
+every d-th trip, d = 1 at first; when the s slots are full, every other
+snapshot is dropped and d doubles (`ckpt_thin`, `ckpt_due`). The snapshots
+then are a stack as above, and the backward sweep is the same, with no
+held state: the last trip is advanced to like any other.
+
 Layout of `ck`: [s, top, forward steps, taped steps, trips, most snapshots
-held at once, peak stack words, unused, the same four counts as last
+held at once, peak stack words, the online schedule's d (0: offline), the same four counts as last
 reported (`ckpt_report`), positions of the s slots...]. A backward sweep that
 may run more than once on one forward sweep (a vjp's pullback) works on a
 copy of `ck` and of the snapshots, and reports into the original.
@@ -34,7 +41,7 @@ copy of `ck` and of the snapshots, and reports into the original.
 import numpy as np
 from numba.extending import register_jitable
 
-SLOTS, TOP, FORWARD, TAPED, TRIPS, HELD, PEAK = 0, 1, 2, 3, 4, 5, 6
+SLOTS, TOP, FORWARD, TAPED, TRIPS, HELD, PEAK, SPACING = 0, 1, 2, 3, 4, 5, 6, 7
 REPORTED = 8  # where ckpt_report copies FORWARD, TAPED, HELD, PEAK
 HEADER = 12
 AUTO = -1  # snapshots="auto"
@@ -106,6 +113,54 @@ def checkpoints(trips, snapshots, budget, state_words):
 
 
 @register_jitable
+def online_checkpoints(snapshots, budget, state_words):
+    """The schedule of a loop whose trip count is not known on entry: `snapshots` slots, or for
+    AUTO as many as `budget` bytes (AUTO_BUDGET when 0) hold, between 2 and 256."""
+    s = snapshots
+    if s == AUTO:
+        room = (budget if budget > 0 else AUTO_BUDGET) // max(8 * state_words, 1)
+        s = max(2, min(256, room))
+    if s < 1:
+        raise ValueError("a checkpointed loop needs at least one snapshot")
+    ck = np.zeros(HEADER + s, np.int64)
+    ck[SLOTS] = s
+    ck[TOP] = -1
+    ck[SPACING] = 1
+    return ck
+
+
+@register_jitable
+def ckpt_thin(ck, q):
+    """Before trip q of the online schedule: when a snapshot is due and the slots are full, keep
+    every other one (the code moves rows 2j to j for j in 1..kept-1) and double d; the number
+    kept, or 0."""
+    if q == 0 or q % ck[SPACING] != 0 or ck[TOP] + 1 < ck[SLOTS]:
+        return 0
+    kept = (ck[TOP] + 2) // 2
+    for j in range(1, kept):
+        ck[HEADER + j] = ck[HEADER + 2 * j]
+    ck[TOP] = kept - 1
+    ck[SPACING] *= 2
+    return kept
+
+
+@register_jitable
+def ckpt_due(ck, q):
+    """The slot the state before trip q goes into, or -1 when the online schedule keeps none."""
+    if q == 0 or q % ck[SPACING] != 0:
+        return -1
+    return ckpt_store(ck, q)
+
+
+@register_jitable
+def ckpt_close(ck, trips):
+    """The online schedule's loop ended after `trips` trips, all untaped."""
+    ck[TRIPS] = trips
+    ck[FORWARD] += trips
+    return trips
+
+
+@register_jitable
 def ckpt_first(ck):
     """The slot of the state before trip 0, stored once on entry."""
     ck[TOP] = 0
@@ -140,8 +195,9 @@ def ckpt_hold(ck):
 
 @register_jitable
 def ckpt_top(ck, q):
-    """The row to restore before trip q: the held state for the last trip, else the newest snapshot."""
-    if q == ck[TRIPS] - 1:
+    """The row to restore before trip q: the held state for the last trip (offline), else the
+    newest snapshot."""
+    if ck[SPACING] == 0 and q == ck[TRIPS] - 1:
         return ck[SLOTS]
     return ck[TOP]
 
@@ -149,7 +205,7 @@ def ckpt_top(ck, q):
 @register_jitable
 def ckpt_position(ck, q):
     """The trip whose state `ckpt_top(ck, q)` holds."""
-    if q == ck[TRIPS] - 1:
+    if ck[SPACING] == 0 and q == ck[TRIPS] - 1:
         return q
     return ck[HEADER + ck[TOP]]
 

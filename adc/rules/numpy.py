@@ -151,9 +151,11 @@ defrule("rt.check_tag", typer=lambda *t: None, nondiff=True, pure=False)
 defrule("rt.stop_gradient", rt.stop_gradient, typer=lambda t: t, nondiff=True)
 defrule("rt.seed_count", rt.seed_count, typer=lambda *t: T("int64"), nondiff=True)
 defrule("rt.basis", rt.basis, typer=lambda like, k: T("float64", like.ndim), nondiff=True)
-for _name in ("checkpoints", "ckpt_advance", "ckpt_first", "ckpt_hold", "ckpt_peak", "ckpt_position", "ckpt_report",
-              "ckpt_store", "ckpt_top", "ckpt_turned"):  # a checkpointed loop's schedule (adc_runtime.checkpoint)
-    defrule("rt." + _name, typer=lambda *t, _n=_name: T("int64", 1 if _n == "checkpoints" else 0), nondiff=True, pure=False)
+for _name in ("checkpoints", "online_checkpoints", "ckpt_advance", "ckpt_close", "ckpt_due", "ckpt_first", "ckpt_hold",
+              "ckpt_peak", "ckpt_position", "ckpt_report", "ckpt_store", "ckpt_thin", "ckpt_top", "ckpt_turned"):
+    # a checkpointed loop's schedule (adc_runtime.checkpoint): an int64 array, and int answers
+    defrule("rt." + _name, typer=lambda *t, _n=_name: T("int64", 1 if _n.endswith("checkpoints") else 0), nondiff=True,
+            pure=False)
 defrule("rt.ckpt_trip", typer=lambda *t: T("int64"), nondiff=True)
 defrule("rt.put_row", rt.put_row, typer=lambda rows, k, n, row: T("float64", row.ndim + 1), nondiff=True, pure=False)
 

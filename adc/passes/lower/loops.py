@@ -40,32 +40,43 @@ class LoopLowering:
         if not isinstance(s.target, gast.Name):
             self.fail(s.target, "this loop target", "loop over range(...) with a single name")
         if has_break(s.body) or has_return(s.body):
-            return self.for_as_while(s, start, stop, step)
+            self.for_as_while(s, start, stop, step)
+            if checkpoint is not None:  # its trip count is known only at its end: the online schedule
+                self.mark_checkpointed("while", checkpoint)
+            return
         saved = self.save_flags()
         carried = self.carried(s.body)
         i = Value(s.target.id)
         params = [Value(pretty(n)) for n in carried]
         results = self.loop_body("for", [start, stop, step], carried, [i] + params, s.body, {s.target.id: i})
         if checkpoint is not None:
-            loop = next(op for op in reversed(self.b.region.ops) if op.opname == "for")
-            loop.attrs["checkpoint"] = checkpoint
+            self.mark_checkpointed("for", checkpoint)
         self.rebind(carried, results)
         self.restore_flags(saved)
 
     def checkpoint_of(self, s):
         """(the schedule's options, the loop over the range inside) of `for t in
-        adc.checkpointed(range(...), snapshots=k, memory=b)`; (None, s) for any other loop.
-        The options must be written as constants: the schedule is part of the loop's code."""
+        adc.checkpointed(range(...), snapshots=k, memory=b)`; (None, s) for any other loop."""
         it = s.iter
-        marker = self.static(it.func) if isinstance(it, gast.Call) else None
-        if not (isinstance(marker, Static) and marker.obj is checkpointing.checkpointed):
+        if not self.is_checkpointed(it):
             return None, s
         if len(it.args) != 1 or not (isinstance(it.args[0], gast.Call) and isinstance(self.static(it.args[0].func), Static)
                                      and self.static(it.args[0].func).obj is range):
             self.fail(it, "adc.checkpointed of something other than one range(...)",
                       "write `for t in adc.checkpointed(range(T), snapshots=k):`")
+        loop = copy.copy(s)
+        loop.iter = it.args[0]
+        return self.checkpoint_options(it), loop
+
+    def is_checkpointed(self, node):
+        marker = self.static(node.func) if isinstance(node, gast.Call) else None
+        return isinstance(marker, Static) and marker.obj is checkpointing.checkpointed
+
+    def checkpoint_options(self, call):
+        """The options of an `adc.checkpointed(...)` call, written as constants: the schedule is
+        part of the loop's code."""
         options = {"snapshots": checkpointing.AUTO, "memory": 0, "nested": "refuse"}
-        for kw in it.keywords:
+        for kw in call.keywords:
             value = getattr(kw.value, "value", None) if isinstance(kw.value, gast.Constant) else None
             if kw.arg == "snapshots" and (value == checkpointing.AUTO or (type(value) is int and value >= 1)):
                 options["snapshots"] = value
@@ -77,12 +88,12 @@ class LoopLowering:
                 self.fail(kw.value, f"adc.checkpointed(..., {kw.arg}=...) with this value",
                           "write snapshots= as a number >= 1 or 'auto', and memory= as a number of bytes, "
                           "both as constants in the loop's header")
-        if has_break(s.body) or has_return(s.body):
-            self.fail(s, "a checkpointed loop that breaks or returns",
-                      "checkpoint a loop over the full range: the schedule needs its trip count on entry")
-        loop = copy.copy(s)
-        loop.iter = it.args[0]
-        return options, loop
+        return options
+
+    def mark_checkpointed(self, opname, options):
+        """Set the options on the loop op just emitted."""
+        loop = next(op for op in reversed(self.b.region.ops) if op.opname == opname)
+        loop.attrs["checkpoint"] = options
 
     def over_range(self, s):
         it = s.iter
@@ -181,8 +192,15 @@ class LoopLowering:
             self.env[BRK] = self.b.const(False, "broke")
         carried = self.carried(s.body)
         params = [Value(pretty(n)) for n in carried]
-        cond = lambda: self.not_jumped(self.as_value(self.expr(s.test), s.test))
+        test, checkpoint = s.test, None
+        if self.is_checkpointed(test):  # while adc.checkpointed(x > tol, snapshots=k):
+            if len(test.args) != 1:
+                self.fail(test, "adc.checkpointed of a condition and more", "write `while adc.checkpointed(cond):`")
+            test, checkpoint = test.args[0], self.checkpoint_options(test)
+        cond = lambda: self.not_jumped(self.as_value(self.expr(test), test))
         results = self.loop_body("while", [], carried, params, s.body, {}, cond=cond)
+        if checkpoint is not None:
+            self.mark_checkpointed("while", checkpoint)
         self.rebind(carried, results)
         self.restore_flags(saved)
 

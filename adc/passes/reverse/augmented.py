@@ -77,6 +77,10 @@ class RecordingSweep:
     def _while(self, op):
         cond = self.region(op.regions[0])
         body = self.region(op.regions[1])
+        if id(op) in self.checkpoints:  # the trips' pushes are made by the trips the backward sweep runs
+            plan = self.checkpoints[id(op)]
+            plan.augmented = body
+            return plan.forward_online(cond)
         if id(op) not in self.tape.counters:
             return [Op("while", op.args, op.results, op.attrs, [cond, body], op.loc)]
         count = self.tape.counters[id(op)]

@@ -43,7 +43,9 @@ def checkpointed(op, tape):
 class Checkpoint:
     def __init__(self, op, fn, tape, seeded):
         self.op, self.tape, self.seeded = op, tape, seeded
-        self.body = op.regions[0]
+        self.body = op.regions[-1]
+        self.online = op.opname == "while"  # its trip count is known only at its end
+        self.index = None if self.online else self.body.params[0]  # a for loop's index
         if tape.op_home[id(op)] is not tape.top:
             fail("a checkpointed loop inside a loop or a branch", op.loc,
                  "checkpoint a loop of the function's top level (nested checkpointed loops are not supported yet)")
@@ -52,7 +54,8 @@ class Checkpoint:
         options = op.attrs["checkpoint"]
         self.snapshots = -1 if options["snapshots"] == "auto" else options["snapshots"]
         self.memory = options["memory"]
-        self.trips, self.ck, self.last = Value("trips", I64), Value("ck"), Value("last", I64)
+        self.trips = tape.trip_count(op) if self.online else Value("trips", I64)
+        self.ck, self.last = Value("ck"), Value("last", I64)
         self.snaps = [Value(v.name + "_snaps") for v in self.inits + self.arrays]
         self.augmented = None  # the body as the recording sweep augmented it (pushes included)
         self.mirror = None  # the backward loop's body, which `replay` completes
@@ -68,15 +71,7 @@ class Checkpoint:
         b.loc = op.loc
         start, stop, step = for_bounds(op)
         b.add(Op("call", [start, stop, step], [self.trips], {"fn": "rt.range_len"}, [], op.loc))
-        words = b.const(sum(1 for v in self.inits if not v.type.is_array))
-        for v in self.arrays + [v for v in self.inits if v.type.is_array]:
-            words = b.emit("binop", [words, b.emit("size", [v])], attrs={"op": "add"}, name="words")
-        b.add(Op("call", [self.trips, b.const(self.snapshots), b.const(self.memory), words], [self.ck],
-                 {"fn": "rt.checkpoints"}, [], op.loc))
-        rows = b.emit("binop", [b.emit("getitem", [self.ck, b.const(0)], name="slots"), b.const(1)],
-                      attrs={"op": "add"}, name="rows")
-        for v, snap in zip(self.inits + self.arrays, self.snaps):
-            b.add(Op("call", [rows, v], [snap], {"fn": "rt.batch_empty"}, [], op.loc))
+        self._schedule(b, "rt.checkpoints", [self.trips])
         b.add(Op("binop", [self.trips, b.const(1)], [self.last], {"op": "sub"}, [], op.loc))
         more = b.emit("cmp", [self.trips, b.const(0)], attrs={"op": "gt"}, name="more")
         with b.open() as run:
@@ -89,6 +84,56 @@ class Checkpoint:
         with b.open() as skip:
             skip.yields = list(self.inits)
         b.add(Op("if", [more], list(op.results), {}, [run, skip], op.loc))
+        return b.region.ops
+
+    def _schedule(self, b, maker, lead):
+        """The schedule `ck` and the snapshot buffers: a row per slot and one for the held state."""
+        words = b.const(sum(1 for v in self.inits if not v.type.is_array))
+        for v in self.arrays + [v for v in self.inits if v.type.is_array]:
+            words = b.emit("binop", [words, b.emit("size", [v])], attrs={"op": "add"}, name="words")
+        b.add(Op("call", lead + [b.const(self.snapshots), b.const(self.memory), words], [self.ck],
+                 {"fn": maker}, [], self.op.loc))
+        rows = b.emit("binop", [b.emit("getitem", [self.ck, b.const(0)], name="slots"), b.const(1)],
+                      attrs={"op": "add"}, name="rows")
+        for v, snap in zip(self.inits + self.arrays, self.snaps):
+            b.add(Op("call", [rows, v], [snap], {"fn": "rt.batch_empty"}, [], self.op.loc))
+
+    def forward_online(self, cond):
+        """The forward sweep's ops of a while loop (`cond` its condition, with what the tape
+        records of it): the primal loop, storing the states the online schedule keeps, counting
+        its trips. The body's pushes are `self.augmented`'s, made by the trips the backward runs."""
+        op, body = self.op, self.body
+        if self.tape.recorded(op.regions[0]):
+            fail("a checkpointed while loop whose condition computes what the derivative needs", op.loc,
+                 "compute it in the loop's body and test a plain comparison")
+        b = Builder()
+        b.loc = op.loc
+        self._schedule(b, "rt.online_checkpoints", [])
+        slot = b.emit("call", [self.ck], attrs={"fn": "rt.ckpt_first"}, name="slot")
+        self._store(b, self.snaps, slot, list(self.inits) + self.arrays)
+        q = Value("q", I64)
+        with b.open(list(body.params) + [q]) as trip:
+            kept = b.emit("call", [self.ck, q], attrs={"fn": "rt.ckpt_thin"}, name="kept")
+            with b.open([Value("j", I64)]) as move:  # every other snapshot dropped: row 2j to row j
+                j = move.params[0]
+                twice = b.emit("binop", [j, b.const(2)], attrs={"op": "mul"}, name="j")
+                for snap in self.snaps:
+                    row = b.emit("getslice", [snap, twice], attrs={"pattern": (("i",),)}, name="row")
+                    b.emit("setslice", [snap, j, row], nresults=0, attrs={"pattern": (("i",),)})
+            b.emit("for", [b.const(1), kept, b.const(1)], nresults=0, regions=[move])
+            slot = b.emit("call", [self.ck, q], attrs={"fn": "rt.ckpt_due"}, name="slot")
+            due = b.emit("cmp", [slot, b.const(0)], attrs={"op": "ge"}, name="due")
+            with b.open() as store:
+                self._store(b, self.snaps, slot, list(body.params) + self.arrays)
+            with b.open() as other:
+                pass
+            b.emit("if", [due], nresults=0, regions=[store, other])
+            b.region.ops.extend(body.ops)
+            trip.yields = list(body.yields) + [b.emit("binop", [q, b.const(1)], attrs={"op": "add"}, name="q")]
+        test = Region(list(op.regions[0].params) + [Value("q", I64)], op.regions[0].ops, op.regions[0].yields)
+        b.add(Op("while", list(op.args) + [b.const(0)], list(op.results) + [self.trips], dict(op.attrs),
+                 [test, trip], op.loc))
+        b.emit("call", [self.ck, self.trips], attrs={"fn": "rt.ckpt_close"}, name="trips")
         return b.region.ops
 
     def _index(self, b, q):
@@ -134,7 +179,8 @@ class Checkpoint:
         params = [Value("q", I64)] + [Value(p.name, p.type) for p in self.carried]
         with b.open(params) as loop:
             mapping = dict(arrays)
-            mapping[self.body.params[0].id] = self._index(b, params[0])
+            if self.index is not None:
+                mapping[self.index.id] = self._index(b, params[0])
             mapping.update({p.id: v for p, v in zip(self.carried, params[1:])})
             loop.yields = _inline(b, self.body, mapping)
         results = b.emit("for", [first, stop, b.const(1)] + state, nresults=len(state), regions=[loop], name="x")
@@ -144,7 +190,8 @@ class Checkpoint:
         """One trip with its pushes, the tape's depth recorded after it; the map from the body's
         values to the trip's."""
         mapping = dict(arrays)
-        mapping[self.body.params[0].id] = index
+        if self.index is not None:
+            mapping[self.index.id] = index
         mapping.update({p.id: v for p, v in zip(self.carried, state)})
         _inline(b, self.augmented, mapping)
         b.emit("stack_peak", [ck], nresults=0, attrs={"level": self.tape.level})
@@ -168,9 +215,10 @@ class Checkpoint:
         region, op = self.mirror, self.op
         b = Builder(adjoint=False)
         b.loc = op.loc
-        index = region.params[0]
-        start, _, step = for_bounds(op)
-        q = b.emit("call", [index, start, step], attrs={"fn": "rt.ckpt_trip"}, name="trip")
+        index = q = region.params[0]  # a while loop's mirror runs over its trip numbers
+        if not self.online:
+            start, _, step = for_bounds(op)
+            q = b.emit("call", [index, start, step], attrs={"fn": "rt.ckpt_trip"}, name="trip")
         arrays = {u.id: w for u, w in zip(self.arrays, self.work_arrays)}
         slot = b.emit("call", [self.work_ck, q], attrs={"fn": "rt.ckpt_top"}, name="slot")
         state = []
@@ -204,7 +252,7 @@ def _state_arrays(op, fn):
     """The arrays defined before the loop that its body writes in place: of each memory written, the
     one name the body reads (two names of one memory, as a view made before the loop and its array,
     are refused: the backward sweep's work arrays would not share memory as they do)."""
-    body = op.regions[0]
+    body = op.regions[-1]
     find = alias_classes(walk(fn.body))
     outside = [v for v in free_reads(body.ops, body.yields) if getattr(v.type, "is_array", False)]
     out = []

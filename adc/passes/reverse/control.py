@@ -43,11 +43,17 @@ class BackwardSweep(Adjoints):
     def op_while(self, op):
         if not self._touches_active(op):
             return
+        plan = None
+        if checkpointed(op, self.tape):
+            plan = self.checkpoints[id(op)] = Checkpoint(op, self.fn, self.tape, self.seeded)
+            plan.before(self.b)
         trips = self.read(self.tape.trip_count(op))
         bounds = [self.b.emit("binop", [trips, self.b.const(1)], attrs={"op": "sub"}, name="last"),
                   self.b.const(-1), self.b.const(-1)]
         body = op.regions[1]
-        self._loop(op, body, body.params, op.args, bounds, Value("_"))
+        self._loop(op, body, body.params, op.args, bounds, Value("q" if plan else "_", I64), plan)
+        if plan is not None:
+            plan.after(self.b)
 
     def _reversed_range(self, op, start, stop, step):
         step_value = _const_of(op.args[2], self.fn)
