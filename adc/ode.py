@@ -13,10 +13,11 @@ and the next step is the last one times 0.9·error^(-1/5), kept within
 Called in a function adc differentiates, the solver below is inlined and
 differentiated with it, `f` included: the derivative is the exact one of the
 discrete solver (adjoint="checkpoint"), the step sizes' dependence on the
-state included, in every mode and on both backends. The fixed-step methods'
-step loop is checkpointed (`adc.checkpointed`) where the call stands at the
-function's top level, and taped inside a loop or a branch; dopri5's steps
-are taped. A solve that does not reach an output time within `max_steps`
+state included, in every mode and on both backends. The solvers' step loop
+is checkpointed (`adc.checkpointed`: the binomial schedule for the fixed-step
+methods, the online one for dopri5, whose step count is known at its end)
+where the call stands at the function's top level, so that the gradient's
+memory does not grow with the steps; inside a loop or a branch it is taped. A solve that does not reach an output time within `max_steps`
 gives NaN rows from there; called from Python, it raises. adjoint="backsolve"
 (the continuous adjoint ODE) is not supported: adc raises.
 """
@@ -105,39 +106,40 @@ def _dopri5(f, y0, t, rtol, atol, max_steps, *params):
     h = 0.0
     if t.shape[0] > 1:
         h = 0.1 * (t[1] - t[0])
+    k = 0
     taken = 0
-    for k in range(t.shape[0] - 1):
+    while checkpointed(k < t.shape[0] - 1 and taken < max_steps, nested="tape"):  # one trip, one step tried
         end = t[k + 1]
-        while s < end and taken < max_steps:
-            last = h >= end - s
-            dt = h
+        last = h >= end - s
+        dt = h
+        if last:
+            dt = end - s
+        k1 = f(y, s, *params)
+        k2 = f(y + dt * (0.2 * k1), s + 0.2 * dt, *params)
+        k3 = f(y + dt * (3.0 / 40.0 * k1 + 9.0 / 40.0 * k2), s + 0.3 * dt, *params)
+        k4 = f(y + dt * (44.0 / 45.0 * k1 - 56.0 / 15.0 * k2 + 32.0 / 9.0 * k3), s + 0.8 * dt, *params)
+        k5 = f(y + dt * (19372.0 / 6561.0 * k1 - 25360.0 / 2187.0 * k2 + 64448.0 / 6561.0 * k3
+                         - 212.0 / 729.0 * k4), s + 8.0 / 9.0 * dt, *params)
+        k6 = f(y + dt * (9017.0 / 3168.0 * k1 - 355.0 / 33.0 * k2 + 46732.0 / 5247.0 * k3 + 49.0 / 176.0 * k4
+                         - 5103.0 / 18656.0 * k5), s + dt, *params)
+        new = y + dt * (35.0 / 384.0 * k1 + 500.0 / 1113.0 * k3 + 125.0 / 192.0 * k4 - 2187.0 / 6784.0 * k5
+                        + 11.0 / 84.0 * k6)
+        k7 = f(new, s + dt, *params)
+        err = dt * (71.0 / 57600.0 * k1 - 71.0 / 16695.0 * k3 + 71.0 / 1920.0 * k4 - 17253.0 / 339200.0 * k5
+                    + 22.0 / 525.0 * k6 - 1.0 / 40.0 * k7)
+        scale = atol + rtol * np.maximum(np.abs(y), np.abs(new))
+        error = max(np.sqrt(np.mean((err / scale) ** 2)), 1e-10)
+        if error <= 1.0:
+            y = new
             if last:
-                dt = end - s
-            k1 = f(y, s, *params)
-            k2 = f(y + dt * (0.2 * k1), s + 0.2 * dt, *params)
-            k3 = f(y + dt * (3.0 / 40.0 * k1 + 9.0 / 40.0 * k2), s + 0.3 * dt, *params)
-            k4 = f(y + dt * (44.0 / 45.0 * k1 - 56.0 / 15.0 * k2 + 32.0 / 9.0 * k3), s + 0.8 * dt, *params)
-            k5 = f(y + dt * (19372.0 / 6561.0 * k1 - 25360.0 / 2187.0 * k2 + 64448.0 / 6561.0 * k3
-                             - 212.0 / 729.0 * k4), s + 8.0 / 9.0 * dt, *params)
-            k6 = f(y + dt * (9017.0 / 3168.0 * k1 - 355.0 / 33.0 * k2 + 46732.0 / 5247.0 * k3 + 49.0 / 176.0 * k4
-                             - 5103.0 / 18656.0 * k5), s + dt, *params)
-            new = y + dt * (35.0 / 384.0 * k1 + 500.0 / 1113.0 * k3 + 125.0 / 192.0 * k4 - 2187.0 / 6784.0 * k5
-                            + 11.0 / 84.0 * k6)
-            k7 = f(new, s + dt, *params)
-            err = dt * (71.0 / 57600.0 * k1 - 71.0 / 16695.0 * k3 + 71.0 / 1920.0 * k4 - 17253.0 / 339200.0 * k5
-                        + 22.0 / 525.0 * k6 - 1.0 / 40.0 * k7)
-            scale = atol + rtol * np.maximum(np.abs(y), np.abs(new))
-            error = max(np.sqrt(np.mean((err / scale) ** 2)), 1e-10)
-            if error <= 1.0:
-                y = new
-                if last:
-                    s = end
-                else:
-                    s = s + dt
-            h = dt * min(5.0, max(0.2, 0.9 * error ** -0.2))
-            taken += 1
-        if s < end:
-            out[k + 1, :] = np.nan * y
-        else:
+                s = end
+            else:
+                s = s + dt
+        h = dt * min(5.0, max(0.2, 0.9 * error ** -0.2))
+        taken += 1
+        if s >= end:
             out[k + 1, :] = y
+            k += 1
+    for r in range(k + 1, t.shape[0]):  # not reached within max_steps
+        out[r, :] = np.nan * y
     return out
