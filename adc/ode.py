@@ -15,9 +15,8 @@ differentiated with it, `f` included: the derivative is the exact one of the
 discrete solver (adjoint="checkpoint"), the step sizes' dependence on the
 state included, in every mode and on both backends. The solvers' step loop
 is checkpointed (`adc.checkpointed`: the binomial schedule for the fixed-step
-methods, the online one for dopri5, whose step count is known at its end)
-where the call stands at the function's top level, so that the gradient's
-memory does not grow with the steps; inside a loop or a branch it is taped. A solve that does not reach an output time within `max_steps`
+methods, the online one for dopri5, whose step count is known at its end),
+so that the gradient's memory does not grow with the steps. A solve that does not reach an output time within `max_steps`
 gives NaN rows from there; called from Python, it raises. adjoint="backsolve"
 (the continuous adjoint ODE) is not supported: adc raises.
 """
@@ -71,7 +70,7 @@ def _euler(f, y0, t, steps, *params):
     out = np.zeros((t.shape[0], y0.shape[0]))
     out[0, :] = y0
     y = y0
-    for j in checkpointed(range(steps * (t.shape[0] - 1)), nested="tape"):
+    for j in checkpointed(range(steps * (t.shape[0] - 1))):
         k = j // steps
         h = (t[k + 1] - t[k]) / steps
         y = y + h * f(y, t[k] + (j % steps) * h, *params)
@@ -84,7 +83,7 @@ def _rk4(f, y0, t, steps, *params):
     out = np.zeros((t.shape[0], y0.shape[0]))
     out[0, :] = y0
     y = y0
-    for j in checkpointed(range(steps * (t.shape[0] - 1)), nested="tape"):
+    for j in checkpointed(range(steps * (t.shape[0] - 1))):
         k = j // steps
         h = (t[k + 1] - t[k]) / steps
         s = t[k] + (j % steps) * h
@@ -108,7 +107,7 @@ def _dopri5(f, y0, t, rtol, atol, max_steps, *params):
         h = 0.1 * (t[1] - t[0])
     k = 0
     taken = 0
-    while checkpointed(k < t.shape[0] - 1 and taken < max_steps, nested="tape"):  # one trip, one step tried
+    while checkpointed(k < t.shape[0] - 1 and taken < max_steps):  # one trip, one step tried
         end = t[k + 1]
         last = h >= end - s
         dt = h

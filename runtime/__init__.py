@@ -647,7 +647,7 @@ def _tie_share_numba(x, y, axis):
 from .arrays import (along, array_zeros, concatenate, cross, element, concatenate_part, cumsum_axis, diag_vjp, diff_vjp, flip, hstack, hstack_part, inner,  # noqa: E402
                      kron_vjp_a, kron_vjp_b, linspace_open, mask_add, pick, ravel, repeat_vjp, reshape, stack, stack_part,
                      take_add, tile, tile_vjp, unpermute, vstack, vstack_part)
-from .checkpoint import (checkpoints, ckpt_advance, ckpt_close, ckpt_due, ckpt_first, ckpt_hold, ckpt_peak,  # noqa: E402,F401
+from .checkpoint import (checkpoints, ckpt_advance, ckpt_close, ckpt_due, ckpt_first, ckpt_held, ckpt_hold, ckpt_peak,  # noqa: E402,F401
                          ckpt_position, ckpt_report, ckpt_store, ckpt_thin, ckpt_top, ckpt_trip, ckpt_turned,
                          online_checkpoints)
 from .batch import batch_empty, batch_length, index_array  # noqa: E402,F401

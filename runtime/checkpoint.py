@@ -194,6 +194,12 @@ def ckpt_hold(ck):
 
 
 @register_jitable
+def ckpt_held(ck):
+    """The row that holds the state before the last trip, the trip not run (a nested loop's)."""
+    return ck[SLOTS]
+
+
+@register_jitable
 def ckpt_top(ck, q):
     """The row to restore before trip q: the held state for the last trip (offline), else the
     newest snapshot."""

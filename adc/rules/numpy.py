@@ -151,7 +151,7 @@ defrule("rt.check_tag", typer=lambda *t: None, nondiff=True, pure=False)
 defrule("rt.stop_gradient", rt.stop_gradient, typer=lambda t: t, nondiff=True)
 defrule("rt.seed_count", rt.seed_count, typer=lambda *t: T("int64"), nondiff=True)
 defrule("rt.basis", rt.basis, typer=lambda like, k: T("float64", like.ndim), nondiff=True)
-for _name in ("checkpoints", "online_checkpoints", "ckpt_advance", "ckpt_close", "ckpt_due", "ckpt_first", "ckpt_hold",
+for _name in ("checkpoints", "online_checkpoints", "ckpt_advance", "ckpt_close", "ckpt_due", "ckpt_first", "ckpt_held", "ckpt_hold",
               "ckpt_peak", "ckpt_position", "ckpt_report", "ckpt_store", "ckpt_thin", "ckpt_top", "ckpt_turned"):
     # a checkpointed loop's schedule (adc_runtime.checkpoint): an int64 array, and int answers
     defrule("rt." + _name, typer=lambda *t, _n=_name: T("int64", 1 if _n.endswith("checkpoints") else 0), nondiff=True,

@@ -53,9 +53,9 @@ def reverse(fn, wrt, debug=False, seeded=False):
     seed = Value(out.name + "_bar", out.type) if seeded else None
     backward = rev.sweep(out, params, seed)
     forward = RecordingSweep(tape, rev.checkpoints).region(fn.body)
-    for plan in rev.checkpoints.values():
-        plan.replay()
-    schedules = [plan.ck for plan in rev.checkpoints.values()]
+    for plan in reversed(list(rev.checkpoints.values())):  # inner loops first: a replay re-points only
+        plan.replay()  # the pops that meet its own taped trip, which an outer one's then leaves alone
+    schedules = [plan.ck for plan in rev.checkpoints.values() if not plan.nested]
     if debug:
         backward.ops.append(Op("stack_check", [], attrs={"level": tape.level}))
     marks = [Op("sweep", attrs={"part": "forward"})], [Op("sweep", attrs={"part": "backward"})]

@@ -54,7 +54,11 @@ class RecordingSweep:
     def _for(self, op):
         body = op.regions[0]
         if id(op) in self.checkpoints:  # one trip's pushes, made by the trips the schedule tapes
-            return self.checkpoints[id(op)].forward(self.region(body))
+            plan = self.checkpoints[id(op)]
+            if plan.nested:  # untaped here; its schedule is made in the backward sweep
+                plan.augmented = self.region(body)
+                return [Op("for", op.args, op.results, op.attrs, [body], op.loc)]
+            return plan.forward(self.region(body))
         stacks = self._reserved_on_entry(body)
         if not stacks:
             return [Op("for", op.args, op.results, op.attrs, [self.region(body)], op.loc)]
@@ -80,7 +84,9 @@ class RecordingSweep:
         if id(op) in self.checkpoints:  # the trips' pushes are made by the trips the backward sweep runs
             plan = self.checkpoints[id(op)]
             plan.augmented = body
-            return plan.forward_online(cond)
+            if not plan.nested:
+                return plan.forward_online(cond)
+            cond, body = (Region(list(r.params), list(r.ops), list(r.yields)) for r in op.regions)  # untaped
         if id(op) not in self.tape.counters:
             return [Op("while", op.args, op.results, op.attrs, [cond, body], op.loc)]
         count = self.tape.counters[id(op)]

@@ -23,8 +23,14 @@ taping every trip:
 The loop's writes go to the state arrays in the forward sweep and to work
 arrays of their shape in the backward sweep, which never touches the
 primal's arrays. `ck` is an output of the function (role CHECKPOINTS) that
-`adc.stats` reads. Refused: a checkpointed loop inside a loop or a branch, and
-one whose body writes through a view made before the loop.
+`adc.stats` reads.
+
+A checkpointed loop inside a loop or a branch (`nested`) runs untaped in the
+forward sweep, where the tape keeps its state on entry like any value its
+derivative reads; its schedule is made before its mirror from that state
+(`_schedule_on_entry`), offline since its trip count is then known, and its
+mirror is the same. `adc.stats` does not report it. Refused: a body that
+writes through a view made before the loop.
 """
 from ...errors import fail
 from ...ir import I64, Op, Region, Value, carried_inits, carried_params, clone, for_bounds, free_reads, walk
@@ -35,7 +41,7 @@ from .aliases import alias_classes
 
 def checkpointed(op, tape):
     """Whether loop `op` is checkpointed: marked, and at the top level unless marked to be taped
-    there (nested="tape"); marked and nested otherwise is refused (Checkpoint)."""
+    inside a loop or a branch (nested="tape")."""
     options = op.attrs.get("checkpoint")
     return options is not None and (tape.op_home[id(op)] is tape.top or options["nested"] != "tape")
 
@@ -46,9 +52,7 @@ class Checkpoint:
         self.body = op.regions[-1]
         self.online = op.opname == "while"  # its trip count is known only at its end
         self.index = None if self.online else self.body.params[0]  # a for loop's index
-        if tape.op_home[id(op)] is not tape.top:
-            fail("a checkpointed loop inside a loop or a branch", op.loc,
-                 "checkpoint a loop of the function's top level (nested checkpointed loops are not supported yet)")
+        self.nested = tape.op_home[id(op)] is not tape.top  # its schedule is made in the backward sweep
         self.carried, self.inits = carried_params(op), carried_inits(op)
         self.arrays = _state_arrays(op, fn)
         options = op.attrs["checkpoint"]
@@ -86,17 +90,24 @@ class Checkpoint:
         b.add(Op("if", [more], list(op.results), {}, [run, skip], op.loc))
         return b.region.ops
 
-    def _schedule(self, b, maker, lead):
-        """The schedule `ck` and the snapshot buffers: a row per slot and one for the held state."""
+    def _schedule(self, b, maker, lead, state=None):
+        """The schedule and the snapshot buffers (`self._snaps`) of the `state` values (the
+        carried values' initial ones, then the state arrays; by default the loop's own): a row per
+        slot and one for the held state. Returns the schedule (`self.ck` by default)."""
+        state = state if state is not None else list(self.inits) + self.arrays
         words = b.const(sum(1 for v in self.inits if not v.type.is_array))
-        for v in self.arrays + [v for v in self.inits if v.type.is_array]:
-            words = b.emit("binop", [words, b.emit("size", [v])], attrs={"op": "add"}, name="words")
-        b.add(Op("call", lead + [b.const(self.snapshots), b.const(self.memory), words], [self.ck],
+        for v, like in zip(state, self.inits + self.arrays):
+            if like.type.is_array:
+                words = b.emit("binop", [words, b.emit("size", [v])], attrs={"op": "add"}, name="words")
+        ck = self.ck if not self.nested else Value("ck")
+        b.add(Op("call", lead + [b.const(self.snapshots), b.const(self.memory), words], [ck],
                  {"fn": maker}, [], self.op.loc))
-        rows = b.emit("binop", [b.emit("getitem", [self.ck, b.const(0)], name="slots"), b.const(1)],
+        rows = b.emit("binop", [b.emit("getitem", [ck, b.const(0)], name="slots"), b.const(1)],
                       attrs={"op": "add"}, name="rows")
-        for v, snap in zip(self.inits + self.arrays, self.snaps):
+        self._snaps = self.snaps if not self.nested else [Value(s.name) for s in self.snaps]
+        for v, snap in zip(state, self._snaps):
             b.add(Op("call", [rows, v], [snap], {"fn": "rt.batch_empty"}, [], self.op.loc))
+        return ck
 
     def forward_online(self, cond):
         """The forward sweep's ops of a while loop (`cond` its condition, with what the tape
@@ -199,15 +210,49 @@ class Checkpoint:
 
     # ------------------------------------------------------------ backward sweep
 
-    def before(self, b):
-        """Before the mirror loop: the work arrays, and copies of what a second run would need."""
+    def before(self, b, read):
+        """Before the mirror loop: the work arrays, and copies of what a second run would need; for
+        a loop inside a loop or a branch, the whole schedule (`read`: the backward sweep's handle
+        on a primal value)."""
+        if self.nested:
+            return self._schedule_on_entry(b, read)
         if self.seeded:
             self.work_ck = b.emit("call", [self.ck], attrs={"fn": "np.copy"}, name="ck")
             self.work_snaps = [b.emit("call", [s], attrs={"fn": "np.copy"}, name=s.name) for s in self.snaps]
         self.work_arrays = [b.emit("call", [u], attrs={"fn": "np.empty_like"}, name=u.name + "_work") for u in self.arrays]
 
     def after(self, b):
-        b.emit("call", [self.ck, self.work_ck], attrs={"fn": "rt.ckpt_report"}, name="reported")
+        if not self.nested:
+            b.emit("call", [self.ck, self.work_ck], attrs={"fn": "rt.ckpt_report"}, name="reported")
+
+    def _schedule_on_entry(self, b, read):
+        """A nested loop's forward sweep ran it untaped and the tape kept its state on entry (its
+        carried values, copies of its state arrays): here, before its mirror, the schedule is made
+        from that state, as the forward sweep of a top-level loop makes it, the last trip's state
+        held but the trip not run. Its trips run once more than a top-level loop's."""
+        op = self.op
+        inits = [read(v) for v in self.inits]
+        entry = [read(u, op) for u in self.arrays]
+        self.work_arrays = [b.emit("call", [e], attrs={"fn": "np.copy"}, name=u.name + "_work")
+                            for u, e in zip(self.arrays, entry)]
+        if self.online:
+            trips = read(self.tape.trip_count(op))
+        else:
+            trips = b.emit("call", [read(a) for a in for_bounds(op)], attrs={"fn": "rt.range_len"}, name="trips")
+        self.ck = self.work_ck = self._schedule(b, "rt.checkpoints", [trips], inits + self.work_arrays)
+        self.snaps = self.work_snaps = self._snaps
+        last = b.emit("binop", [trips, b.const(1)], attrs={"op": "sub"}, name="last")
+        more = b.emit("cmp", [trips, b.const(0)], attrs={"op": "gt"}, name="more")
+        arrays = {u.id: w for u, w in zip(self.arrays, self.work_arrays)}
+        with b.open() as run:
+            slot = b.emit("call", [self.ck], attrs={"fn": "rt.ckpt_first"}, name="slot")
+            self._store(b, self.snaps, slot, inits + self.work_arrays)
+            state = self._advance(b, self.ck, self.snaps, b.const(0), last, inits, arrays)
+            held = b.emit("call", [self.ck], attrs={"fn": "rt.ckpt_held"}, name="held")
+            self._store(b, self.snaps, held, state + self.work_arrays)
+        with b.open() as skip:
+            pass
+        b.emit("if", [more], nresults=0, regions=[run, skip])
 
     def replay(self):
         """Complete the mirror's body: before its pops, trip q recomputed from the state held

@@ -35,7 +35,7 @@ class BackwardSweep(Adjoints):
         plan = None
         if checkpointed(op, self.tape):
             plan = self.checkpoints[id(op)] = Checkpoint(op, self.fn, self.tape, self.seeded)
-            plan.before(self.b)
+            plan.before(self.b, self.read)
         self._loop(op, body, carried_params(op), carried_inits(op), bounds, index, plan)
         if plan is not None:
             plan.after(self.b)
@@ -46,7 +46,7 @@ class BackwardSweep(Adjoints):
         plan = None
         if checkpointed(op, self.tape):
             plan = self.checkpoints[id(op)] = Checkpoint(op, self.fn, self.tape, self.seeded)
-            plan.before(self.b)
+            plan.before(self.b, self.read)
         trips = self.read(self.tape.trip_count(op))
         bounds = [self.b.emit("binop", [trips, self.b.const(1)], attrs={"op": "sub"}, name="last"),
                   self.b.const(-1), self.b.const(-1)]
