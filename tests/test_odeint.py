@@ -6,7 +6,7 @@ import pytest
 import scipy.linalg as sl
 
 import adc
-from harness import check_grads
+from harness import check_grads, check_vjp
 
 T3 = np.array([0.0, 0.4, 1.0])
 RNG = np.random.default_rng(3)
@@ -155,3 +155,26 @@ def test_refusals():
         adc.grad(computed, backend="python")(Y0, A)
     with pytest.raises(adc.AdcError, match="max_steps"):
         adc.odeint(linear, Y0, T3, A, max_steps=2)
+
+
+def trajectory(y0, A):
+    return adc.odeint(linear, y0, T3, A, method="rk4", steps=5)
+
+
+def trajectory_ag(y0, A):
+    rows, y = [y0], y0
+    for k in range(2):
+        h = (T3[k + 1] - T3[k]) / 5
+        for j in range(5):
+            k1 = anp.dot(A, y)
+            k2 = anp.dot(A, y + 0.5 * h * k1)
+            k3 = anp.dot(A, y + 0.5 * h * k2)
+            k4 = anp.dot(A, y + h * k3)
+            y = y + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        rows.append(y)
+    return anp.stack(rows)
+
+
+def test_split_mode_and_jacobians_of_a_trajectory():
+    check_vjp(trajectory, (Y0, A), wrt=0, ag=trajectory_ag, backends=("python",))
+    check_vjp(trajectory, (Y0, A), wrt=1, ag=trajectory_ag, backends=("python",))
