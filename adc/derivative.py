@@ -25,7 +25,7 @@ import sys
 import threading
 import warnings
 
-from . import cache, codegen, frontend, passes, randoms, reads, specialization, trees
+from . import cache, codegen, frontend, notices, passes, randoms, reads, specialization, trees
 from .backends import BACKENDS
 from .backends.numba_cpu import AdcFallbackWarning
 from .errors import AdcError, AdcInternalError, AdcSourceError, AdcTypeError
@@ -111,6 +111,12 @@ class Derivative:
         self.last_checkpoints = spec.outputs(out, CHECKPOINTS)  # adc.stats reads them
         return self.mode.shape(self, spec, out, args)
 
+    def _building(self):
+        fn = self.user_fn
+        where = f"{os.path.basename(fn.__code__.co_filename)}:{fn.__code__.co_firstlineno}"
+        return (f"building adc.{self.kind} of {fn.__qualname__} ({where}, backend={self.backend}); "
+                "ADC_NOTICES=0 silences this")
+
     @staticmethod
     def leaves(args):
         """The parameters of the compiled calls: the arguments, with each container's leaves in its place."""
@@ -178,7 +184,7 @@ class Derivative:
             if values is not None:
                 self._last = spec
                 return spec, values
-        with self._lock, _BUILD_LOCK:
+        with self._lock, _BUILD_LOCK, notices.after_a_while(self._building):
             spec = self._build(types)
             values = spec.values(self.user_fn)
             if values is None:  # changed while it was being built

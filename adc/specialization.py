@@ -11,7 +11,7 @@ the captured values to pass at this call (None when a read no longer holds).
 """
 import os
 
-from . import cache, reads
+from . import cache, notices, reads
 from .backends import BACKENDS
 from .passes.infer import type_of
 from .passes.reverse.stack import sizes_array
@@ -102,7 +102,9 @@ def _first_call(spec, k, path, module, entry):
 
     def first(*args):
         try:
-            out = call(*args)
+            with notices.after_a_while(lambda: f"Numba is compiling {entry['names'][k]} ({os.path.basename(path)}), "
+                                       "the first call of a derivative; ADC_NOTICES=0 silences this"):
+                out = call(*args)
         except Exception as exc:  # noqa: BLE001
             if not _from_numba_cache(exc):
                 raise

@@ -291,3 +291,29 @@ def test_internal_errors_are_adc_errors_and_run_time_errors_pass_through(monkeyp
         g(np.ones(3), 5)
     with pytest.raises(ZeroDivisionError):
         adc.grad(lambda x: 1.0 / x, backend="python")(0.0)
+
+
+def test_a_long_build_says_what_it_builds(monkeypatch, capfd):
+    """A notice on stderr once building takes longer than notices.AFTER (2 s), silenced by the option."""
+    from adc import notices
+
+    def slow_to_build(x):
+        return x * 3.0 + 1.0
+
+    import time
+    build = adc.Derivative._build
+
+    def slow(self, *args, **kwargs):
+        time.sleep(0.3)
+        return build(self, *args, **kwargs)
+    monkeypatch.setattr(adc.Derivative, "_build", slow)
+    monkeypatch.setattr(notices, "AFTER", 0.05)
+    adc.grad(slow_to_build, backend="python")(2.0)
+    assert "building adc.grad of test_a_long_build_says_what_it_builds.<locals>.slow_to_build" in capfd.readouterr().err
+    monkeypatch.setattr(notices, "enabled", False)
+
+    def quiet(x):
+        return x * 5.0
+
+    adc.grad(quiet, backend="python")(2.0)
+    assert "adc:" not in capfd.readouterr().err
