@@ -652,5 +652,5 @@ from .scipy import (beta, betaln, density, digamma, dirichlet_check, erf, erfc, 
                     finite_max_axis, gamma, gammaln, keep_all, log_expit, log_ndtr, logit, ndtr, polygamma,
                     solve_lower, solve_upper, xlog1py, xlogy)
 from .shapes import (as_column, atleast_1d, atleast_2d, atleast_3d, diagonal, hsplit_axis, matrix,  # noqa: E402
-                     real_if_close, repeat_axis, repeat_axis_vjp, roll_axis, rollaxis, rollaxis_vjp, split_start,
+                     nth_axis, real_if_close, repeat_axis, repeat_axis_vjp, roll_axis, rollaxis, rollaxis_vjp, split_start,
                      sum_leading, transpose_axes, vsplit_axis)

@@ -168,6 +168,13 @@ def _real_reduced(x, axis):
     return T("float64", _reduced(x, axis).ndim)  # var, std: real for complex arrays too
 
 
+def _axes_of(x, axes):
+    """The type of an axis of a reduction over the tuple `axes` of x's (rt.nth_axis)."""
+    if len(axes.elems) > x.ndim:
+        raise AdcTypeError(f"a reduction over {len(axes.elems)} axes of {x}, which has {x.ndim}")
+    return T("int64")
+
+
 def _expanded(y, axis):
     return T(y.dtype if y.ndim or y.dtype == "complex128" else "float64", y.ndim + 1)
 
@@ -177,6 +184,7 @@ for _name in ("sum", "mean", "prod", "max", "min"):
 defrule("rt.expand_axis", rt.expand_axis, typer=_expanded, shown="np.expand_dims")
 defrule("rt.squeeze_axis", rt.squeeze_axis, typer=lambda g, axis: T(g.dtype, g.ndim - 1), shown="np.squeeze")
 defrule("rt.spread", rt.spread, typer=lambda g, x, axis: T(float_of(g), x.ndim))
+defrule("rt.nth_axis", rt.nth_axis, typer=lambda x, axes, k: _axes_of(x, axes), nondiff=True, shown="axis=(...)")
 defrule("rt.tie_share", rt.tie_share, typer=lambda x, y, axis: T("float64", x.ndim), nondiff=True)
 
 vjp("rt.sum_axis")(lambda g, y, x, axis: (rt.spread(g, x, axis), 0))

@@ -4,8 +4,8 @@ np.mean(x, 0), np.var(x, axis=(0, 1), ddof=1), np.linalg.norm(x, axis=0).
 Contract: `has_axis_keywords` says whether a call of a reduction is of this kind; `reduce_axis`
 lowers it through the `Lowerer` and returns the reduced value: along
 one constant axis a runtime helper (`rt.sum_axis(x, a)`), then `rt.expand_axis` for keepdims=;
-over both axes of a matrix (axis=(0, 1)) the whole array's reduction of `rt.matrix(x)`, which
-checks the rank when types are known; ddof= rescales a variance. Axes, keepdims= and ddof= are
+over a tuple of axes (axis=(0, 2)) one axis after another (`rt.nth_axis` places each when types
+and shapes are known); ddof= rescales a variance. Axes, keepdims= and ddof= are
 constants when lowering (written out, or names bound to them), by keyword or by position.
 """
 import gast
@@ -72,13 +72,14 @@ def reduce_axis(lw, node, fn, args):
         kw[k.arg] = known(lw, k.value, k.arg)
     args = [lw.as_value(args[0], node)]  # the others are read from the source
     axis, keep, ddof = kw.get("axis"), kw.get("keepdims", False), kw.get("ddof", 0)
-    expand = [axis if axis is not None else 0]
-    if isinstance(axis, tuple):
-        axis, args, expand = _over_axes(lw, node, axis, args)
+    if isinstance(axis, tuple) and len(axis) == 1:
+        axis = axis[0]
     if kw.get("ord") is not None:
         lw.fail(node, "np.linalg.norm with ord=", "adc takes the 2-norm (ord=None); write others with np.sum")
     if not isinstance(ddof, int) or isinstance(ddof, bool) or ddof < 0:
         lw.fail(node, f"ddof={ddof!r}", "pass a non-negative integer")
+    if isinstance(axis, tuple):
+        return _over_axes(lw, node, name, args[0], _axes(lw, node, axis), keep, ddof)
     if axis is None:
         out = lw.call_rule(node, fn, args)
     elif name == "norm":
@@ -87,22 +88,56 @@ def reduce_axis(lw, node, fn, args):
         out = lw.b.emit("call", [args[0], lw.b.const(axis)], attrs={"fn": f"rt.{name}_axis"})
     if ddof:
         out = lw.apply_template(_DDOF[name, axis is not None], [out, args[0], lw.b.const(axis or 0), lw.b.const(ddof)])
-    for a in expand if keep else ():
-        out = lw.b.emit("call", [out, lw.b.const(a)], attrs={"fn": "rt.expand_axis"})
+    if keep:
+        out = lw.b.emit("call", [out, lw.b.const(axis if axis is not None else 0)], attrs={"fn": "rt.expand_axis"})
     return out
 
 
-def _over_axes(lw, node, axes, args):
-    """axis=(0, 1) (or (-1, 0), ...): the reduction over both axes of a matrix, which is the whole
-    array's (rt.matrix checks the rank when types are known); axis=(a,) is axis=a. (axis, args,
-    the axes keepdims= adds back)"""
-    if len(axes) == 1:
-        return axes[0], args, [axes[0]]
-    ints = all(isinstance(a, int) and not isinstance(a, bool) for a in axes)
-    if len(axes) != 2 or not ints or not all(-2 <= a < 2 for a in axes) or axes[0] % 2 == axes[1] % 2:
-        lw.fail(node, f"a reduction over axis={axes}", "adc reduces over one axis, or over both axes of a "
-                "matrix (axis=(0, 1)); reduce one axis at a time")
-    return None, [lw.b.emit("call", [args[0]], attrs={"fn": "rt.matrix"}, name=args[0].name)], [0, 0]
+def _axes(lw, node, axes):
+    """axis=(0, 2) as a tuple value; integers written out, none twice when they count from one end."""
+    if not all(isinstance(a, int) and not isinstance(a, bool) for a in axes):
+        lw.fail(node, f"a reduction over axis={axes}", "write the axes as integers: axis=(0, 2)")
+    for sign in (lambda a: a >= 0, lambda a: a < 0):
+        same = [a for a in axes if sign(a)]
+        if len(set(same)) < len(same):
+            lw.fail(node, f"a reduction over axis={axes}, which names an axis twice (NumPy raises)",
+                    "give each axis once")
+    return lw.expr_values([lw.b.const(a) for a in axes])
+
+
+def _over_axes(lw, node, name, x, axes, keep, ddof):
+    """A reduction over a tuple of axes: along each of them, the highest first, so that the others
+    keep their place (rt.nth_axis counts each from x's dimensions when types and shapes are known;
+    an axis out of range or named twice raises as NumPy raises); the spread of the values over them
+    (var, std) as the mean of the squared distances from their mean; keepdims adds them back, the
+    lowest first. The norm over two axes is the Frobenius norm."""
+    n = len(lw.tuples[axes.id])
+
+    def nth(k):
+        return lw.b.emit("call", [x, axes, lw.b.const(k)], attrs={"fn": "rt.nth_axis"}, name="axis")
+
+    def along(v, reducer):
+        for k in reversed(range(n)):
+            v = lw.b.emit("call", [v, nth(k)], attrs={"fn": f"rt.{reducer}_axis"})
+        return v
+
+    def kept(v):
+        for k in range(n):
+            v = lw.b.emit("call", [v, nth(k)], attrs={"fn": "rt.expand_axis"})
+        return v
+
+    if name in ("var", "std"):
+        m = kept(along(x, "mean"))
+        out = along(lw.apply_template(lambda x, m: np.real((x - m) * np.conj(x - m)), [x, m]), "mean")
+        if ddof:
+            out = lw.apply_template(lambda v, x, m, d: v * (x.size / (x.size - d * m.size)), [out, x, m, lw.b.const(ddof)])
+        if name == "std":
+            out = lw.apply_template(lambda v: np.sqrt(v), [out])
+    elif name == "norm":
+        out = lw.apply_template(lambda s: np.sqrt(s), [along(lw.apply_template(lambda x: np.real(x * np.conj(x)), [x]), "sum")])
+    else:
+        out = along(x, name)
+    return kept(out) if keep else out
 
 
 _DDOF = {  # (statistic, along an axis): its value y rescaled from n samples to n - ddof
