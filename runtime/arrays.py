@@ -124,8 +124,13 @@ def _vstack_part_numba(g, k, *xs):
 # ---------------------------------------------------------------- arrays written out
 
 def array_zeros(n, *xs):
-    """Zeros to hold the numbers xs: complex128 if one of them is complex, else float64."""
-    return np.zeros(n, np.complex128 if any(isinstance(x, complex) or np.iscomplexobj(x) for x in xs) else np.float64)
+    """Zeros to hold xs, numbers or arrays of one shape (np.array([a, b, c]) stacks arrays): complex128
+    if one of them is complex, else float64."""
+    shape = np.shape(xs[0])
+    if any(np.shape(x) != shape for x in xs):
+        raise ValueError("setting an array element with a sequence. The requested array has an inhomogeneous shape")
+    dtype = np.complex128 if any(isinstance(x, complex) or np.iscomplexobj(x) for x in xs) else np.float64
+    return np.zeros((n,) + shape, dtype)
 
 
 @register_jitable
@@ -134,11 +139,21 @@ def element(v, arr):
     return v
 
 
+@register_jitable
+def _same_shapes(xs):
+    shape = xs[0].shape
+    for x in literal_unroll(xs):
+        if x.shape != shape:
+            raise ValueError("setting an array element with a sequence. The requested array has an inhomogeneous shape")
+    return shape
+
+
 @overload(array_zeros)
 def _array_zeros_numba(n, *xs):
-    if any(isinstance(x, types.Complex) for x in xs):
-        return lambda n, *xs: np.zeros(n, np.complex128)
-    return lambda n, *xs: np.zeros(n)
+    dtype = np.complex128 if any(isinstance(getattr(x, "dtype", x), types.Complex) for x in xs) else np.float64
+    if isinstance(xs[0], types.Array):
+        return lambda n, *xs: np.zeros((n,) + _same_shapes(xs), dtype)
+    return lambda n, *xs: np.zeros(n, dtype)
 
 
 # ---------------------------------------------------------------- ranges

@@ -334,15 +334,17 @@ _ufunc("logical_not", typer=to_bool, nondiff=True)
 # ---------------------------------------------------------------- constants and ranges
 
 def _numbers(n, *xs):
-    """np.array of numbers written out (of arrays, np.stack makes their array)."""
-    if any(x.ndim for x in xs):
-        raise AdcTypeError("np.array of a list that holds arrays: adc builds np.array([a, b, c]) of numbers. "
-                           "hint: np.stack([x, y]) stacks arrays into one")
-    return T(float_of(*xs), 1)
+    """np.array of numbers written out, or of arrays of one rank (their stack, as np.stack makes it)."""
+    ranks = {x.ndim for x in xs}
+    if len(ranks) > 1:
+        raise AdcTypeError(f"np.array of a list that mixes numbers and arrays, or arrays of different ranks "
+                           f"({', '.join(map(str, xs))}): NumPy takes a list of numbers, or of arrays of one shape. "
+                           "hint: np.concatenate((a, np.array([x]))) joins them, np.stack([x, y]) stacks arrays")
+    return T(float_of(*xs), ranks.pop() + 1)
 
 
 defrule("rt.array_zeros", rt.array_zeros, typer=_numbers, nondiff=True, shown="np.array")
-defrule("rt.element", rt.element, typer=lambda v, arr: T(arr.dtype), complex=HOLOMORPHIC, shown="np.array")
+defrule("rt.element", rt.element, typer=lambda v, arr: T(arr.dtype, v.ndim), complex=HOLOMORPHIC, shown="np.array")
 vjp("rt.element")(lambda g, y, v, arr: (g, 0.0 * g))
 jvp("rt.element")(lambda y, v, arr, dv, darr: (dv, 0.0 * y))
 defrule("np.eye", np.eye, typer=lambda n: T("float64", 2), nondiff=True)

@@ -18,7 +18,7 @@ its call table), and np.einsum with `einsum`. Covered here:
 - `np.einsum` with the common subscripts and `np.tensordot` with an axes
   count, rewritten to products, transposes and sums (rule templates the
   lowerer applies);
-- `np.array([a, b, c])` of numbers written out: an array filled element by element;
+- `np.array([a, b, c])` of numbers or arrays written out: an array filled element by element (row by row);
 - `np.linspace` with a constant endpoint=, `np.flip` along one axis.
 """
 import gast
@@ -196,7 +196,9 @@ def flip(lw, node, fn, args):
 
 def array(lw, node, fn, args):
     """np.array([a, b, c]): a float (or complex) array filled element by element (derivatives flow
-    into it); of nested lists, [[a, b], [c, d]], the stack of its rows."""
+    into it), or row by row when a, b, c are arrays of one shape (as np.stack stacks them; a list
+    mixing numbers and arrays is refused when typed); of nested lists, [[a, b], [c, d]], the stack
+    of its rows."""
     parts = lw.tuples.get(getattr(args[0], "id", None))
     if parts is None and len(args) == 1 and isinstance(args[0], Value):  # of an array or a number: as it is
         return args[0] if fn is np.asarray else lw.call_rule(node, np.copy, args)
