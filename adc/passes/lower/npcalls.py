@@ -15,8 +15,8 @@ its call table), and np.einsum with `einsum`. Covered here:
   `rt.concatenate(1, a, b)`, whose adjoint hands each array its part;
 - decompositions with several outputs (`w, V = np.linalg.eigh(A)`): one call
   per output, so each output has its own adjoint and the unused ones cost nothing;
-- `np.einsum` with the common subscripts and `np.tensordot` with an axes
-  count, rewritten to products, transposes and sums (rule templates the
+- `np.einsum` with the common subscripts (an ellipsis for stacks, the implicit output too) and
+  `np.tensordot` with an axes count or lists of axes, rewritten to products, transposes and sums (rule templates the
   lowerer applies);
 - `np.array([a, b, c])` of numbers or arrays written out: an array filled element by element (row by row);
 - `np.linspace` with a constant endpoint=, `np.flip` along one axis.
@@ -280,6 +280,24 @@ EINSUM = {  # subscripts with letters renamed in order of first appearance
     "ij->j": lambda a: rt.sum_axis(a, 0),
     "ii->": lambda a: np.trace(a),
     "ii->i": lambda a: np.diag(a, 0),
+    # with an ellipsis: the leading axes of stacks, batched (np.matmul's broadcasting) or elementwise
+    "...ij,...jk->...ik": lambda a, b: a @ b,
+    "...ij,jk->...ik": lambda a, b: a @ b,
+    "ij,...jk->...ik": lambda a, b: a @ b,
+    "...ij,...kj->...ik": lambda a, b: a @ np.swapaxes(b, -1, -2),
+    "...ij,...ik->...jk": lambda a, b: np.swapaxes(a, -1, -2) @ b,
+    "...ij,j->...i": lambda a, b: a @ b,
+    "...i,...i->...": lambda a, b: rt.sum_axis(a * b, -1),
+    "...i,...i->...i": lambda a, b: a * b,
+    "...ij,...ij->...": lambda a, b: rt.sum_axis(rt.sum_axis(a * b, -1), -1),
+    "...ij,...ij->...ij": lambda a, b: a * b,
+    "...i->...": lambda a: rt.sum_axis(a, -1),
+    "...ij->...": lambda a: rt.sum_axis(rt.sum_axis(a, -1), -1),
+    "...ij->...i": lambda a: rt.sum_axis(a, -1),
+    "...ij->...j": lambda a: rt.sum_axis(a, -2),
+    "...ij->...ji": lambda a: np.swapaxes(a, -1, -2),
+    "...i->...i": lambda a: np.copy(a),
+    "...ij->...ij": lambda a: np.copy(a),
 }
 
 
@@ -302,6 +320,9 @@ def einsum(lw, node):
     text = spec.obj.replace(" ", "")
     inputs, _, output = (text if "->" in text else text + "->" + _implicit_output(text)).partition("->")
     inputs = inputs.split(",")
+    if "..." in text and len(inputs) > 2:
+        lw.fail(node, f"np.einsum('{spec.obj}'): an ellipsis with more than two operands",
+                "contract two operands at a time: np.einsum('...ij,...jk->...ik', np.einsum(...), c)")
     args = [lw.value(a) for a in node.args[1:]]
     if len(args) != len(inputs):
         lw.fail(node, f"np.einsum('{spec.obj}') with {len(args)} operands", "pass one array per operand")
@@ -323,7 +344,7 @@ def _contract(lw, node, whole, subscripts, args, free=False):
     the other order, the next contraction reading them so)."""
     inputs, _, out = subscripts.partition("->")
     operands = inputs.split(",")
-    if len(operands) == 2:  # a letter of one matrix only, not kept: summed out of it first
+    if len(operands) == 2 and "." not in inputs:  # a letter of one matrix only, not kept: summed out of it first
         for k, (mine, other) in enumerate((operands, operands[::-1])):
             alone = [ch for ch in mine if ch not in other and ch not in out]
             if len(mine) == 2 and len(alone) == 1:
@@ -336,14 +357,15 @@ def _contract(lw, node, whole, subscripts, args, free=False):
         if template is not None:
             return lw.apply_template(template, args)
     lw.fail(node, f"np.einsum with subscripts '{whole}'" + (f" (its step '{subscripts}')" if subscripts != whole else ""),
-            "adc rewrites contractions of matrices and vectors, pair by pair "
+            "adc rewrites contractions of matrices and vectors, pair by pair, and of stacks of them (an ellipsis) "
             f"({', '.join(EINSUM)}); write others with np.dot and np.sum")
 
 
 def _implicit_output(spec):
-    """NumPy's implicit output: the letters that appear once, in alphabetical order."""
+    """NumPy's implicit output: the ellipsis' axes (if any), then the letters that appear once, in
+    alphabetical order."""
     letters = [ch for ch in spec if ch.isalpha()]
-    return "".join(sorted(ch for ch in set(letters) if letters.count(ch) == 1))
+    return "..." * ("..." in spec) + "".join(sorted(ch for ch in set(letters) if letters.count(ch) == 1))
 
 
 TENSORDOT = {0: lambda a, b: np.outer(a, b), 1: lambda a, b: np.dot(a, b), 2: lambda a, b: np.sum(a * b)}
