@@ -646,7 +646,7 @@ def _tie_share_numba(x, y, axis):
 
 from .arrays import (along, array_zeros, concatenate, cross, element, concatenate_part, cumsum_axis, diag_vjp, diff_vjp, flip, hstack, hstack_part, inner,  # noqa: E402
                      kron_vjp_a, kron_vjp_b, linspace_open, mask_add, pick, ravel, repeat_vjp, reshape, stack, stack_part,
-                     take_add, tile, tile_vjp, unpermute, vstack, vstack_part)
+                     take_add, tensordot, tensordot_a, tensordot_b, tile, tile_vjp, unpermute, vstack, vstack_part)
 from .batch import batch_empty, batch_length, index_array  # noqa: E402,F401
 from .scipy import (beta, betaln, density, digamma, dirichlet_check, erf, erfc, erfinv, expit, finite_max,  # noqa: E402
                     finite_max_axis, gamma, gammaln, keep_all, log_expit, log_ndtr, logit, ndtr, polygamma,

@@ -397,6 +397,40 @@ def _dot_of_a_number(a, b):
         return lambda a, b: a * b
 
 
+def tensordot(a, b, axes_a, axes_b):
+    """np.tensordot(a, b, (axes_a, axes_b)): Numba has no np.tensordot, so a derivative that calls
+    this runs under CPython (the numba backend falls back, with its warning)."""
+    return np.tensordot(a, b, (list(axes_a), list(axes_b)))
+
+
+def _paired(axes_a, axes_b, na, nb):
+    """The contracted axes of a and of b counted from 0 (NumPy's errors for a wrong pairing), and
+    the free axes of each."""
+    if len(axes_a) != len(axes_b):
+        raise ValueError("shape-mismatch for sum")
+    aa, bb = [axis_index(x, na) for x in axes_a], [axis_index(x, nb) for x in axes_b]
+    return aa, bb, [i for i in range(na) if i not in aa], [i for i in range(nb) if i not in bb]
+
+
+def tensordot_a(g, b, axes_a, axes_b):
+    """The adjoint of tensordot(a, b, axes) with respect to a, from its cotangent g: g contracted
+    with b over b's free axes, its axes put back in a's order."""
+    nb, k = np.ndim(b), len(axes_b)
+    nfa = np.ndim(g) - (nb - k)
+    aa, bb, free_a, free_b = _paired(axes_a, axes_b, nfa + k, nb)
+    t = np.tensordot(g, b, (list(range(nfa, np.ndim(g))), free_b))  # a's free axes, then b's contracted in order
+    return np.transpose(t, np.argsort(free_a + [aa[bb.index(x)] for x in sorted(bb)]))
+
+
+def tensordot_b(g, a, axes_a, axes_b):
+    """The adjoint of tensordot(a, b, axes) with respect to b."""
+    na, k = np.ndim(a), len(axes_a)
+    nfa = na - k
+    aa, bb, free_a, free_b = _paired(axes_a, axes_b, na, np.ndim(g) - nfa + k)
+    t = np.tensordot(a, g, (free_a, list(range(nfa))))  # a's contracted axes in order, then b's free axes
+    return np.transpose(t, np.argsort([bb[aa.index(x)] for x in sorted(aa)] + free_b))
+
+
 def cross(a, b):
     """np.cross of 3-vectors (rows of 3-vectors for 2-D arrays); other lengths are refused."""
     if np.shape(a)[-1] != 3 or np.shape(b)[-1] != 3:

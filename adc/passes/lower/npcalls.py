@@ -372,10 +372,30 @@ TENSORDOT = {0: lambda a, b: np.outer(a, b), 1: lambda a, b: np.dot(a, b), 2: la
 
 
 def tensordot(lw, node, fn, args):
+    """np.tensordot(a, b, axes): an integer count of 0, 1 or 2 (of vectors and matrices) as a product
+    (TENSORDOT); a pair of axis lists, axes=([1, 0], [0, 1]) or ((1,), (0,)) (an int for one axis),
+    of arrays of any rank, as rt.tensordot."""
     axes = lw.b.const_int(args[2])
+    pair = lw.tuples.get(getattr(args[2], "id", None))
+    if axes is None and pair is not None and len(pair) == 2:
+        lists = [_axis_list(lw, p) for p in pair]
+        if None not in lists:
+            a, b = (lw.as_value(x, node) for x in args[:2])
+            return lw.b.emit("call", [a, b] + [lw.expr_values([lw.b.const(k) for k in ks]) for ks in lists],
+                             attrs={"fn": "rt.tensordot"})
     if axes not in TENSORDOT:
-        lw.fail(node, "np.tensordot with these axes", "pass an integer axes= of 0, 1 or 2 (for arrays of rank 1 and 2)")
+        lw.fail(node, "np.tensordot with these axes", "pass an integer axes= of 0, 1 or 2 (for arrays of rank 1 and 2), "
+                "or two lists of axes written out: axes=([1, 0], [0, 1])")
     return lw.apply_template(TENSORDOT[axes], args[:2])
+
+
+def _axis_list(lw, v):
+    """The axes a list (or an int) written out in np.tensordot's axes= stands for, or None."""
+    if lw.b.const_int(v) is not None:
+        return [lw.b.const_int(v)]
+    parts = lw.tuples.get(getattr(v, "id", None))
+    ints = [lw.b.const_int(p) for p in parts] if parts is not None else [None]
+    return None if None in ints else ints
 
 
 # ---------------------------------------------------------------- the forms
