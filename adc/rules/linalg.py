@@ -163,6 +163,80 @@ def _(g, y, a):
             + np.dot(np.dot(pt, y), np.dot(g.T, np.eye(a.shape[1]) - np.dot(y, a))))
 
 
+# np.linalg.norm(x, ord) without axis=: a vector norm of a 1-D x, a matrix norm of a 2-D one (as NumPy
+# reads it; a stack of matrices takes axis=(-2, -1)). Real arrays; ties share the derivative equally.
+def _ord_of(name, *ranks):
+    def typer(x, *p):
+        if x.ndim not in ranks:
+            raise AdcTypeError(f"np.linalg.norm with ord={name} takes arrays of {' or '.join(map(str, ranks))} "
+                               f"dimensions, not {x} (NumPy raises); pass axis= for a stack of vectors or matrices")
+        return T("float64")
+    return typer
+
+
+def _VECTOR(x):
+    return x.ndim == 1
+
+
+def _ties(c, y):
+    """1 / (the number of ties) where c attains the extreme y, else 0."""
+    return (c == y) / np.sum(c == y)
+
+
+for _key, _name in (("la.norm_1", "1"), ("la.norm_neg_1", "-1"), ("la.norm_inf", "inf"), ("la.norm_neg_inf", "-inf"),
+                    ("la.norm_2", "2"), ("la.norm_neg_2", "-2")):
+    defrule(_key, getattr(la, _key[3:]), typer=_ord_of(_name, 1, 2), shown="np.linalg.norm")
+defrule("la.norm_fro", la.norm_fro, typer=_ord_of("'fro'", 2), shown="np.linalg.norm")
+defrule("la.norm_nuc", la.norm_nuc, typer=_ord_of("'nuc'", 2), shown="np.linalg.norm")
+defrule("la.norm_p", la.norm_p, typer=_ord_of("p", 1), shown="np.linalg.norm")
+
+# the gradients: of a vector's p-norm sign(x) (|x| / y)^(p - 1) (ord -1 and -2 of a vector are p-norms);
+# the max-norms follow the largest elements (of a matrix, its largest column or row sums); ord 2 of a
+# matrix is its largest singular value, of gradient u v^T from its singular vectors (-2: the smallest)
+def _p_grad(y, x, p):
+    return np.sign(x) * (np.abs(x) / y) ** (p - 1.0)
+
+
+def _columns_grad(y, x):
+    return np.sign(x) * _ties(rt.sum_axis(np.abs(x), 0), y)
+
+
+def _rows_grad(y, x):
+    return np.sign(x) * rt.expand_axis(_ties(rt.sum_axis(np.abs(x), 1), y), 1)
+
+
+def _spectral_grad(x, k):
+    return np.outer(la.svd_u(x, False)[:, k], la.svd_vt(x, False)[k])
+
+
+vjp("la.norm_1", when=_VECTOR)(lambda g, y, x: g * np.sign(x))
+jvp("la.norm_1", when=_VECTOR)(lambda y, x, dx: np.sum(np.sign(x) * dx))
+vjp("la.norm_neg_1", when=_VECTOR)(lambda g, y, x: g * _p_grad(y, x, -1.0))
+jvp("la.norm_neg_1", when=_VECTOR)(lambda y, x, dx: np.sum(_p_grad(y, x, -1.0) * dx))
+vjp("la.norm_2", when=_VECTOR)(lambda g, y, x: g * x / y)
+jvp("la.norm_2", when=_VECTOR)(lambda y, x, dx: np.sum(x * dx) / y)
+vjp("la.norm_neg_2", when=_VECTOR)(lambda g, y, x: g * _p_grad(y, x, -2.0))
+jvp("la.norm_neg_2", when=_VECTOR)(lambda y, x, dx: np.sum(_p_grad(y, x, -2.0) * dx))
+for _key in ("la.norm_inf", "la.norm_neg_inf"):
+    vjp(_key, when=_VECTOR)(lambda g, y, x: g * np.sign(x) * _ties(np.abs(x), y))
+    jvp(_key, when=_VECTOR)(lambda y, x, dx: np.sum(np.sign(x) * _ties(np.abs(x), y) * dx))
+    vjp(_key)(lambda g, y, x: g * _rows_grad(y, x))
+    jvp(_key)(lambda y, x, dx: np.sum(_rows_grad(y, x) * dx))
+for _key in ("la.norm_1", "la.norm_neg_1"):
+    vjp(_key)(lambda g, y, x: g * _columns_grad(y, x))
+    jvp(_key)(lambda y, x, dx: np.sum(_columns_grad(y, x) * dx))
+vjp("la.norm_2")(lambda g, y, x: g * _spectral_grad(x, 0))
+jvp("la.norm_2")(lambda y, x, dx: np.sum(_spectral_grad(x, 0) * dx))
+vjp("la.norm_neg_2")(lambda g, y, x: g * _spectral_grad(x, -1))
+jvp("la.norm_neg_2")(lambda y, x, dx: np.sum(_spectral_grad(x, -1) * dx))
+vjp("la.norm_fro")(lambda g, y, x: g * x / y)
+jvp("la.norm_fro")(lambda y, x, dx: np.sum(x * dx) / y)
+vjp("la.norm_nuc")(lambda g, y, x: g * np.dot(la.svd_u(x, False), la.svd_vt(x, False)))
+jvp("la.norm_nuc")(lambda y, x, dx: np.sum(np.dot(la.svd_u(x, False), la.svd_vt(x, False)) * dx))
+vjp("la.norm_p")(lambda g, y, x, p: (g * np.sign(x) * (np.abs(x) / y) ** (p - 1.0), 0))
+jvp("la.norm_p")(lambda y, x, p, dx, dp: (np.sum(np.sign(x) * (np.abs(x) / y) ** (p - 1.0) * dx), 0))
+
+
 _HELPER_RANKS = {  # rank of each helper's result, from its arguments' types
     "solve_jvp": lambda x, *t: x.ndim, "inv_jvp": lambda *t: 2, "det_jvp": lambda *t: 0, "logdet_jvp": lambda *t: 0,
     "eigvalsh_jvp": lambda *t: 1, "cholesky_jvp": lambda *t: 2, "trace_vjp": lambda *t: 2,

@@ -48,7 +48,15 @@ def known(lw, node, key):
         return tuple(known(lw, e, key) for e in node.elts)
     if isinstance(node, gast.Constant):
         return node.value
+    if key == "ord" and isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = known(lw, node.operand, key)
+        if isinstance(inner, (int, float)) and not isinstance(inner, bool):
+            return -inner
     v = lw.expr(node)
+    if key == "ord" and isinstance(v, Static) and isinstance(v.obj, (float, str)):
+        return v.obj
+    if key == "ord" and isinstance(v, Value) and isinstance(lw.b.consts.get(v.id), (float, str)):
+        return lw.b.consts[v.id]
     if isinstance(v, Static) and (v.obj is None or isinstance(v.obj, (bool, int))):
         return v.obj
     if isinstance(v, Value) and isinstance(lw.b.consts.get(v.id), (bool, int)):
@@ -75,7 +83,7 @@ def reduce_axis(lw, node, fn, args):
     if isinstance(axis, tuple) and len(axis) == 1:
         axis = axis[0]
     if kw.get("ord") is not None:
-        lw.fail(node, "np.linalg.norm with ord=", "adc takes the 2-norm (ord=None); write others with np.sum")
+        return _norm(lw, node, args[0], kw["ord"], axis, keep)
     if not isinstance(ddof, int) or isinstance(ddof, bool) or ddof < 0:
         lw.fail(node, f"ddof={ddof!r}", "pass a non-negative integer")
     if isinstance(axis, tuple):
@@ -138,6 +146,74 @@ def _over_axes(lw, node, name, x, axes, keep, ddof):
     else:
         out = along(x, name)
     return kept(out) if keep else out
+
+
+# np.linalg.norm(x, ord): of a vector (x of one axis, or along axis=k), and of a matrix (x of two, or
+# over axis=(r, c)); ord=None and "fro" are the 2-norm of the elements, as the reductions above take it
+_VECTOR = {  # ord -> the norm along axis a
+    np.inf: lambda x, a: rt.max_axis(np.abs(x), a),
+    -np.inf: lambda x, a: rt.min_axis(np.abs(x), a),
+    1: lambda x, a: rt.sum_axis(np.abs(x), a),
+    2: lambda x, a: np.sqrt(rt.sum_axis(np.real(x * np.conj(x)), a)),
+}
+_MATRIX = {  # ord -> the reductions, in order, along axis r (0) or c (1) of axis=(r, c): the column sums' max, ...
+    1: (("sum", 0), ("max", 1)), -1: (("sum", 0), ("min", 1)), np.inf: (("sum", 1), ("max", 0)),
+    -np.inf: (("sum", 1), ("min", 0)),
+}
+_SPECTRAL = {  # ord -> the reduction of the singular values
+    2: lambda x: rt.max_axis(np.linalg.svd(x, False, False), -1),
+    -2: lambda x: rt.min_axis(np.linalg.svd(x, False, False), -1),
+    "nuc": lambda x: rt.sum_axis(np.linalg.svd(x, False, False), -1),
+}
+_WHOLE = {np.inf: "la.norm_inf", -np.inf: "la.norm_neg_inf", 1: "la.norm_1", -1: "la.norm_neg_1", 2: "la.norm_2",
+          -2: "la.norm_neg_2", "fro": "la.norm_fro", "nuc": "la.norm_nuc"}  # axis=None: by the rank, when typed
+
+
+def _norm(lw, node, x, order, axis, keep):
+    """np.linalg.norm(x, ord, axis, keepdims) for an ord other than None."""
+    number = isinstance(order, (int, float)) and not isinstance(order, bool)
+    if not (number or order in ("fro", "nuc")) or (number and order == 0):
+        lw.fail(node, f"np.linalg.norm with ord={order!r}", "adc takes ord=None, 'fro', 'nuc', inf, -inf and numbers "
+                "other than 0 (a count of nonzero elements, which has no derivative)")
+    if axis is None:
+        if keep:
+            lw.fail(node, "np.linalg.norm with ord= and keepdims=True but no axis", "pass the axes: axis=(0, 1)")
+        key = _WHOLE.get(order, "la.norm_p")
+        return lw.b.emit("call", [x] + ([lw.b.const(float(order))] if key == "la.norm_p" else []), attrs={"fn": key})
+    if not isinstance(axis, tuple):
+        if order in ("fro", "nuc"):
+            lw.fail(node, f"np.linalg.norm with ord={order!r} along one axis", "pass two axes: axis=(0, 1)")
+        template = _VECTOR.get(order, lambda x, a, p: rt.sum_axis(np.abs(x) ** p, a) ** (1.0 / p))
+        extra = [lw.b.const(float(order))] if order not in _VECTOR else []
+        out = lw.apply_template(template, [x, lw.b.const(axis)] + extra)
+        return lw.b.emit("call", [out, lw.b.const(axis)], attrs={"fn": "rt.expand_axis"}) if keep else out
+    if len(axis) != 2:
+        lw.fail(node, f"np.linalg.norm over axis={axis}", "pass one axis (a vector norm) or two (a matrix norm)")
+    if order == "fro":
+        return _over_axes(lw, node, "norm", x, _axes(lw, node, axis), keep, 0)
+    axes = _axes(lw, node, axis)
+    if order in _MATRIX:
+        v = lw.apply_template(lambda x: np.abs(x), [x])
+        for reducer, k in _MATRIX[order]:  # each keeping its axis, so that the other keeps its place
+            a = axis[k]
+            v = lw.b.emit("call", [lw.b.emit("call", [v, lw.b.const(a)], attrs={"fn": f"rt.{reducer}_axis"}),
+                                   lw.b.const(a)], attrs={"fn": "rt.expand_axis"})
+        for k in () if keep else (1, 0):
+            v = lw.b.emit("call", [v, lw.b.emit("call", [x, axes, lw.b.const(k)], attrs={"fn": "rt.nth_axis"},
+                                                name="axis")], attrs={"fn": "rt.squeeze_axis"})
+        return v
+    if order not in _SPECTRAL:
+        lw.fail(node, f"np.linalg.norm of a matrix with ord={order!r}", "NumPy takes 'fro', 'nuc', 1, -1, 2, -2, inf, -inf")
+    if axis not in ((-2, -1), (-1, -2), (0, 1), (1, 0)):
+        lw.fail(node, f"np.linalg.norm with ord={order!r} over axis={axis}",
+                "adc takes the singular values of the last two axes: axis=(-2, -1) (move the axes there first)")
+    if min(axis) >= 0:  # (0, 1) names the last two axes of a matrix only
+        x = lw.b.emit("call", [x], attrs={"fn": "rt.matrix"}, name=x.name)
+    out = lw.apply_template(_SPECTRAL[order], [x])
+    for k in (0, 1) if keep else ():
+        out = lw.b.emit("call", [out, lw.b.emit("call", [x, axes, lw.b.const(k)], attrs={"fn": "rt.nth_axis"},
+                                                  name="axis")], attrs={"fn": "rt.expand_axis"})
+    return out
 
 
 _DDOF = {  # (statistic, along an axis): its value y rescaled from n samples to n - ddof
