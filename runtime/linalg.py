@@ -241,3 +241,23 @@ def norm_nuc(x):
 def norm_p(x, p):
     """ord=p of a vector, as NumPy computes it: sum(|x| ** p) ** (1 / p)."""
     return np.sum(np.abs(x) ** p) ** (1.0 / p)
+
+
+# ---------------------------------------------------------------- np.linalg.eig of a real matrix
+# Its eigenvalues and eigenvectors are complex (NumPy returns real arrays when all are real: here they
+# are complex always, so that a derivative has one type). Numba's eig of a real matrix takes only
+# matrices of real eigenvalues: these run under CPython (the numba backend falls back, with its warning).
+
+def eigvals(a):
+    """w of np.linalg.eig(a), in NumPy's order, complex."""
+    return np.linalg.eig(a)[0].astype(np.complex128)
+
+
+def eig_vectors(a):
+    """V of w, V = np.linalg.eig(a): unit columns, complex."""
+    return np.linalg.eig(a)[1].astype(np.complex128)
+
+
+def eig_inv_t(a):
+    """inv(V^T) for the eigenvectors V of a."""
+    return np.linalg.inv(eig_vectors(a).T)

@@ -237,6 +237,53 @@ vjp("la.norm_p")(lambda g, y, x, p: (g * np.sign(x) * (np.abs(x) / y) ** (p - 1.
 jvp("la.norm_p")(lambda y, x, p, dx, dp: (np.sum(np.sign(x) * (np.abs(x) / y) ** (p - 1.0) * dx), 0))
 
 
+# np.linalg.eig and eigvals of a real matrix (complex results), distinct eigenvalues: with V^-T = inv(V^T)
+# and F from the eigenvalues' gaps, A_bar = Re(V^-T (diag(w_bar) + F * (V^T V_bar) - F * (V^T conj(V)
+# diag(Re(V^T V_bar)))) V^T), the last term from the unit norm of each eigenvector (autograd's adjoint);
+# dw = diag(V^-1 dA V), dV = V C - V diag(Re(V^H V C)) for C = F * (V^-1 dA V). Eigenvectors are defined
+# up to a complex phase: only losses that do not see it (abs(V), w) have a derivative.
+def _real_square(a):
+    if a.ndim != 2 or a.dtype == "complex128":
+        raise AdcTypeError(f"np.linalg.eig and eigvals take a real square 2-D array here, not {a}")
+    return T("complex128", 1)
+
+
+defrule("la.eigvals", np.linalg.eigvals, la.eigvals, typer=_real_square, shown="np.linalg.eigvals")
+defrule("la.eig_vectors", la.eig_vectors, typer=lambda a: T("complex128", _real_square(a).ndim + 1),
+        shown="np.linalg.eig")
+defrule("la.eig_inv_t", la.eig_inv_t, typer=lambda a: T("complex128", _real_square(a).ndim + 1), shown="np.linalg.eig")
+
+
+def _eig_back(a, inner):
+    """Re(V^-T inner V^T) of the eigenvectors V of a."""
+    return np.real(np.dot(np.dot(la.eig_inv_t(a), inner), la.eig_vectors(a).T))
+
+
+def _eig_tangent(a, da):
+    """V^-1 dA V."""
+    return np.dot(np.dot(la.eig_inv_t(a).T, da), la.eig_vectors(a))
+
+
+vjp("la.eigvals")(lambda g, y, a: _eig_back(a, np.diag(g)))
+jvp("la.eigvals")(lambda y, a, da: np.diag(_eig_tangent(a, da)))
+
+
+@vjp("la.eig_vectors")
+def _(g, y, a):
+    f = _gaps(la.eigvals(a))
+    p = np.dot(y.T, g)
+    return _eig_back(a, f * p - f * np.dot(np.dot(y.T, np.conj(y)), np.real(p) * np.eye(a.shape[0])))
+
+
+def _eig_vectors_tangent(v, a, da):
+    c = np.dot(v, _gaps(la.eigvals(a)) * _eig_tangent(a, da))
+    return c - v * np.real(rt.sum_axis(np.conj(v) * c, 0))
+
+
+jvp("la.eig_vectors")(lambda y, a, da: _eig_vectors_tangent(y, a, da))
+jvp("la.eig_inv_t")(lambda y, a, da: -np.dot(np.dot(y, _eig_vectors_tangent(la.eig_vectors(a), a, da).T), y))
+
+
 _HELPER_RANKS = {  # rank of each helper's result, from its arguments' types
     "solve_jvp": lambda x, *t: x.ndim, "inv_jvp": lambda *t: 2, "det_jvp": lambda *t: 0, "logdet_jvp": lambda *t: 0,
     "eigvalsh_jvp": lambda *t: 1, "cholesky_jvp": lambda *t: 2, "trace_vjp": lambda *t: 2,

@@ -54,6 +54,7 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.linalg.eigh: ("a", ("UPLO", None)),
     np.linalg.qr: ("a",),
     np.linalg.slogdet: ("a",),
+    np.linalg.eig: ("a",),
     np.array: ("object",),
     np.linspace: ("start", "stop", ("num", 50), ("endpoint", True)),
     np.asarray: ("a",),
@@ -223,10 +224,11 @@ DECOMPOSITIONS = {
     np.linalg.eigh: ("np.linalg.eigvalsh", "la.eigh_vectors"),
     np.linalg.qr: ("la.qr_q", "la.qr_r"),
     np.linalg.slogdet: ("la.slogdet_sign", "la.logdet"),
+    np.linalg.eig: ("la.eigvals", "la.eig_vectors"),
 }
 
 
-FIELDS = {np.linalg.eigh: ("eigenvalues", "eigenvectors"), np.linalg.svd: ("U", "S", "Vh"),
+FIELDS = {np.linalg.eigh: ("eigenvalues", "eigenvectors"), np.linalg.eig: ("eigenvalues", "eigenvectors"), np.linalg.svd: ("U", "S", "Vh"),
           np.linalg.qr: ("Q", "R"), np.linalg.slogdet: ("sign", "logabsdet")}  # NumPy's result objects
 
 
