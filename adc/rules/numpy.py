@@ -10,7 +10,7 @@ import adc_runtime as rt
 from .core import (BY_OBJECT, HOLOMORPHIC, REAL, defrule, elementwise, first, float_of, inexact, jvp, reduction,
                    same_dtype, to_bool, vjp)
 from ..errors import AdcTypeError
-from ..ir import T
+from ..ir import T, TupleT
 
 
 def _ufunc(name, vjp_template=None, typer=elementwise, nondiff=False, broadcasting=False, complex=None):
@@ -182,7 +182,13 @@ def _expanded(y, axis):
 for _name in ("sum", "mean", "prod", "max", "min"):
     defrule(f"rt.{_name}_axis", getattr(rt, f"{_name}_axis"), typer=_reduced, shown=f"np.{_name}(..., axis=...)")
 defrule("rt.expand_axis", rt.expand_axis, typer=_expanded, shown="np.expand_dims")
-defrule("rt.squeeze_axis", rt.squeeze_axis, typer=lambda g, axis: T(g.dtype, g.ndim - 1), shown="np.squeeze")
+def _squeezed(g, axis):
+    if isinstance(axis, TupleT) or axis.ndim or axis.dtype != "int64" or not g.ndim:
+        raise AdcTypeError(f"np.squeeze of {g} takes an axis (or a tuple of them written out) of an array here")
+    return T(g.dtype, g.ndim - 1)
+
+
+defrule("rt.squeeze_axis", rt.squeeze_axis, typer=_squeezed, shown="np.squeeze")
 defrule("rt.spread", rt.spread, typer=lambda g, x, axis: T(float_of(g), x.ndim))
 defrule("rt.nth_axis", rt.nth_axis, typer=lambda x, axes, k: _axes_of(x, axes), nondiff=True, shown="axis=(...)")
 defrule("rt.tie_share", rt.tie_share, typer=lambda x, y, axis: T("float64", x.ndim), nondiff=True)

@@ -188,6 +188,24 @@ def diff(lw, node, fn, args):
     return a
 
 
+def squeeze(lw, node, fn, args):
+    """np.squeeze(a, axis=(0, 2)): one axis after another, the highest first (rt.nth_axis places
+    each when typed); np.squeeze(a, axis=k) is its rule. Without axis= the result's rank would
+    depend on the lengths of a's axes, which adc's types do not carry: refused when binding."""
+    a, axis = lw.as_value(args[0], node), args[1]
+    parts = lw.tuples.get(getattr(axis, "id", None))
+    if parts is None:
+        return lw.call_rule(node, fn, [a, axis])
+    ints = [lw.b.const_int(p) for p in parts]
+    if None in ints:
+        lw.fail(node, "np.squeeze with axes that are not integers written out", "write them out: axis=(0, 2)")
+    axes, out = lw.expr_values([lw.b.const(k) for k in ints]), a
+    for k in reversed(range(len(ints))):
+        nth = lw.b.emit("call", [a, axes, lw.b.const(k)], attrs={"fn": "rt.nth_axis"}, name="axis")
+        out = lw.b.emit("call", [out, nth], attrs={"fn": "rt.squeeze_axis"})
+    return out
+
+
 def flip(lw, node, fn, args):
     """np.flip(m, axis): rt.flip (np.flip(m), of every axis, is its rule)."""
     return lw.b.emit("call", args, attrs={"fn": "rt.flip"})
@@ -404,7 +422,7 @@ def _axis_list(lw, v):
 
 FORMS = {**dict.fromkeys(JOINS, join), **dict.fromkeys([np.linalg.svd, *DECOMPOSITIONS], decompose),
          np.tensordot: tensordot, np.array: array, np.asarray: array, np.linspace: linspace, np.flip: flip,
-         np.trace: trace, np.cumsum: cumsum, np.diff: diff, np.meshgrid: meshgrid, **npsplits.FORMS,
+         np.trace: trace, np.cumsum: cumsum, np.squeeze: squeeze, np.diff: diff, np.meshgrid: meshgrid, **npsplits.FORMS,
          **nptemplates.FORMS}
 _WITH_ONLY = {np.flip: 2, np.roll: 3, np.repeat: 3, np.transpose: 2}  # forms only with this many arguments (an axis): else a rule
 
