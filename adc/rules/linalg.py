@@ -17,7 +17,10 @@ Eigenvectors and singular vectors are defined up to sign: their derivative
 follows the sign LAPACK returns, as in NumPy and autograd. `eigvalsh` and
 `eigh` take complex Hermitian matrices too (autograd's convention; the
 eigenvectors' phases are arbitrary, so only losses that do not see them
-have a derivative).
+have a derivative). `eig` and `eigvals` take real square matrices with
+distinct eigenvalues, and give complex eigenvalues and eigenvectors (the
+same phase caveat); `norm` with `ord=` follows the largest elements, row or
+column sums, or singular values, sharing a tie equally.
 """
 import numpy as np
 

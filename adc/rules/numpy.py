@@ -171,7 +171,7 @@ def _real_reduced(x, axis):
 def _axes_of(x, axes):
     """The type of an axis of a reduction over the tuple `axes` of x's (rt.nth_axis)."""
     if len(axes.elems) > x.ndim:
-        raise AdcTypeError(f"a reduction over {len(axes.elems)} axes of {x}, which has {x.ndim}")
+        raise AdcTypeError(f"axis= names {len(axes.elems)} axes of {x}, which has {x.ndim} (NumPy raises)")
     return T("int64")
 
 
@@ -190,7 +190,7 @@ def _squeezed(g, axis):
 
 defrule("rt.squeeze_axis", rt.squeeze_axis, typer=_squeezed, shown="np.squeeze")
 defrule("rt.spread", rt.spread, typer=lambda g, x, axis: T(float_of(g), x.ndim))
-defrule("rt.nth_axis", rt.nth_axis, typer=lambda x, axes, k: _axes_of(x, axes), nondiff=True, shown="axis=(...)")
+defrule("rt.nth_axis", rt.nth_axis, typer=lambda x, axes, k: _axes_of(x, axes), nondiff=True, shown="a tuple of axes")
 defrule("rt.tie_share", rt.tie_share, typer=lambda x, y, axis: T("float64", x.ndim), nondiff=True)
 
 vjp("rt.sum_axis")(lambda g, y, x, axis: (rt.spread(g, x, axis), 0))
