@@ -166,18 +166,29 @@ C = R.normal(size=(4, 2))
 def tensordots(a, b, c):
     return (np.sum(np.tensordot(a, b, axes=([1, 0], [0, 1])) ** 2) + np.sum(np.tensordot(a, c, axes=((2,), (0,))) ** 3)
             + np.sum(np.tensordot(a, c, axes=(-1, 0)) * a[:, :, :2]) + np.tensordot(a, a, axes=([0, 1, 2], [0, 1, 2]))
-            + np.sum(np.tensordot(c, b, axes=([1], [1])) ** 2))
+            + np.sum(np.tensordot(c, b, axes=([1], [1])) ** 2) + np.sum(np.tensordot(a, b[:, :, :4], axes=0) * 0.1)
+            + np.tensordot(a[0], a[1], axes=2) + np.tensordot(a, a, axes=3) + np.sum(np.tensordot(b[:, :, 0].T, a[0], axes=1) ** 2))
 
 
 def tensordots_ag(a, b, c):
     t = anp.tensordot
     return (anp.sum(t(a, b, axes=([1, 0], [0, 1])) ** 2) + anp.sum(t(a, c, axes=((2,), (0,))) ** 3)
             + anp.sum(t(a, c, axes=(-1, 0)) * a[:, :, :2]) + t(a, a, axes=([0, 1, 2], [0, 1, 2]))
-            + anp.sum(t(c, b, axes=([1], [1])) ** 2))
+            + anp.sum(t(c, b, axes=([1], [1])) ** 2) + anp.sum(t(a, b[:, :, :4], axes=0) * 0.1)
+            + t(a[0], a[1], axes=2) + t(a, a, axes=3) + anp.sum(t(b[:, :, 0].T, a[0], axes=1) ** 2))
 
 
 def test_np_tensordot_with_lists_of_axes():
     check_grads(tensordots, (S, B, C), wrt=(0, 1, 2), ag=tensordots_ag, backends=PY)
+
+
+def _tensordot_2_of_stacks(a):
+    return np.sum(np.tensordot(a, a, axes=2))
+
+
+def test_np_tensordot_over_two_axes_of_stacks_names_the_lists():
+    with pytest.raises(adc.AdcError, match="axes=\\(\\[1, 2\\], \\[0, 1\\]\\)"):
+        adc.grad(_tensordot_2_of_stacks, backend="python")(S)
 
 
 def test_np_tensordot_with_lists_of_axes_with_an_array_output():

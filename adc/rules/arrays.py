@@ -129,11 +129,12 @@ vjp("rt.real_if_close")(lambda g, y, x: g)
 
 def _matrix(x):
     if x.ndim != 2:
-        raise AdcTypeError(f"a reduction over a tuple of two axes takes matrices here, not {x}")
+        raise AdcTypeError(f"{x} where adc takes a matrix (np.tensordot(a, b, axes=2) of matrices, np.linalg.norm(x, ord, "
+                           "axis=(0, 1))); for other ranks pass lists of axes, axes=([1, 2], [0, 1]), or axis=(-2, -1)")
     return x
 
 
-defrule("rt.matrix", rt.matrix, typer=_matrix, linear=True, view=True, shown="axis=(0, 1)")  # the reduction checks
+defrule("rt.matrix", rt.matrix, typer=_matrix, linear=True, view=True, shown="a matrix argument")  # the callers check
 vjp("rt.matrix")(lambda g, y, x: g)
 
 # ---------------------------------------------------------------- splitting, the builtin sum of an array

@@ -114,7 +114,7 @@ def _name(fn):
 def takes_keywords(lw, node, fn):
     """Whether adc takes the keywords of the call `node` of `fn` (a function, or None): those
     `bind` binds, and constant axis= and keepdims= on sum, mean, prod, max, min, std, var and
-    np.linalg.norm (ddof= on std and var; ord=None on norm)."""
+    np.linalg.norm (ddof= on std and var; ord= on norm)."""
     if fn not in AXIS_REDUCTIONS:
         return fn in SIGNATURES
     allowed = KEYWORDS.get(AXIS_REDUCTIONS[fn], ("axis", "keepdims"))
@@ -388,23 +388,24 @@ def _implicit_output(spec):
     return "..." * ("..." in spec) + "".join(sorted(ch for ch in set(letters) if letters.count(ch) == 1))
 
 
-TENSORDOT = {0: lambda a, b: np.outer(a, b), 1: lambda a, b: np.dot(a, b), 2: lambda a, b: np.sum(a * b)}
+TENSORDOT = {1: lambda a, b: np.dot(a, b), 2: lambda a, b: np.sum(rt.matrix(a) * rt.matrix(b))}  # np.dot: 1-D and 2-D
 
 
 def tensordot(lw, node, fn, args):
-    """np.tensordot(a, b, axes): an integer count of 0, 1 or 2 (of vectors and matrices) as a product
-    (TENSORDOT); a pair of axis lists, axes=([1, 0], [0, 1]) or ((1,), (0,)) (an int for one axis),
-    of arrays of any rank, as rt.tensordot."""
+    """np.tensordot(a, b, axes): a count of 1 (vectors and matrices) or 2 (matrices) as a product
+    (TENSORDOT); another count, a's last axes with b's first, and a pair of axis lists,
+    axes=([1, 0], [0, 1]) or ((1,), (0,)) (an int for one axis), of arrays of any rank, as rt.tensordot."""
     axes = lw.b.const_int(args[2])
     pair = lw.tuples.get(getattr(args[2], "id", None))
-    if axes is None and pair is not None and len(pair) == 2:
-        lists = [_axis_list(lw, p) for p in pair]
-        if None not in lists:
-            a, b = (lw.as_value(x, node) for x in args[:2])
-            return lw.b.emit("call", [a, b] + [lw.expr_values([lw.b.const(k) for k in ks]) for ks in lists],
-                             attrs={"fn": "rt.tensordot"})
+    lists = [_axis_list(lw, p) for p in pair] if axes is None and pair is not None and len(pair) == 2 else [None]
+    if axes is not None and axes not in TENSORDOT and axes >= 0:
+        lists = [[k - axes for k in range(axes)], list(range(axes))]
+    if None not in lists:
+        a, b = (lw.as_value(x, node) for x in args[:2])
+        return lw.b.emit("call", [a, b] + [lw.expr_values([lw.b.const(k) for k in ks]) for ks in lists],
+                         attrs={"fn": "rt.tensordot"})
     if axes not in TENSORDOT:
-        lw.fail(node, "np.tensordot with these axes", "pass an integer axes= of 0, 1 or 2 (for arrays of rank 1 and 2), "
+        lw.fail(node, "np.tensordot with these axes", "pass an integer axes= >= 0, "
                 "or two lists of axes written out: axes=([1, 0], [0, 1])")
     return lw.apply_template(TENSORDOT[axes], args[:2])
 

@@ -5,8 +5,8 @@ Contract: `has_axis_keywords` says whether a call of a reduction is of this kind
 lowers it through the `Lowerer` and returns the reduced value: along
 one constant axis a runtime helper (`rt.sum_axis(x, a)`), then `rt.expand_axis` for keepdims=;
 over a tuple of axes (axis=(0, 2)) one axis after another (`rt.nth_axis` places each when types
-and shapes are known); ddof= rescales a variance. Axes, keepdims= and ddof= are
-constants when lowering (written out, or names bound to them), by keyword or by position.
+and shapes are known); ddof= rescales a variance; np.linalg.norm's ord= picks a vector or a matrix
+norm (`_norm`). Axes, keepdims=, ddof= and ord= are constants when lowering (written out, or names bound to them), by keyword or by position.
 """
 import gast
 import numpy as np
