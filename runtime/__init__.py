@@ -646,7 +646,7 @@ def _tie_share_numba(x, y, axis):
 
 from .arrays import (along, array_zeros, concatenate, cross, element, concatenate_part, cumsum_axis, diag_vjp, diff_vjp, flip, hstack, hstack_part, inner,  # noqa: E402
                      kron_vjp_a, kron_vjp_b, linspace_open, mask_add, pick, ravel, repeat_vjp, reshape, stack, stack_part,
-                     take_add, tile, tile_vjp, unpermute, vstack, vstack_part)
+                     take_add, tensordot, tensordot_a, tensordot_b, tile, tile_vjp, unpermute, vstack, vstack_part)
 from .checkpoint import (checkpoints, ckpt_advance, ckpt_close, ckpt_due, ckpt_first, ckpt_held, ckpt_hold, ckpt_peak,  # noqa: E402,F401
                          ckpt_position, ckpt_report, ckpt_store, ckpt_thin, ckpt_top, ckpt_trip, ckpt_turned,
                          online_checkpoints)
@@ -655,5 +655,5 @@ from .scipy import (beta, betaln, density, digamma, dirichlet_check, erf, erfc, 
                     finite_max_axis, gamma, gammaln, keep_all, log_expit, log_ndtr, logit, ndtr, polygamma,
                     solve_lower, solve_upper, xlog1py, xlogy)
 from .shapes import (as_column, atleast_1d, atleast_2d, atleast_3d, diagonal, hsplit_axis, matrix,  # noqa: E402
-                     real_if_close, repeat_axis, repeat_axis_vjp, roll_axis, rollaxis, rollaxis_vjp, split_start,
+                     nth_axis, real_if_close, repeat_axis, repeat_axis_vjp, roll_axis, rollaxis, rollaxis_vjp, split_start,
                      sum_leading, transpose_axes, vsplit_axis)

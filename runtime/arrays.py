@@ -124,8 +124,13 @@ def _vstack_part_numba(g, k, *xs):
 # ---------------------------------------------------------------- arrays written out
 
 def array_zeros(n, *xs):
-    """Zeros to hold the numbers xs: complex128 if one of them is complex, else float64."""
-    return np.zeros(n, np.complex128 if any(isinstance(x, complex) or np.iscomplexobj(x) for x in xs) else np.float64)
+    """Zeros to hold xs, numbers or arrays of one shape (np.array([a, b, c]) stacks arrays): complex128
+    if one of them is complex, else float64."""
+    shape = np.shape(xs[0])
+    if any(np.shape(x) != shape for x in xs):
+        raise ValueError("setting an array element with a sequence. The requested array has an inhomogeneous shape")
+    dtype = np.complex128 if any(isinstance(x, complex) or np.iscomplexobj(x) for x in xs) else np.float64
+    return np.zeros((n,) + shape, dtype)
 
 
 @register_jitable
@@ -134,11 +139,21 @@ def element(v, arr):
     return v
 
 
+@register_jitable
+def _same_shapes(xs):
+    shape = xs[0].shape
+    for x in literal_unroll(xs):
+        if x.shape != shape:
+            raise ValueError("setting an array element with a sequence. The requested array has an inhomogeneous shape")
+    return shape
+
+
 @overload(array_zeros)
 def _array_zeros_numba(n, *xs):
-    if any(isinstance(x, types.Complex) for x in xs):
-        return lambda n, *xs: np.zeros(n, np.complex128)
-    return lambda n, *xs: np.zeros(n)
+    dtype = np.complex128 if any(isinstance(getattr(x, "dtype", x), types.Complex) for x in xs) else np.float64
+    if isinstance(xs[0], types.Array):
+        return lambda n, *xs: np.zeros((n,) + _same_shapes(xs), dtype)
+    return lambda n, *xs: np.zeros(n, dtype)
 
 
 # ---------------------------------------------------------------- ranges
@@ -380,6 +395,40 @@ def _dot_of_a_number(a, b):
     """np.dot with a number is the product, as in NumPy (Numba types np.dot of arrays only)."""
     if isinstance(a, types.Number) or isinstance(b, types.Number):
         return lambda a, b: a * b
+
+
+def tensordot(a, b, axes_a, axes_b):
+    """np.tensordot(a, b, (axes_a, axes_b)): Numba has no np.tensordot, so a derivative that calls
+    this runs under CPython (the numba backend falls back, with its warning)."""
+    return np.tensordot(a, b, (list(axes_a), list(axes_b)))
+
+
+def _paired(axes_a, axes_b, na, nb):
+    """The contracted axes of a and of b counted from 0 (NumPy's errors for a wrong pairing), and
+    the free axes of each."""
+    if len(axes_a) != len(axes_b):
+        raise ValueError("shape-mismatch for sum")
+    aa, bb = [axis_index(x, na) for x in axes_a], [axis_index(x, nb) for x in axes_b]
+    return aa, bb, [i for i in range(na) if i not in aa], [i for i in range(nb) if i not in bb]
+
+
+def tensordot_a(g, b, axes_a, axes_b):
+    """The adjoint of tensordot(a, b, axes) with respect to a, from its cotangent g: g contracted
+    with b over b's free axes, its axes put back in a's order."""
+    nb, k = np.ndim(b), len(axes_b)
+    nfa = np.ndim(g) - (nb - k)
+    aa, bb, free_a, free_b = _paired(axes_a, axes_b, nfa + k, nb)
+    t = np.tensordot(g, b, (list(range(nfa, np.ndim(g))), free_b))  # a's free axes, then b's contracted in order
+    return np.transpose(t, np.argsort(free_a + [aa[bb.index(x)] for x in sorted(bb)]))
+
+
+def tensordot_b(g, a, axes_a, axes_b):
+    """The adjoint of tensordot(a, b, axes) with respect to b."""
+    na, k = np.ndim(a), len(axes_a)
+    nfa = na - k
+    aa, bb, free_a, free_b = _paired(axes_a, axes_b, na, np.ndim(g) - nfa + k)
+    t = np.tensordot(a, g, (free_a, list(range(nfa))))  # a's contracted axes in order, then b's free axes
+    return np.transpose(t, np.argsort([bb[aa.index(x)] for x in sorted(aa)] + free_b))
 
 
 def cross(a, b):

@@ -189,3 +189,75 @@ def pinv_jvp(p, a, da):
     m, n = a.shape
     return (-np.dot(np.dot(p, da), p) + np.dot(np.dot(p, p.T), np.dot(da.T, np.eye(m) - np.dot(a, p)))
             + np.dot(np.eye(n) - np.dot(p, a), np.dot(da.T, np.dot(p.T, p))))
+
+
+# ---------------------------------------------------------------- np.linalg.norm(x, ord) of a whole vector or matrix
+
+@register_jitable
+def norm_1(x):
+    return np.linalg.norm(x, 1)
+
+
+@register_jitable
+def norm_neg_1(x):
+    return np.linalg.norm(x, -1)
+
+
+@register_jitable
+def norm_inf(x):
+    return np.linalg.norm(x, np.inf)
+
+
+@register_jitable
+def norm_neg_inf(x):
+    return np.linalg.norm(x, -np.inf)
+
+
+@register_jitable
+def norm_2(x):
+    return np.linalg.norm(x, 2)
+
+
+@register_jitable
+def norm_neg_2(x):
+    return np.linalg.norm(x, -2)
+
+
+@register_jitable
+def norm_fro(x):
+    """ord='fro' (Numba's np.linalg.norm takes no string ord: the 2-norm of the elements)."""
+    if x.ndim != 2:
+        raise ValueError("Invalid norm order 'fro' for vectors")
+    return np.linalg.norm(x)
+
+
+@register_jitable
+def norm_nuc(x):
+    """ord='nuc': the sum of the singular values."""
+    return np.sum(np.linalg.svd(x, full_matrices=False)[1])
+
+
+@register_jitable
+def norm_p(x, p):
+    """ord=p of a vector, as NumPy computes it: sum(|x| ** p) ** (1 / p)."""
+    return np.sum(np.abs(x) ** p) ** (1.0 / p)
+
+
+# ---------------------------------------------------------------- np.linalg.eig of a real matrix
+# Its eigenvalues and eigenvectors are complex (NumPy returns real arrays when all are real: here they
+# are complex always, so that a derivative has one type). Numba's eig of a real matrix takes only
+# matrices of real eigenvalues: these run under CPython (the numba backend falls back, with its warning).
+
+def eigvals(a):
+    """w of np.linalg.eig(a), in NumPy's order, complex."""
+    return np.linalg.eig(a)[0].astype(np.complex128)
+
+
+def eig_vectors(a):
+    """V of w, V = np.linalg.eig(a): unit columns, complex."""
+    return np.linalg.eig(a)[1].astype(np.complex128)
+
+
+def eig_inv_t(a):
+    """inv(V^T) for the eigenvectors V of a."""
+    return np.linalg.inv(eig_vectors(a).T)

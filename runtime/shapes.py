@@ -19,6 +19,21 @@ def axis_index(axis, ndim):
     return axis + ndim if axis < 0 else axis
 
 
+@register_jitable
+def nth_axis(x, axes, k):
+    """The k-th smallest of `axes` (a reduction's tuple axis=) counted from 0 in x's dimensions;
+    NumPy's errors for an axis out of range or given twice."""
+    n = len(axes)
+    out = np.empty(n, np.int64)
+    for i in range(n):
+        out[i] = axis_index(axes[i], x.ndim)
+    out = np.sort(out)
+    for i in range(1, n):
+        if out[i] == out[i - 1]:
+            raise ValueError("duplicate value in 'axis'")
+    return out[k]
+
+
 # ---------------------------------------------------------------- promotion to a rank
 
 def atleast_1d(x):

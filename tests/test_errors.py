@@ -340,7 +340,7 @@ def reduce_over_computed_axes(a, k):
 
 
 def reduce_over_one_axis_twice(a):
-    return np.sum(a, axis=(0, -2))
+    return np.sum(a, axis=(1, 0, 1))
 
 
 def reduce_a_vector_over_two_axes(x):
@@ -438,8 +438,9 @@ REFUSED_FORMS = [
      "write the count as a constant"),
     (split_into_no_parts, (np.ones(4),), "np.split into 0 parts", "split into one part or more"),
     (reduce_over_computed_axes, (np.ones((2, 3)), 1), "a computed axis=", "write axis as a constant"),
-    (reduce_over_one_axis_twice, (np.ones((2, 3)),), "a reduction over axis=(0, -2)", "reduce one axis at a time"),
-    (reduce_a_vector_over_two_axes, (np.ones(3),), "axis=(0, 1) on float64[:]", "takes matrices here"),
+    (reduce_over_one_axis_twice, (np.ones((2, 3)),), "a reduction over axis=(1, 0, 1), which names an axis twice",
+     "give each axis once"),
+    (reduce_a_vector_over_two_axes, (np.ones(3),), "a tuple of axes on float64[:]", "names 2 axes of float64[:], which has 1"),
     (matmul_by_a_number, (np.ones((2, 2)),), "np.matmul (@) on float64[:,:], float64", "multiply with *"),
     (real_if_close_of_complex, (np.array([1.0 + 0j]),), "np.real_if_close", "complex"),
     (diagonal_of_a_vector, (np.ones(3),), "np.diagonal on float64[:]", "np.diag makes a matrix"),

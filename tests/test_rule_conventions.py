@@ -98,6 +98,7 @@ LINES = _elementwise_lines() + [
     ("indexing", "z[IDX] * a[1] + z[np.real(z) > 0.45][0]"),
     ("np.linalg.eigvalsh", "np.linalg.eigvalsh(0.5 * (h + np.conj(h.T))) * 1.5"),
     ("np.linalg.eigh", "np.abs(np.linalg.eigh(0.5 * (h + np.conj(h.T)))[1]) ** 4"),
+    ("np.tensordot", "np.tensordot(a, s, axes=([1], [0]))[0] + np.tensordot(a, a, axes=2) * z + np.tensordot(z, w, axes=0)[1]"),
     ("promotions and splits", "np.ravel(np.atleast_2d(z)) + np.atleast_3d(z)[0, :, 0] + np.atleast_1d(z[0])"
      " + np.split(np.concatenate((z, w)), 2)[1] + np.column_stack((z, w))[:, 1] + np.append(z[:2], w[2:])"
      " + np.hsplit(a, [1])[1][0, 0] + np.vstack((z, a))[2]"),

@@ -129,11 +129,12 @@ vjp("rt.real_if_close")(lambda g, y, x: g)
 
 def _matrix(x):
     if x.ndim != 2:
-        raise AdcTypeError(f"a reduction over a tuple of two axes takes matrices here, not {x}")
+        raise AdcTypeError(f"{x} where adc takes a matrix (np.tensordot(a, b, axes=2) of matrices, np.linalg.norm(x, ord, "
+                           "axis=(0, 1))); for other ranks pass lists of axes, axes=([1, 2], [0, 1]), or axis=(-2, -1)")
     return x
 
 
-defrule("rt.matrix", rt.matrix, typer=_matrix, linear=True, view=True, shown="axis=(0, 1)")  # the reduction checks
+defrule("rt.matrix", rt.matrix, typer=_matrix, linear=True, view=True, shown="a matrix argument")  # the callers check
 vjp("rt.matrix")(lambda g, y, x: g)
 
 # ---------------------------------------------------------------- splitting, the builtin sum of an array
@@ -281,9 +282,32 @@ jvp("rt.kron_vjp_b")(lambda y, g, a, b, dg, da, db: (rt.kron_vjp_b(dg, a, b), rt
                                                       np.zeros_like(b)))
 
 
+
+def _contracted(a, b, axes_a, axes_b):
+    """The rank of tensordot(a, b, (axes_a, axes_b)) (rt.tensordot)."""
+    k = len(axes_a.elems)
+    if k != len(axes_b.elems) or k > a.ndim or k > b.ndim:
+        raise AdcTypeError(f"np.tensordot of {a} and {b} over {len(axes_a.elems)} and {len(axes_b.elems)} axes: "
+                           "give as many axes of each, no more than it has")
+    return a.ndim + b.ndim - 2 * k
+
+
+# np.tensordot(a, b, axes=([1, 0], [0, 1])): bilinear; each adjoint contracts g with the other factor
+defrule("rt.tensordot", rt.tensordot, typer=lambda a, b, p, q: T(same_dtype(a, b).dtype, _contracted(a, b, p, q)),
+        shown="np.tensordot")
+vjp("rt.tensordot")(lambda g, y, a, b, p, q: (rt.tensordot_a(g, b, p, q), rt.tensordot_b(g, a, p, q), 0, 0))
+jvp("rt.tensordot")(lambda y, a, b, p, q, da, db, dp, dq: (rt.tensordot(da, b, p, q), rt.tensordot(a, db, p, q), 0, 0))
+defrule("rt.tensordot_a", rt.tensordot_a, typer=lambda g, b, p, q: T(same_dtype(g, b).dtype, g.ndim - b.ndim + 2 * len(q.elems)),
+        shown="np.tensordot")
+defrule("rt.tensordot_b", rt.tensordot_b, typer=lambda g, a, p, q: T(same_dtype(g, a).dtype, g.ndim - a.ndim + 2 * len(p.elems)),
+        shown="np.tensordot")
+jvp("rt.tensordot_a")(lambda y, g, b, p, q, dg, db, dp, dq: (rt.tensordot_a(dg, b, p, q), rt.tensordot_a(g, db, p, q), 0, 0))
+jvp("rt.tensordot_b")(lambda y, g, a, p, q, dg, da, dp, dq: (rt.tensordot_b(dg, a, p, q), rt.tensordot_b(g, da, p, q), 0, 0))
+
+
 # ---------------------------------------------------------------- complex arguments (the linear rules above are holomorphic)
 
 complex_rules(HOLOMORPHIC, "np.dot", "np.matmul", "np.outer", "rt.inner", "np.kron", "rt.kron_vjp_a", "rt.kron_vjp_b",
-              "rt.cross")
+              "rt.cross", "rt.tensordot", "rt.tensordot_a", "rt.tensordot_b")
 complex_rules(OWN, "np.vdot")
 complex_rules(REAL, "np.sort")  # NumPy orders complex numbers lexicographically

@@ -17,7 +17,10 @@ Eigenvectors and singular vectors are defined up to sign: their derivative
 follows the sign LAPACK returns, as in NumPy and autograd. `eigvalsh` and
 `eigh` take complex Hermitian matrices too (autograd's convention; the
 eigenvectors' phases are arbitrary, so only losses that do not see them
-have a derivative).
+have a derivative). `eig` and `eigvals` take real square matrices with
+distinct eigenvalues, and give complex eigenvalues and eigenvectors (the
+same phase caveat); `norm` with `ord=` follows the largest elements, row or
+column sums, or singular values, sharing a tie equally.
 """
 import numpy as np
 
@@ -161,6 +164,127 @@ def _(g, y, a):
     pt = y.T
     return (-np.dot(np.dot(pt, g), pt) + np.dot(np.dot(np.eye(a.shape[0]) - np.dot(a, y), g.T), np.dot(y, pt))
             + np.dot(np.dot(pt, y), np.dot(g.T, np.eye(a.shape[1]) - np.dot(y, a))))
+
+
+# np.linalg.norm(x, ord) without axis=: a vector norm of a 1-D x, a matrix norm of a 2-D one (as NumPy
+# reads it; a stack of matrices takes axis=(-2, -1)). Real arrays; ties share the derivative equally.
+def _ord_of(name, *ranks):
+    def typer(x, *p):
+        if x.ndim not in ranks:
+            raise AdcTypeError(f"np.linalg.norm with ord={name} takes arrays of {' or '.join(map(str, ranks))} "
+                               f"dimensions, not {x} (NumPy raises); pass axis= for a stack of vectors or matrices")
+        return T("float64")
+    return typer
+
+
+def _VECTOR(x):
+    return x.ndim == 1
+
+
+def _ties(c, y):
+    """1 / (the number of ties) where c attains the extreme y, else 0."""
+    return (c == y) / np.sum(c == y)
+
+
+for _key, _name in (("la.norm_1", "1"), ("la.norm_neg_1", "-1"), ("la.norm_inf", "inf"), ("la.norm_neg_inf", "-inf"),
+                    ("la.norm_2", "2"), ("la.norm_neg_2", "-2")):
+    defrule(_key, getattr(la, _key[3:]), typer=_ord_of(_name, 1, 2), shown="np.linalg.norm")
+defrule("la.norm_fro", la.norm_fro, typer=_ord_of("'fro'", 2), shown="np.linalg.norm")
+defrule("la.norm_nuc", la.norm_nuc, typer=_ord_of("'nuc'", 2), shown="np.linalg.norm")
+defrule("la.norm_p", la.norm_p, typer=_ord_of("p", 1), shown="np.linalg.norm")
+
+# the gradients: of a vector's p-norm sign(x) (|x| / y)^(p - 1) (ord -1 and -2 of a vector are p-norms);
+# the max-norms follow the largest elements (of a matrix, its largest column or row sums); ord 2 of a
+# matrix is its largest singular value, of gradient u v^T from its singular vectors (-2: the smallest)
+def _p_grad(y, x, p):
+    return np.sign(x) * (np.abs(x) / y) ** (p - 1.0)
+
+
+def _columns_grad(y, x):
+    return np.sign(x) * _ties(rt.sum_axis(np.abs(x), 0), y)
+
+
+def _rows_grad(y, x):
+    return np.sign(x) * rt.expand_axis(_ties(rt.sum_axis(np.abs(x), 1), y), 1)
+
+
+def _spectral_grad(x, k):
+    return np.outer(la.svd_u(x, False)[:, k], la.svd_vt(x, False)[k])
+
+
+vjp("la.norm_1", when=_VECTOR)(lambda g, y, x: g * np.sign(x))
+jvp("la.norm_1", when=_VECTOR)(lambda y, x, dx: np.sum(np.sign(x) * dx))
+vjp("la.norm_neg_1", when=_VECTOR)(lambda g, y, x: g * _p_grad(y, x, -1.0))
+jvp("la.norm_neg_1", when=_VECTOR)(lambda y, x, dx: np.sum(_p_grad(y, x, -1.0) * dx))
+vjp("la.norm_2", when=_VECTOR)(lambda g, y, x: g * x / y)
+jvp("la.norm_2", when=_VECTOR)(lambda y, x, dx: np.sum(x * dx) / y)
+vjp("la.norm_neg_2", when=_VECTOR)(lambda g, y, x: g * _p_grad(y, x, -2.0))
+jvp("la.norm_neg_2", when=_VECTOR)(lambda y, x, dx: np.sum(_p_grad(y, x, -2.0) * dx))
+for _key in ("la.norm_inf", "la.norm_neg_inf"):
+    vjp(_key, when=_VECTOR)(lambda g, y, x: g * np.sign(x) * _ties(np.abs(x), y))
+    jvp(_key, when=_VECTOR)(lambda y, x, dx: np.sum(np.sign(x) * _ties(np.abs(x), y) * dx))
+    vjp(_key)(lambda g, y, x: g * _rows_grad(y, x))
+    jvp(_key)(lambda y, x, dx: np.sum(_rows_grad(y, x) * dx))
+for _key in ("la.norm_1", "la.norm_neg_1"):
+    vjp(_key)(lambda g, y, x: g * _columns_grad(y, x))
+    jvp(_key)(lambda y, x, dx: np.sum(_columns_grad(y, x) * dx))
+vjp("la.norm_2")(lambda g, y, x: g * _spectral_grad(x, 0))
+jvp("la.norm_2")(lambda y, x, dx: np.sum(_spectral_grad(x, 0) * dx))
+vjp("la.norm_neg_2")(lambda g, y, x: g * _spectral_grad(x, -1))
+jvp("la.norm_neg_2")(lambda y, x, dx: np.sum(_spectral_grad(x, -1) * dx))
+vjp("la.norm_fro")(lambda g, y, x: g * x / y)
+jvp("la.norm_fro")(lambda y, x, dx: np.sum(x * dx) / y)
+vjp("la.norm_nuc")(lambda g, y, x: g * np.dot(la.svd_u(x, False), la.svd_vt(x, False)))
+jvp("la.norm_nuc")(lambda y, x, dx: np.sum(np.dot(la.svd_u(x, False), la.svd_vt(x, False)) * dx))
+vjp("la.norm_p")(lambda g, y, x, p: (g * np.sign(x) * (np.abs(x) / y) ** (p - 1.0), 0))
+jvp("la.norm_p")(lambda y, x, p, dx, dp: (np.sum(np.sign(x) * (np.abs(x) / y) ** (p - 1.0) * dx), 0))
+
+
+# np.linalg.eig and eigvals of a real matrix (complex results), distinct eigenvalues: with V^-T = inv(V^T)
+# and F from the eigenvalues' gaps, A_bar = Re(V^-T (diag(w_bar) + F * (V^T V_bar) - F * (V^T conj(V)
+# diag(Re(V^T V_bar)))) V^T), the last term from the unit norm of each eigenvector (autograd's adjoint);
+# dw = diag(V^-1 dA V), dV = V C - V diag(Re(V^H V C)) for C = F * (V^-1 dA V). Eigenvectors are defined
+# up to a complex phase: only losses that do not see it (abs(V), w) have a derivative.
+def _real_square(a):
+    if a.ndim != 2 or a.dtype == "complex128":
+        raise AdcTypeError(f"np.linalg.eig and eigvals take a real square 2-D array here, not {a}")
+    return T("complex128", 1)
+
+
+defrule("la.eigvals", np.linalg.eigvals, la.eigvals, typer=_real_square, shown="np.linalg.eigvals")
+defrule("la.eig_vectors", la.eig_vectors, typer=lambda a: T("complex128", _real_square(a).ndim + 1),
+        shown="np.linalg.eig")
+defrule("la.eig_inv_t", la.eig_inv_t, typer=lambda a: T("complex128", _real_square(a).ndim + 1), shown="np.linalg.eig")
+
+
+def _eig_back(a, inner):
+    """Re(V^-T inner V^T) of the eigenvectors V of a."""
+    return np.real(np.dot(np.dot(la.eig_inv_t(a), inner), la.eig_vectors(a).T))
+
+
+def _eig_tangent(a, da):
+    """V^-1 dA V."""
+    return np.dot(np.dot(la.eig_inv_t(a).T, da), la.eig_vectors(a))
+
+
+vjp("la.eigvals")(lambda g, y, a: _eig_back(a, np.diag(g)))
+jvp("la.eigvals")(lambda y, a, da: np.diag(_eig_tangent(a, da)))
+
+
+@vjp("la.eig_vectors")
+def _(g, y, a):
+    f = _gaps(la.eigvals(a))
+    p = np.dot(y.T, g)
+    return _eig_back(a, f * p - f * np.dot(np.dot(y.T, np.conj(y)), np.real(p) * np.eye(a.shape[0])))
+
+
+def _eig_vectors_tangent(v, a, da):
+    c = np.dot(v, _gaps(la.eigvals(a)) * _eig_tangent(a, da))
+    return c - v * np.real(rt.sum_axis(np.conj(v) * c, 0))
+
+
+jvp("la.eig_vectors")(lambda y, a, da: _eig_vectors_tangent(y, a, da))
+jvp("la.eig_inv_t")(lambda y, a, da: -np.dot(np.dot(y, _eig_vectors_tangent(la.eig_vectors(a), a, da).T), y))
 
 
 _HELPER_RANKS = {  # rank of each helper's result, from its arguments' types

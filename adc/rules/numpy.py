@@ -10,7 +10,7 @@ import adc_runtime as rt
 from .core import (BY_OBJECT, HOLOMORPHIC, REAL, defrule, elementwise, first, float_of, inexact, jvp, reduction,
                    same_dtype, to_bool, vjp)
 from ..errors import AdcTypeError
-from ..ir import T
+from ..ir import T, TupleT
 
 
 def _ufunc(name, vjp_template=None, typer=elementwise, nondiff=False, broadcasting=False, complex=None):
@@ -174,6 +174,13 @@ def _real_reduced(x, axis):
     return T("float64", _reduced(x, axis).ndim)  # var, std: real for complex arrays too
 
 
+def _axes_of(x, axes):
+    """The type of an axis of a reduction over the tuple `axes` of x's (rt.nth_axis)."""
+    if len(axes.elems) > x.ndim:
+        raise AdcTypeError(f"axis= names {len(axes.elems)} axes of {x}, which has {x.ndim} (NumPy raises)")
+    return T("int64")
+
+
 def _expanded(y, axis):
     return T(y.dtype if y.ndim or y.dtype == "complex128" else "float64", y.ndim + 1)
 
@@ -181,8 +188,15 @@ def _expanded(y, axis):
 for _name in ("sum", "mean", "prod", "max", "min"):
     defrule(f"rt.{_name}_axis", getattr(rt, f"{_name}_axis"), typer=_reduced, shown=f"np.{_name}(..., axis=...)")
 defrule("rt.expand_axis", rt.expand_axis, typer=_expanded, shown="np.expand_dims")
-defrule("rt.squeeze_axis", rt.squeeze_axis, typer=lambda g, axis: T(g.dtype, g.ndim - 1), shown="np.squeeze")
+def _squeezed(g, axis):
+    if isinstance(axis, TupleT) or axis.ndim or axis.dtype != "int64" or not g.ndim:
+        raise AdcTypeError(f"np.squeeze of {g} takes an axis (or a tuple of them written out) of an array here")
+    return T(g.dtype, g.ndim - 1)
+
+
+defrule("rt.squeeze_axis", rt.squeeze_axis, typer=_squeezed, shown="np.squeeze")
 defrule("rt.spread", rt.spread, typer=lambda g, x, axis: T(float_of(g), x.ndim))
+defrule("rt.nth_axis", rt.nth_axis, typer=lambda x, axes, k: _axes_of(x, axes), nondiff=True, shown="a tuple of axes")
 defrule("rt.tie_share", rt.tie_share, typer=lambda x, y, axis: T("float64", x.ndim), nondiff=True)
 
 vjp("rt.sum_axis")(lambda g, y, x, axis: (rt.spread(g, x, axis), 0))
@@ -332,15 +346,17 @@ _ufunc("logical_not", typer=to_bool, nondiff=True)
 # ---------------------------------------------------------------- constants and ranges
 
 def _numbers(n, *xs):
-    """np.array of numbers written out (of arrays, np.stack makes their array)."""
-    if any(x.ndim for x in xs):
-        raise AdcTypeError("np.array of a list that holds arrays: adc builds np.array([a, b, c]) of numbers. "
-                           "hint: np.stack([x, y]) stacks arrays into one")
-    return T(float_of(*xs), 1)
+    """np.array of numbers written out, or of arrays of one rank (their stack, as np.stack makes it)."""
+    ranks = {x.ndim for x in xs}
+    if len(ranks) > 1:
+        raise AdcTypeError(f"np.array of a list that mixes numbers and arrays, or arrays of different ranks "
+                           f"({', '.join(map(str, xs))}): NumPy takes a list of numbers, or of arrays of one shape. "
+                           "hint: np.concatenate((a, np.array([x]))) joins them, np.stack([x, y]) stacks arrays")
+    return T(float_of(*xs), ranks.pop() + 1)
 
 
 defrule("rt.array_zeros", rt.array_zeros, typer=_numbers, nondiff=True, shown="np.array")
-defrule("rt.element", rt.element, typer=lambda v, arr: T(arr.dtype), complex=HOLOMORPHIC, shown="np.array")
+defrule("rt.element", rt.element, typer=lambda v, arr: T(arr.dtype, v.ndim), complex=HOLOMORPHIC, shown="np.array")
 vjp("rt.element")(lambda g, y, v, arr: (g, 0.0 * g))
 jvp("rt.element")(lambda y, v, arr, dv, darr: (dv, 0.0 * y))
 defrule("np.eye", np.eye, typer=lambda n: T("float64", 2), nondiff=True)

@@ -15,10 +15,10 @@ its call table), and np.einsum with `einsum`. Covered here:
   `rt.concatenate(1, a, b)`, whose adjoint hands each array its part;
 - decompositions with several outputs (`w, V = np.linalg.eigh(A)`): one call
   per output, so each output has its own adjoint and the unused ones cost nothing;
-- `np.einsum` with the common subscripts and `np.tensordot` with an axes
-  count, rewritten to products, transposes and sums (rule templates the
+- `np.einsum` with the common subscripts (an ellipsis for stacks, the implicit output too) and
+  `np.tensordot` with an axes count or lists of axes, rewritten to products, transposes and sums (rule templates the
   lowerer applies);
-- `np.array([a, b, c])` of numbers written out: an array filled element by element;
+- `np.array([a, b, c])` of numbers or arrays written out: an array filled element by element (row by row);
 - `np.linspace` with a constant endpoint=, `np.flip` along one axis.
 """
 import gast
@@ -54,6 +54,7 @@ SIGNATURES = {  # parameters after which keywords bind; (name, default) is optio
     np.linalg.eigh: ("a", ("UPLO", None)),
     np.linalg.qr: ("a",),
     np.linalg.slogdet: ("a",),
+    np.linalg.eig: ("a",),
     np.array: ("object",),
     np.linspace: ("start", "stop", ("num", 50), ("endpoint", True)),
     np.asarray: ("a",),
@@ -113,7 +114,7 @@ def _name(fn):
 def takes_keywords(lw, node, fn):
     """Whether adc takes the keywords of the call `node` of `fn` (a function, or None): those
     `bind` binds, and constant axis= and keepdims= on sum, mean, prod, max, min, std, var and
-    np.linalg.norm (ddof= on std and var; ord=None on norm)."""
+    np.linalg.norm (ddof= on std and var; ord= on norm)."""
     if fn not in AXIS_REDUCTIONS:
         return fn in SIGNATURES
     allowed = KEYWORDS.get(AXIS_REDUCTIONS[fn], ("axis", "keepdims"))
@@ -187,6 +188,24 @@ def diff(lw, node, fn, args):
     return a
 
 
+def squeeze(lw, node, fn, args):
+    """np.squeeze(a, axis=(0, 2)): one axis after another, the highest first (rt.nth_axis places
+    each when typed); np.squeeze(a, axis=k) is its rule. Without axis= the result's rank would
+    depend on the lengths of a's axes, which adc's types do not carry: refused when binding."""
+    a, axis = lw.as_value(args[0], node), args[1]
+    parts = lw.tuples.get(getattr(axis, "id", None))
+    if parts is None:
+        return lw.call_rule(node, fn, [a, axis])
+    ints = [lw.b.const_int(p) for p in parts]
+    if None in ints:
+        lw.fail(node, "np.squeeze with axes that are not integers written out", "write them out: axis=(0, 2)")
+    axes, out = lw.expr_values([lw.b.const(k) for k in ints]), a
+    for k in reversed(range(len(ints))):
+        nth = lw.b.emit("call", [a, axes, lw.b.const(k)], attrs={"fn": "rt.nth_axis"}, name="axis")
+        out = lw.b.emit("call", [out, nth], attrs={"fn": "rt.squeeze_axis"})
+    return out
+
+
 def flip(lw, node, fn, args):
     """np.flip(m, axis): rt.flip (np.flip(m), of every axis, is its rule)."""
     return lw.b.emit("call", args, attrs={"fn": "rt.flip"})
@@ -196,7 +215,9 @@ def flip(lw, node, fn, args):
 
 def array(lw, node, fn, args):
     """np.array([a, b, c]): a float (or complex) array filled element by element (derivatives flow
-    into it); of nested lists, [[a, b], [c, d]], the stack of its rows."""
+    into it), or row by row when a, b, c are arrays of one shape (as np.stack stacks them; a list
+    mixing numbers and arrays is refused when typed); of nested lists, [[a, b], [c, d]], the stack
+    of its rows."""
     parts = lw.tuples.get(getattr(args[0], "id", None))
     if parts is None and len(args) == 1 and isinstance(args[0], Value):  # of an array or a number: as it is
         return args[0] if fn is np.asarray else lw.call_rule(node, np.copy, args)
@@ -221,10 +242,11 @@ DECOMPOSITIONS = {
     np.linalg.eigh: ("np.linalg.eigvalsh", "la.eigh_vectors"),
     np.linalg.qr: ("la.qr_q", "la.qr_r"),
     np.linalg.slogdet: ("la.slogdet_sign", "la.logdet"),
+    np.linalg.eig: ("la.eigvals", "la.eig_vectors"),
 }
 
 
-FIELDS = {np.linalg.eigh: ("eigenvalues", "eigenvectors"), np.linalg.svd: ("U", "S", "Vh"),
+FIELDS = {np.linalg.eigh: ("eigenvalues", "eigenvectors"), np.linalg.eig: ("eigenvalues", "eigenvectors"), np.linalg.svd: ("U", "S", "Vh"),
           np.linalg.qr: ("Q", "R"), np.linalg.slogdet: ("sign", "logabsdet")}  # NumPy's result objects
 
 
@@ -278,6 +300,24 @@ EINSUM = {  # subscripts with letters renamed in order of first appearance
     "ij->j": lambda a: rt.sum_axis(a, 0),
     "ii->": lambda a: np.trace(a),
     "ii->i": lambda a: np.diag(a, 0),
+    # with an ellipsis: the leading axes of stacks, batched (np.matmul's broadcasting) or elementwise
+    "...ij,...jk->...ik": lambda a, b: a @ b,
+    "...ij,jk->...ik": lambda a, b: a @ b,
+    "ij,...jk->...ik": lambda a, b: a @ b,
+    "...ij,...kj->...ik": lambda a, b: a @ np.swapaxes(b, -1, -2),
+    "...ij,...ik->...jk": lambda a, b: np.swapaxes(a, -1, -2) @ b,
+    "...ij,j->...i": lambda a, b: a @ b,
+    "...i,...i->...": lambda a, b: rt.sum_axis(a * b, -1),
+    "...i,...i->...i": lambda a, b: a * b,
+    "...ij,...ij->...": lambda a, b: rt.sum_axis(rt.sum_axis(a * b, -1), -1),
+    "...ij,...ij->...ij": lambda a, b: a * b,
+    "...i->...": lambda a: rt.sum_axis(a, -1),
+    "...ij->...": lambda a: rt.sum_axis(rt.sum_axis(a, -1), -1),
+    "...ij->...i": lambda a: rt.sum_axis(a, -1),
+    "...ij->...j": lambda a: rt.sum_axis(a, -2),
+    "...ij->...ji": lambda a: np.swapaxes(a, -1, -2),
+    "...i->...i": lambda a: np.copy(a),
+    "...ij->...ij": lambda a: np.copy(a),
 }
 
 
@@ -300,6 +340,9 @@ def einsum(lw, node):
     text = spec.obj.replace(" ", "")
     inputs, _, output = (text if "->" in text else text + "->" + _implicit_output(text)).partition("->")
     inputs = inputs.split(",")
+    if "..." in text and len(inputs) > 2:
+        lw.fail(node, f"np.einsum('{spec.obj}'): an ellipsis with more than two operands",
+                "contract two operands at a time: np.einsum('...ij,...jk->...ik', np.einsum(...), c)")
     args = [lw.value(a) for a in node.args[1:]]
     if len(args) != len(inputs):
         lw.fail(node, f"np.einsum('{spec.obj}') with {len(args)} operands", "pass one array per operand")
@@ -321,7 +364,7 @@ def _contract(lw, node, whole, subscripts, args, free=False):
     the other order, the next contraction reading them so)."""
     inputs, _, out = subscripts.partition("->")
     operands = inputs.split(",")
-    if len(operands) == 2:  # a letter of one matrix only, not kept: summed out of it first
+    if len(operands) == 2 and "." not in inputs:  # a letter of one matrix only, not kept: summed out of it first
         for k, (mine, other) in enumerate((operands, operands[::-1])):
             alone = [ch for ch in mine if ch not in other and ch not in out]
             if len(mine) == 2 and len(alone) == 1:
@@ -334,31 +377,53 @@ def _contract(lw, node, whole, subscripts, args, free=False):
         if template is not None:
             return lw.apply_template(template, args)
     lw.fail(node, f"np.einsum with subscripts '{whole}'" + (f" (its step '{subscripts}')" if subscripts != whole else ""),
-            "adc rewrites contractions of matrices and vectors, pair by pair "
+            "adc rewrites contractions of matrices and vectors, pair by pair, and of stacks of them (an ellipsis) "
             f"({', '.join(EINSUM)}); write others with np.dot and np.sum")
 
 
 def _implicit_output(spec):
-    """NumPy's implicit output: the letters that appear once, in alphabetical order."""
+    """NumPy's implicit output: the ellipsis' axes (if any), then the letters that appear once, in
+    alphabetical order."""
     letters = [ch for ch in spec if ch.isalpha()]
-    return "".join(sorted(ch for ch in set(letters) if letters.count(ch) == 1))
+    return "..." * ("..." in spec) + "".join(sorted(ch for ch in set(letters) if letters.count(ch) == 1))
 
 
-TENSORDOT = {0: lambda a, b: np.outer(a, b), 1: lambda a, b: np.dot(a, b), 2: lambda a, b: np.sum(a * b)}
+TENSORDOT = {1: lambda a, b: np.dot(a, b), 2: lambda a, b: np.sum(rt.matrix(a) * rt.matrix(b))}  # np.dot: 1-D and 2-D
 
 
 def tensordot(lw, node, fn, args):
+    """np.tensordot(a, b, axes): a count of 1 (vectors and matrices) or 2 (matrices) as a product
+    (TENSORDOT); another count, a's last axes with b's first, and a pair of axis lists,
+    axes=([1, 0], [0, 1]) or ((1,), (0,)) (an int for one axis), of arrays of any rank, as rt.tensordot."""
     axes = lw.b.const_int(args[2])
+    pair = lw.tuples.get(getattr(args[2], "id", None))
+    lists = [_axis_list(lw, p) for p in pair] if axes is None and pair is not None and len(pair) == 2 else [None]
+    if axes is not None and axes not in TENSORDOT and axes >= 0:
+        lists = [[k - axes for k in range(axes)], list(range(axes))]
+    if None not in lists:
+        a, b = (lw.as_value(x, node) for x in args[:2])
+        return lw.b.emit("call", [a, b] + [lw.expr_values([lw.b.const(k) for k in ks]) for ks in lists],
+                         attrs={"fn": "rt.tensordot"})
     if axes not in TENSORDOT:
-        lw.fail(node, "np.tensordot with these axes", "pass an integer axes= of 0, 1 or 2 (for arrays of rank 1 and 2)")
+        lw.fail(node, "np.tensordot with these axes", "pass an integer axes= >= 0, "
+                "or two lists of axes written out: axes=([1, 0], [0, 1])")
     return lw.apply_template(TENSORDOT[axes], args[:2])
+
+
+def _axis_list(lw, v):
+    """The axes a list (or an int) written out in np.tensordot's axes= stands for, or None."""
+    if lw.b.const_int(v) is not None:
+        return [lw.b.const_int(v)]
+    parts = lw.tuples.get(getattr(v, "id", None))
+    ints = [lw.b.const_int(p) for p in parts] if parts is not None else [None]
+    return None if None in ints else ints
 
 
 # ---------------------------------------------------------------- the forms
 
 FORMS = {**dict.fromkeys(JOINS, join), **dict.fromkeys([np.linalg.svd, *DECOMPOSITIONS], decompose),
          np.tensordot: tensordot, np.array: array, np.asarray: array, np.linspace: linspace, np.flip: flip,
-         np.trace: trace, np.cumsum: cumsum, np.diff: diff, np.meshgrid: meshgrid, **npsplits.FORMS,
+         np.trace: trace, np.cumsum: cumsum, np.squeeze: squeeze, np.diff: diff, np.meshgrid: meshgrid, **npsplits.FORMS,
          **nptemplates.FORMS}
 _WITH_ONLY = {np.flip: 2, np.roll: 3, np.repeat: 3, np.transpose: 2}  # forms only with this many arguments (an axis): else a rule
 
