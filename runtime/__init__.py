@@ -505,6 +505,21 @@ def squeeze_axis(g, axis):
     return np.squeeze(g, axis)
 
 
+def keep_all(y, x):
+    """A whole-array reduction y of x with keepdims=True: shape (1,) * x.ndim."""
+    return np.full((1,) * np.ndim(x), y)
+
+
+@overload(keep_all)
+def _keep_all_numba(y, x):
+    if x.ndim == 1:
+        return lambda y, x: np.full(1, y)
+    if x.ndim == 2:
+        return lambda y, x: np.full((1, 1), y)
+    if x.ndim == 3:
+        return lambda y, x: np.full((1, 1, 1), y)
+
+
 def tie_share(x, y, axis):
     """Where x attains the extreme y along `axis`, 1 / (number of ties); elsewhere 0."""
     hit = (x == spread(y, x, axis)).astype(np.float64)

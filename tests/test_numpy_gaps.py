@@ -334,3 +334,17 @@ def test_numba_lacks_these_and_falls_back_with_its_warning(f, args):
         g = adc.grad(f, backend="numba")(*args)
     assert any(issubclass(w.category, adc.AdcFallbackWarning) for w in caught)
     np.testing.assert_allclose(g, adc.grad(f, backend="python")(*args), rtol=1e-12)
+
+
+def _keep_all(A):
+    return (np.sum(np.sum(A, keepdims=True) * A) + np.sum(np.mean(A, keepdims=True) ** 2)
+            + np.sum(np.max(A, keepdims=True)))
+
+
+def test_a_whole_array_reduction_with_keepdims_keeps_every_axis():
+    """np.sum(A, keepdims=True) of a matrix is (1, 1), as NumPy's (it was (1,))."""
+    A = np.arange(6.0).reshape(2, 3) / 7
+    for backend in ("python", "numba"):
+        value, tangent = adc.jvp(lambda A: np.sum(A, keepdims=True), backend=backend)(A, A)
+        assert value.shape == tangent.shape == (1, 1)
+    check_grads(_keep_all, (A,), backends=("python",))

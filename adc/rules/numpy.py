@@ -188,6 +188,8 @@ def _expanded(y, axis):
 for _name in ("sum", "mean", "prod", "max", "min"):
     defrule(f"rt.{_name}_axis", getattr(rt, f"{_name}_axis"), typer=_reduced, shown=f"np.{_name}(..., axis=...)")
 defrule("rt.expand_axis", rt.expand_axis, typer=_expanded, shown="np.expand_dims")
+defrule("rt.keep_all", rt.keep_all, typer=lambda y, x: T(y.dtype if y.dtype == "complex128" else "float64", x.ndim),
+        linear=True, shown="a whole-array reduction with keepdims=True")
 def _squeezed(g, axis):
     if isinstance(axis, TupleT) or axis.ndim or axis.dtype != "int64" or not g.ndim:
         raise AdcTypeError(f"np.squeeze of {g} takes an axis (or a tuple of them written out) of an array here")
@@ -205,6 +207,8 @@ vjp("rt.prod_axis")(lambda g, y, x, axis: (rt.spread(g * y, x, axis) / x, 0))
 vjp("rt.max_axis")(lambda g, y, x, axis: (rt.spread(g, x, axis) * rt.tie_share(x, y, axis), 0))
 vjp("rt.min_axis")(lambda g, y, x, axis: (rt.spread(g, x, axis) * rt.tie_share(x, y, axis), 0))
 vjp("rt.expand_axis")(lambda g, y, v, axis: (rt.squeeze_axis(g, axis), 0))
+vjp("rt.keep_all")(lambda g, out, y, x: (np.sum(g), np.zeros_like(x)))
+jvp("rt.keep_all")(lambda out, y, x, dy, dx: rt.keep_all(dy, x))
 vjp("rt.squeeze_axis")(lambda g, y, v, axis: (rt.expand_axis(g, axis), 0))
 vjp("rt.spread")(lambda g, y, v, x, axis: (rt.sum_axis(g, axis), 0, 0))
 jvp("rt.sum_axis")(lambda y, x, axis, dx, daxis: (rt.sum_axis(dx, axis), 0))

@@ -96,8 +96,10 @@ def reduce_axis(lw, node, fn, args):
         out = lw.b.emit("call", [args[0], lw.b.const(axis)], attrs={"fn": f"rt.{name}_axis"})
     if ddof:
         out = lw.apply_template(_DDOF[name, axis is not None], [out, args[0], lw.b.const(axis or 0), lw.b.const(ddof)])
+    if keep and axis is None:  # every axis kept, of length 1
+        return lw.b.emit("call", [out, args[0]], attrs={"fn": "rt.keep_all"})
     if keep:
-        out = lw.b.emit("call", [out, lw.b.const(axis if axis is not None else 0)], attrs={"fn": "rt.expand_axis"})
+        out = lw.b.emit("call", [out, lw.b.const(axis)], attrs={"fn": "rt.expand_axis"})
     return out
 
 
