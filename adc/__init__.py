@@ -8,10 +8,10 @@
     gx, gtheta = loss(x, 0.3)
     print(adc.source(loss))
 """
-from .api import Derivative, grad, hessian, hvp, jacobian, jvp, source, value_and_grad, vjp  # noqa: F401
+from .api import Derivative, grad, hessian, hvp, jacobian, jvp, source, stats, value_and_grad, vjp  # noqa: F401
 from .backends.numba_cpu import AdcFallbackWarning  # noqa: F401
 from .cache import AdcCacheWarning, VERSION as __version__  # noqa: F401
-from .checkpointing import checkpointed, stats  # noqa: F401
+from .checkpointing import checkpointed  # noqa: F401
 from .ode import odeint  # noqa: F401
 from .custom import nondiff, primitive  # noqa: F401
 from .errors import AdcError, AdcInternalError, AdcSourceError, AdcSyntaxError, AdcTypeError  # noqa: F401

@@ -1,4 +1,4 @@
-"""The public API: grad, value_and_grad, vjp, jvp, hvp, jacobian, hessian, source.
+"""The public API: grad, value_and_grad, vjp, jvp, hvp, jacobian, hessian, source, stats.
 
 Each maker takes a function and the parameters to differentiate (`wrt`:
 positions or names, a tuple for several) and returns a `Derivative`
@@ -7,6 +7,8 @@ called without the function is a decorator. What each kind of derivative
 takes and returns is its mode's (adc.modes). `source(df, *args)` is the
 source adc generated for `df`, built for example arguments when given.
 """
+from adc_runtime.checkpoint import report
+
 from .derivative import Derivative
 from .errors import AdcError
 
@@ -57,3 +59,22 @@ def source(df, *args):
     if args:
         df.specialize(df.primal_args(df.mode.example(df, args))[0])
     return df.source
+
+
+def stats(df):
+    """What the last call of derivative `df` did in its checkpointed loops: a dict with
+    `snapshots` (slots of the schedule, the first state included), `snapshots_held` (most held
+    at once), `forward_steps` (untaped trips, those of the forward sweep included),
+    `taped_steps`, `trips` and `peak_stack_bytes` (the tape's depth after a taped trip, at its
+    deepest), summed over its checkpointed loops (the peak: the largest), and `loops`, one such
+    dict per loop. For a vjp, the last pullback's work counts with its forward sweep's."""
+    if not isinstance(df, Derivative):
+        raise AdcError(f"adc.stats takes a function made by adc.grad and friends; got {df!r}")
+    loops = [report(ck) for ck in df.last_checkpoints]
+    if not loops:
+        raise AdcError(f"adc.stats: the last call of {df.__name__} ran no checkpointed loop "
+                       "(mark one with `for t in adc.checkpointed(range(T)):`, then call the derivative)")
+    total = {k: sum(loop[k] for loop in loops) for k in loops[0]}
+    total["peak_stack_bytes"] = max(loop["peak_stack_bytes"] for loop in loops)
+    total["loops"] = loops
+    return total

@@ -1,4 +1,4 @@
-"""The public side of checkpointed loops: `adc.checkpointed` (the marker) and `adc.stats`.
+"""The marker of checkpointed loops, `adc.checkpointed` (`adc.stats` is in adc.api).
 
 `for t in adc.checkpointed(range(T), snapshots=k):` is an ordinary loop when
 the function runs as Python; a derivative made by adc stores the loop's state
@@ -22,25 +22,3 @@ def checkpointed(iterable, snapshots=AUTO, memory=None, nested="refuse"):
     if nested not in ("refuse", "tape"):
         raise AdcError(f"checkpointed(..., nested={nested!r}): choose 'refuse' or 'tape'")
     return iterable
-
-
-def stats(df):
-    """What the last call of derivative `df` did in its checkpointed loops: a dict with
-    `snapshots` (slots of the schedule, the first state included), `snapshots_held` (most held
-    at once), `forward_steps` (untaped trips, those of the forward sweep included),
-    `taped_steps`, `trips` and `peak_stack_bytes` (the tape's depth after a taped trip, at its
-    deepest), summed over its checkpointed loops (the peak: the largest), and `loops`, one such
-    dict per loop. For a vjp, the last pullback's work counts with its forward sweep's."""
-    from .derivative import Derivative  # noqa: PLC0415  (the API imports this module)
-    from adc_runtime.checkpoint import report
-
-    if not isinstance(df, Derivative):
-        raise AdcError(f"adc.stats takes a function made by adc.grad and friends; got {df!r}")
-    loops = [report(ck) for ck in df.last_checkpoints]
-    if not loops:
-        raise AdcError(f"adc.stats: the last call of {df.__name__} ran no checkpointed loop "
-                       "(mark one with `for t in adc.checkpointed(range(T)):`, then call the derivative)")
-    total = {k: sum(loop[k] for loop in loops) for k in loops[0]}
-    total["peak_stack_bytes"] = max(loop["peak_stack_bytes"] for loop in loops)
-    total["loops"] = loops
-    return total
