@@ -85,7 +85,7 @@ class RecordingSweep:
             plan = self.checkpoints[id(op)]
             plan.augmented = body
             if not plan.nested:
-                return plan.forward_online(cond)
+                return plan.forward_online()
             cond, body = (Region(list(r.params), list(r.ops), list(r.yields)) for r in op.regions)  # untaped
         if id(op) not in self.tape.counters:
             return [Op("while", op.args, op.results, op.attrs, [cond, body], op.loc)]

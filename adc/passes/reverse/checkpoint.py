@@ -109,14 +109,11 @@ class Checkpoint:
             b.add(Op("call", [rows, v], [snap], {"fn": "rt.batch_empty"}, [], self.op.loc))
         return ck
 
-    def forward_online(self, cond):
-        """The forward sweep's ops of a while loop (`cond` its condition, with what the tape
-        records of it): the primal loop, storing the states the online schedule keeps, counting
-        its trips. The body's pushes are `self.augmented`'s, made by the trips the backward runs."""
+    def forward_online(self):
+        """The forward sweep's ops of a while loop: the primal loop, storing the states the online
+        schedule keeps, counting its trips. The body's pushes are `self.augmented`'s, made by the
+        trips the backward sweep runs."""
         op, body = self.op, self.body
-        if self.tape.recorded(op.regions[0]):
-            fail("a checkpointed while loop whose condition computes what the derivative needs", op.loc,
-                 "compute it in the loop's body and test a plain comparison")
         b = Builder()
         b.loc = op.loc
         self._schedule(b, "rt.online_checkpoints", [])
@@ -258,6 +255,9 @@ class Checkpoint:
         """Complete the mirror's body: before its pops, trip q recomputed from the state held
         before it or the newest snapshot before it, and run taped."""
         region, op = self.mirror, self.op
+        if self.online and self.tape.recorded(op.regions[0]):  # its trips run the body alone
+            fail("a checkpointed while loop whose condition computes what the derivative needs", op.loc,
+                 "compute it in the loop's body and test a plain comparison")
         b = Builder(adjoint=False)
         b.loc = op.loc
         index = q = region.params[0]  # a while loop's mirror runs over its trip numbers
