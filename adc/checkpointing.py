@@ -13,12 +13,12 @@ from .errors import AdcError
 AUTO = "auto"
 
 
-def checkpointed(iterable, snapshots=AUTO, memory=None, nested="refuse"):
-    """Mark a `for` loop over `range(...)` as checkpointed; as Python, the loop is unchanged.
-    `nested="tape"`: inside a loop or a branch, where checkpointing is not supported, the loop is
-    taped as an unmarked one is (for library code such as adc.odeint's solvers), not refused."""
+def checkpointed(iterable, snapshots=AUTO, memory=None, nested="checkpoint"):
+    """Mark a loop as checkpointed: `for t in checkpointed(range(T))` or `while checkpointed(cond)`;
+    as Python, the loop is unchanged (the range or the condition is returned). `nested="tape"`:
+    inside a loop or a branch, the loop is taped as an unmarked one is (no recomputation there)."""
     if not (snapshots == AUTO or (isinstance(snapshots, int) and snapshots >= 1)):
         raise AdcError(f"checkpointed(..., snapshots={snapshots!r}): give a number of snapshots >= 1 or 'auto'")
-    if nested not in ("refuse", "tape"):
-        raise AdcError(f"checkpointed(..., nested={nested!r}): choose 'refuse' or 'tape'")
+    if nested not in ("checkpoint", "tape"):
+        raise AdcError(f"checkpointed(..., nested={nested!r}): choose 'checkpoint' or 'tape'")
     return iterable

@@ -8,7 +8,9 @@ the names are bound to after it. A `for` whose body can break or return
 becomes a `while` over an explicit counter whose condition tests the `broke`
 and `returned` flags; a `continue` sets `skipped`, which guards the rest of
 the body. The flags of an enclosing loop are saved around an inner one.
-`for ... else` and `while ... else` are refused.
+`for ... else` and `while ... else` are refused. A loop marked with
+`adc.checkpointed` (around its range or its condition) carries the marker's
+options in its op's `checkpoint` attribute (passes/reverse/checkpoint.py).
 """
 import copy
 
@@ -75,19 +77,19 @@ class LoopLowering:
     def checkpoint_options(self, call):
         """The options of an `adc.checkpointed(...)` call, written as constants: the schedule is
         part of the loop's code."""
-        options = {"snapshots": checkpointing.AUTO, "memory": 0, "nested": "refuse"}
+        options = {"snapshots": checkpointing.AUTO, "memory": 0, "nested": "checkpoint"}
         for kw in call.keywords:
             value = getattr(kw.value, "value", None) if isinstance(kw.value, gast.Constant) else None
             if kw.arg == "snapshots" and (value == checkpointing.AUTO or (type(value) is int and value >= 1)):
                 options["snapshots"] = value
             elif kw.arg == "memory" and type(value) in (int, float) and value > 0:
                 options["memory"] = int(value)
-            elif kw.arg == "nested" and value in ("refuse", "tape"):
+            elif kw.arg == "nested" and value in ("checkpoint", "tape"):
                 options["nested"] = value
             else:
                 self.fail(kw.value, f"adc.checkpointed(..., {kw.arg}=...) with this value",
-                          "write snapshots= as a number >= 1 or 'auto', and memory= as a number of bytes, "
-                          "both as constants in the loop's header")
+                          "write snapshots= as a number >= 1 or 'auto', memory= as a number of bytes and "
+                          "nested= as 'checkpoint' or 'tape', as constants in the loop's header")
         return options
 
     def mark_checkpointed(self, opname, options):

@@ -6,7 +6,9 @@ pushes of the values the tape recorded for it (tbr.py decides which),
 snapshots are taken right before the ops that read them, `while` loops
 count their trips, and stack room is reserved (stack.py counts the slots).
 It runs after the backward sweep is built, when the tape knows all it
-records; the primal ops themselves are unchanged.
+records; the primal ops themselves are unchanged. A checkpointed loop's
+forward sweep is its `Checkpoint`'s (checkpoint.py), which gets the loop's
+augmented body for the trips the backward sweep tapes.
 """
 from ...ir import I64, Op, Region, Value, for_bounds, walk
 from .stack import STACKS, slots

@@ -43,7 +43,7 @@ def checkpointed(op, tape):
     """Whether loop `op` is checkpointed: marked, and at the top level unless marked to be taped
     inside a loop or a branch (nested="tape")."""
     options = op.attrs.get("checkpoint")
-    return options is not None and (tape.op_home[id(op)] is tape.top or options["nested"] != "tape")
+    return options is not None and (tape.op_home[id(op)] is tape.top or options["nested"] == "checkpoint")
 
 
 class Checkpoint:
