@@ -67,31 +67,34 @@ def odeint(f, y0, t, *params, **given):
 
 
 def _euler(f, y0, t, steps, *params):
-    out = np.zeros((t.shape[0], y0.shape[0]))
-    out[0, :] = y0
-    y = y0
-    for j in checkpointed(range(steps * (t.shape[0] - 1))):
-        k = j // steps
-        h = (t[k + 1] - t[k]) / steps
-        y = y + h * f(y, t[k] + (j % steps) * h, *params)
-        if (j + 1) % steps == 0:
-            out[k + 1, :] = y
-    return out
+    return _fixed_steps(f, y0, t, steps, _euler_step, *params)
 
 
 def _rk4(f, y0, t, steps, *params):
+    return _fixed_steps(f, y0, t, steps, _rk4_step, *params)
+
+
+def _euler_step(f, y, s, h, *params):
+    return y + h * f(y, s, *params)
+
+
+def _rk4_step(f, y, s, h, *params):
+    k1 = f(y, s, *params)
+    k2 = f(y + 0.5 * h * k1, s + 0.5 * h, *params)
+    k3 = f(y + 0.5 * h * k2, s + 0.5 * h, *params)
+    k4 = f(y + h * k3, s + h, *params)
+    return y + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+
+
+def _fixed_steps(f, y0, t, steps, step, *params):
+    """`steps` steps of `step` per output interval, as one checkpointed loop."""
     out = np.zeros((t.shape[0], y0.shape[0]))
     out[0, :] = y0
     y = y0
     for j in checkpointed(range(steps * (t.shape[0] - 1))):
         k = j // steps
         h = (t[k + 1] - t[k]) / steps
-        s = t[k] + (j % steps) * h
-        k1 = f(y, s, *params)
-        k2 = f(y + 0.5 * h * k1, s + 0.5 * h, *params)
-        k3 = f(y + 0.5 * h * k2, s + 0.5 * h, *params)
-        k4 = f(y + h * k3, s + h, *params)
-        y = y + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        y = step(f, y, t[k] + (j % steps) * h, h, *params)
         if (j + 1) % steps == 0:
             out[k + 1, :] = y
     return out
