@@ -403,6 +403,48 @@ def test_nested_checkpointed_loops_are_the_taped_ones_bit_for_bit(backend):
             adc.hvp(nested_plain, wrt=1, backend=backend)(x, 0.3, 7, 1.0)
 
 
+def reads_its_surroundings(x, data, T):
+    """A nested checkpointed loop whose trips read values of the loop around it: a number, a view
+    and an array written after the loop."""
+    total = 0.0
+    for e in range(data.shape[0] - 1):
+        w = data[e] * 0.5
+        rows = data[e:e + 2]
+        scratch = np.copy(x)
+        y = x
+        for t in adc.checkpointed(range(T), snapshots=2):
+            y = y + 0.1 * np.tanh(w * y + rows[1]) * scratch
+        scratch[0] = 5.0
+        total = total + np.sum(y * y) + scratch[0]
+    return total
+
+
+def reads_its_surroundings_plain(x, data, T):
+    total = 0.0
+    for e in range(data.shape[0] - 1):
+        w = data[e] * 0.5
+        rows = data[e:e + 2]
+        scratch = np.copy(x)
+        y = x
+        for t in range(T):
+            y = y + 0.1 * np.tanh(w * y + rows[1]) * scratch
+        scratch[0] = 5.0
+        total = total + np.sum(y * y) + scratch[0]
+    return total
+
+
+def test_a_nested_loop_reads_the_values_around_it():
+    x, data = np.array([0.3, -0.2, 0.5]), np.linspace(-1.0, 1.0, 12).reshape(4, 3)
+    for backend in ("python", "numba"):
+        got = adc.grad(reads_its_surroundings, wrt=(0, 1), backend=backend, debug=True)(x, data, 5)
+        want = adc.grad(reads_its_surroundings_plain, wrt=(0, 1), backend=backend)(x, data, 5)
+        for a, b in zip(got, want):
+            np.testing.assert_array_equal(a, b)
+    v = np.array([1.0, -1.0, 0.5])
+    np.testing.assert_array_equal(adc.hvp(reads_its_surroundings, backend="python", debug=True)(x, data, 5, v),
+                                  adc.hvp(reads_its_surroundings_plain, backend="python")(x, data, 5, v))
+
+
 def test_a_checkpointed_loop_inside_a_loop():
     check_grads(inner_only, (np.linspace(-0.5, 0.5, 3), 0.7, 6), wrt=(0, 1), ag=inner_only_ag, backends=("python",))
 

@@ -64,6 +64,8 @@ class Checkpoint:
         self.augmented = None  # the body as the recording sweep augmented it (pushes included)
         self.mirror = None  # the backward loop's body, which `replay` completes
         self.work_ck, self.work_snaps, self.work_arrays = self.ck, list(self.snaps), []
+        self.outer = {}  # a nested loop's reads of values of the regions around it: their taped copies
+        self.bounds = None if self.online else list(for_bounds(op))  # start, stop, step (taped copies, nested)
 
     # ------------------------------------------------------------ forward sweep
 
@@ -146,7 +148,7 @@ class Checkpoint:
 
     def _index(self, b, q):
         """The loop index of trip q."""
-        start, _, step = for_bounds(self.op)
+        start, _, step = self.bounds
         scaled = b.emit("binop", [q, step], attrs={"op": "mul"}, name="q")
         return b.emit("binop", [start, scaled], attrs={"op": "add"}, name=self.body.params[0].name)
 
@@ -186,7 +188,7 @@ class Checkpoint:
         """The primal body from trip `first` up to `stop`, untaped."""
         params = [Value("q", I64)] + [Value(p.name, p.type) for p in self.carried]
         with b.open(params) as loop:
-            mapping = dict(arrays)
+            mapping = {**self.outer, **arrays}
             if self.index is not None:
                 mapping[self.index.id] = self._index(b, params[0])
             mapping.update({p.id: v for p, v in zip(self.carried, params[1:])})
@@ -197,7 +199,7 @@ class Checkpoint:
     def _taped(self, b, index, state, arrays, ck):
         """One trip with its pushes, the tape's depth recorded after it; the map from the body's
         values to the trip's."""
-        mapping = dict(arrays)
+        mapping = {**self.outer, **arrays}
         if self.index is not None:
             mapping[self.index.id] = index
         mapping.update({p.id: v for p, v in zip(self.carried, state)})
@@ -228,6 +230,10 @@ class Checkpoint:
         from that state, as the forward sweep of a top-level loop makes it, the last trip's state
         held but the trip not run. Its trips run once more than a top-level loop's."""
         op = self.op
+        top = self.tape.top
+        self.outer = {v.id: read(v, op) for v in free_reads(self.body.ops, self.body.yields)
+                      if self.tape.home.get(v.id, top) is not top}
+        self.bounds = None if self.online else [read(a) for a in for_bounds(op)]
         inits = [read(v) for v in self.inits]
         entry = [read(u, op) for u in self.arrays]
         self.work_arrays = [b.emit("call", [e], attrs={"fn": "np.copy"}, name=u.name + "_work")
@@ -235,7 +241,7 @@ class Checkpoint:
         if self.online:
             trips = read(self.tape.trip_count(op))
         else:
-            trips = b.emit("call", [read(a) for a in for_bounds(op)], attrs={"fn": "rt.range_len"}, name="trips")
+            trips = b.emit("call", self.bounds, attrs={"fn": "rt.range_len"}, name="trips")
         self.ck = self.work_ck = self._schedule(b, "rt.checkpoints", [trips], inits + self.work_arrays)
         self.snaps = self.work_snaps = self._snaps
         last = b.emit("binop", [trips, b.const(1)], attrs={"op": "sub"}, name="last")
@@ -262,7 +268,7 @@ class Checkpoint:
         b.loc = op.loc
         index = q = region.params[0]  # a while loop's mirror runs over its trip numbers
         if not self.online:
-            start, _, step = for_bounds(op)
+            start, _, step = self.bounds
             q = b.emit("call", [index, start, step], attrs={"fn": "rt.ckpt_trip"}, name="trip")
         arrays = {u.id: w for u, w in zip(self.arrays, self.work_arrays)}
         slot = b.emit("call", [self.work_ck, q], attrs={"fn": "rt.ckpt_top"}, name="slot")
