@@ -470,3 +470,30 @@ def test_a_lambda_whose_expression_goes_on_after_a_closing_line():
     x = -np.arange(3.0)
     value, grad = adc.value_and_grad(f, backend="python")(x)
     assert np.isclose(value, f(x)), (value, f(x))
+
+
+def _product_by_one_written(x):
+    s = x * 1.0
+    s[0] = 5.0
+    return np.sum(s * x)
+
+
+def _written_after_its_product_by_one(x):
+    s = x * 1.0
+    t = x.copy()
+    t[1] = 3.0
+    return np.sum(s * t) + np.sum((x ** 1) * s)
+
+
+def test_an_array_times_one_is_a_new_array():
+    """x * 1.0 was simplified to x even when the product was written next: the write went into x,
+    a wrong value and a changed argument."""
+    x = np.array([1.0, 2.0])
+    for f in (_product_by_one_written, _written_after_its_product_by_one):
+        for backend in ("python", "numba"):
+            arg = x.copy()
+            value, grad = adc.value_and_grad(f, backend=backend)(arg)
+            np.testing.assert_array_equal(arg, x)
+            assert value == f(x.copy())
+    check_grads(_product_by_one_written, (x,), backends=("python",),
+                ag=lambda x: 5.0 * x[0] + x[1] * x[1])

@@ -4,12 +4,15 @@ Contract: takes a typed function; returns it with every constant defined
 at the top of the function (so no loop ever records one), every `binop`
 on two int constants replaced by a constant, every multiplication by
 the float constant 1.0 (the seed of a backward sweep) replaced by its other
-operand and every `x ** 1` by `x`, when that has the result's type. Other float arithmetic is left
-alone: folding it could change rounding.
+operand and every `x ** 1` by `x`, when that has the result's type (and, for
+arrays, when neither memory is written: the product is a new array). Other
+float arithmetic is left alone: folding it could change rounding.
 """
 import operator
 
+from .. import ops
 from ..ir import walk
+from .reverse.aliases import alias_classes
 
 _FOLD = {"add": operator.add, "sub": operator.sub, "mul": operator.mul}
 
@@ -52,18 +55,26 @@ def _fold(fn):
 
 
 def _drop_unit_products(fn):
+    """x * 1.0 and x ** 1 -> x. For arrays only where neither memory is written: NumPy's product
+    is a new array, and writing it must not change x (nor a write into x change it)."""
     ones = _ones(fn, float)
     exponent_ones = _ones(fn, (int, float))
+    find = alias_classes(walk(fn.body))
+    written = {find(ops.written(op).id) for op in walk(fn.body) if ops.stores(op) or ops.writes(op)}
+
+    def may_share(a, b):
+        return not a.type.is_array or not ({find(a.id), find(b.id)} & written)
+
     same = {}
     for op in walk(fn.body):
         if op.opname == "binop" and op.attrs["op"] == "pow" and op.args[1].id in exponent_ones:
             base = same.get(op.args[0].id, op.args[0])
-            if base.type == op.result.type:  # x ** 1 (the power rule's n - 1 at n = 2)
+            if base.type == op.result.type and may_share(op.result, base):  # x ** 1 (the power rule's n - 1 at n = 2)
                 same[op.result.id] = base
         if op.opname == "binop" and op.attrs["op"] == "mul":
             a, b = (same.get(x.id, x) for x in op.args)
             for unit, other in ((a, b), (b, a)):
-                if unit.id in ones and other.type == op.result.type:
+                if unit.id in ones and other.type == op.result.type and may_share(op.result, other):
                     same[op.result.id] = other
                     break
     if same:
