@@ -350,8 +350,10 @@ class Gen:
         if self.chance(0.3) and src in sc.vecs:
             self.features.add("np.zeros_like")
             line = f"{ind}{name} = np.zeros_like({src})"
-        else:
-            line = f"{ind}{name} = {src}.copy()"
+        else:  # a new array, written as people write one (x * 1.0 is a copy a write must not reach x through)
+            self.copies = getattr(self, "copies", 0) + 1
+            form = ("{}.copy()", "{} * 1.0", "1.0 * {}", "{} ** 1")[self.copies % 4]
+            line = f"{ind}{name} = {form.format(src)}"
         (sc.vecs if src in sc.vecs else sc.mats).append(name)
         return [line]
 
