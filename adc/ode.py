@@ -16,9 +16,10 @@ discrete solver (adjoint="checkpoint"), the step sizes' dependence on the
 state included, in every mode and on both backends. The solvers' step loop
 is checkpointed (`adc.checkpointed`: the binomial schedule for the fixed-step
 methods, the online one for dopri5, whose step count is known at its end),
-so that the gradient's memory does not grow with the steps. A solve that does not reach an output time within `max_steps`
-gives NaN rows from there; called from Python, it raises. adjoint="backsolve"
-(the continuous adjoint ODE) is not supported: adc raises.
+so that the gradient's memory does not grow with the steps. A solve that does
+not reach an output time within `max_steps` gives NaN rows from there; called
+from Python, it raises. adjoint="backsolve" (the continuous adjoint ODE) is not
+supported: adc raises.
 """
 import numpy as np
 
