@@ -51,18 +51,23 @@ def rk4_energy(y0, A):
     return np.sum(ys[1] * ys[2])
 
 
-def rk4_energy_ag(y0, A):
-    """The same discrete solver, written without in-place writes for autograd."""
+def _rk4_rows_ag(y0, A, steps):
+    """adc.odeint's RK4 of y' = A y at T3, written without in-place writes for autograd."""
     y, rows = y0, [y0]
     for k in range(2):
-        h = (T3[k + 1] - T3[k]) / 6
-        for j in range(6):
+        h = (T3[k + 1] - T3[k]) / steps
+        for j in range(steps):
             k1 = anp.dot(A, y)
             k2 = anp.dot(A, y + 0.5 * h * k1)
             k3 = anp.dot(A, y + 0.5 * h * k2)
             k4 = anp.dot(A, y + h * k3)
             y = y + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
         rows.append(y)
+    return rows
+
+
+def rk4_energy_ag(y0, A):
+    rows = _rk4_rows_ag(y0, A, 6)
     return anp.sum(rows[1] * rows[2])
 
 
@@ -162,17 +167,7 @@ def trajectory(y0, A):
 
 
 def trajectory_ag(y0, A):
-    rows, y = [y0], y0
-    for k in range(2):
-        h = (T3[k + 1] - T3[k]) / 5
-        for j in range(5):
-            k1 = anp.dot(A, y)
-            k2 = anp.dot(A, y + 0.5 * h * k1)
-            k3 = anp.dot(A, y + 0.5 * h * k2)
-            k4 = anp.dot(A, y + h * k3)
-            y = y + h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
-        rows.append(y)
-    return anp.stack(rows)
+    return anp.stack(_rk4_rows_ag(y0, A, 5))
 
 
 def test_split_mode_and_jacobians_of_a_trajectory():
