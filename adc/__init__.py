@@ -9,6 +9,7 @@
     print(adc.source(loss))
 """
 from .api import Derivative, grad, hessian, hvp, jacobian, jvp, source, stats, value_and_grad, vjp  # noqa: F401
+from .backends.cuda import ptx  # noqa: F401
 from .backends.numba_cpu import AdcFallbackWarning  # noqa: F401
 from .cache import AdcCacheWarning, VERSION as __version__  # noqa: F401
 from .checkpointing import checkpointed  # noqa: F401

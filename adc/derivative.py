@@ -26,7 +26,7 @@ import threading
 import warnings
 
 from . import cache, codegen, frontend, notices, passes, randoms, reads, specialization, trees
-from .backends import BACKENDS
+from .backends import BACKENDS, cuda
 from .backends.numba_cpu import AdcFallbackWarning
 from .errors import AdcError, AdcInternalError, AdcSourceError, AdcTypeError
 from .ir import CHECKPOINTS, GRADIENT, walk
@@ -48,6 +48,9 @@ class Derivative:
                            "hint: for second derivatives use adc.hvp or adc.hessian")
         if backend not in BACKENDS and backend != "auto":
             raise AdcError(f"unknown backend {backend!r}; choose auto, {', '.join(BACKENDS)}")
+        if backend == "cuda" and kind not in cuda.KINDS:
+            raise AdcError(f"backend='cuda' maps {', '.join(cuda.KINDS)} over arrays; adc.{kind} runs on the "
+                           "numba and python backends")
         self._made_from = (f, kind, wrt, backend, debug)
         self.f, self.backend, self.debug = f, backend, debug
         self.user_fn, self._prefix, self._fixed = _target(f)  # the function whose source adc reads
@@ -105,6 +108,8 @@ class Derivative:
         return self._last.source
 
     def __call__(self, *args, **kwargs):
+        if self.backend == "cuda":
+            return cuda.call_mapped(self, args, kwargs)
         args, tangents = self.primal_args(args, kwargs)
         spec, captured = self.specialize(args)
         out = spec.call(*self.leaves(args), *tangents, *captured)
@@ -244,9 +249,9 @@ class Derivative:
         fn = self._differentiated_ir(fn, shapes)
         fns = passes.run(fn, self.mode.passes(self, self.flat_wrt(shapes)))
         fns = fns if isinstance(fns, tuple) else (fns,)
-        source = codegen.generate(fns)
+        source = codegen.cuda.generate(fns[0]) if backend == "cuda" else codegen.generate(fns)
         path = cache.write_module(fns[0].name, source)
-        return (path, [f.name for f in fns], [codegen.takes_sizes(f) for f in fns],
+        return (path, [f.name for f in fns], [backend != "cuda" and codegen.takes_sizes(f) for f in fns],
                 [codegen.returned_roles(f) for f in fns], backend, captured, notice)
 
     def _differentiated_ir(self, fn, shapes):
@@ -287,6 +292,9 @@ def _drawing_backend(df, fn):
     found = randoms.draws(fn)
     if not found:
         return None, None
+    if df.backend == "cuda":
+        raise AdcError(f"backend='cuda': {fn.name} draws random numbers, which NumPy's generators cannot do in a "
+                       "GPU thread. hint: draw them outside and pass them in as an argument")
     if df.backend != "numba":
         return "python", None
     where = f" (line {found[0].loc.line})" if found[0].loc is not None else ""
