@@ -9,6 +9,7 @@ source adc generated for `df`, built for example arguments when given.
 """
 from adc_runtime.checkpoint import report
 
+from .backends import cuda
 from .derivative import Derivative
 from .errors import AdcError
 
@@ -56,7 +57,9 @@ def source(df, *args):
     """The source adc generated for derivative `df` (compiled for `args` when given)."""
     if not isinstance(df, Derivative):
         raise AdcError(f"adc.source takes a function made by adc.grad and friends; got {df!r}")
-    if args:
+    if args and df.backend == "cuda":
+        cuda.specialize_for(df, args)
+    elif args:
         df.specialize(df.primal_args(df.mode.example(df, args))[0])
     return df.source
 

@@ -48,7 +48,7 @@ class Derivative:
                            "hint: for second derivatives use adc.hvp or adc.hessian")
         if backend not in BACKENDS and backend != "auto":
             raise AdcError(f"unknown backend {backend!r}; choose auto, {', '.join(BACKENDS)}")
-        if backend == "cuda" and kind not in cuda.KINDS:
+        if backend == "cuda" and kind not in cuda.KINDS + ("kernel_vjp",):
             raise AdcError(f"backend='cuda' maps {', '.join(cuda.KINDS)} over arrays; adc.{kind} runs on the "
                            "numba and python backends")
         self._made_from = (f, kind, wrt, backend, debug)
@@ -98,7 +98,7 @@ class Derivative:
         if self._parsed is None:
             if self._source_error is not None:
                 raise self._source_error
-            self._parsed = frontend.parse_function(self.user_fn, self._source_text)
+            self._parsed = self.mode.prepare(frontend.parse_function(self.user_fn, self._source_text))
         return self._parsed
 
     @property
@@ -106,6 +106,10 @@ class Derivative:
         if self._last is None:
             raise AdcError(f"{self!r} has not been built yet: call it once, or use adc.source(df, *example_args)")
         return self._last.source
+
+    def __getitem__(self, launch):
+        """`adjoint[blocks, threads]`: the launch of an adc.kernel_vjp adjoint kernel."""
+        return cuda.kernel_launch(self, launch)
 
     def __call__(self, *args, **kwargs):
         if self.backend == "cuda":
@@ -243,13 +247,17 @@ class Derivative:
         for v, (scope, name) in fn.captured:
             v.type = type_of(reads.capture(scope.resolve(name)), f"captured {name!r}")
         fn = passes.run(fn, passes.PRIMAL)
+        _refuse_kernel_code(self, fn)
         captured = fn.captured
         backend, notice = _drawing_backend(self, fn)
         backend = backend or (self.backend if self.backend != "auto" else _backend_for(fn))
         fn = self._differentiated_ir(fn, shapes)
         fns = passes.run(fn, self.mode.passes(self, self.flat_wrt(shapes)))
         fns = fns if isinstance(fns, tuple) else (fns,)
-        source = codegen.cuda.generate(fns[0]) if backend == "cuda" else codegen.generate(fns)
+        if backend == "cuda":
+            source = codegen.kernels.generate(fns[0], self) if self.kind == "kernel_vjp" else codegen.cuda.generate(fns[0])
+        else:
+            source = codegen.generate(fns)
         path = cache.write_module(fns[0].name, source)
         return (path, [f.name for f in fns], [backend != "cuda" and codegen.takes_sizes(f) for f in fns],
                 [codegen.returned_roles(f) for f in fns], backend, captured, notice)
@@ -284,6 +292,16 @@ def _backend_for(fn):
     """backend="auto": Numba for code with loops; for loop-free array code, NumPy under CPython,
     whose vectorised kernels (tanh, exp, ...) are several times faster than Numba's scalar loops."""
     return "numba" if any(op.opname in ("for", "while") for op in walk(fn.body)) else "python"
+
+
+def _refuse_kernel_code(df, fn):
+    """cuda.grid and friends have a meaning only in a kernel that adc.kernel_vjp differentiates."""
+    found = next((op for op in walk(fn.body) if op.opname == "thread"), None)
+    if found is not None and df.kind != "kernel_vjp":
+        where = f"\n{found.loc.render()}" if found.loc is not None else ""
+        raise AdcError(f"{found.attrs['text']} outside a CUDA kernel given to adc.kernel_vjp{where}\n  hint: "
+                       "differentiate the kernel with adc.kernel_vjp(kernel), or a function of numbers with "
+                       "adc.grad(f, backend='cuda')")
 
 
 def _drawing_backend(df, fn):

@@ -333,6 +333,8 @@ define("astype", "array", diff=lambda op: op.attrs["dtype"] in ("float64", "comp
        spell=lambda op, ref: (f"{ref(op.args[0], ATOM)}.astype(np.{op.attrs['dtype']})", ATOM))
 define("zeros_like", "value", diff=False, type=lambda op, t: t[0],
        spell=lambda op, ref: (f"np.zeros_like({ref(op.args[0])})", ATOM), fold=False)
+# a thread's index or the launch's shape in a CUDA kernel {text: cuda.grid(1), cuda.blockDim.x, ...}
+define("thread", "", diff=False, type=_own_type, spell=lambda op, ref: (op.attrs["text"], ATOM), fold=False)
 define("undef", "", diff=False, type=_own_type, spell=lambda op, ref: (placeholder(op.result.type), ATOM), fold=False)
 # a user primitive's output: args[:nargs] its arguments, args[nargs] what its fwd rule computed (codegen
 # spells it as that value)

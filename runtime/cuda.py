@@ -235,10 +235,10 @@ def math_hypot(a, b):
     return m * math.sqrt((a / m) ** 2 + (b / m) ** 2)
 
 
-def raise_first(status):
+def raise_first(status, what="element"):
     """Raise the error of the first thread whose `status` row (a host array) reports one."""
     failed = np.flatnonzero(status[:, 0])
     if failed.size:
         k = int(failed[0])
         kind, message = ERRORS[int(status[k, 0])]
-        raise kind(f"{message} (element {k} of the batch)")
+        raise kind(f"{message} ({what} {k}{' of the batch' if what == 'element' else ''})")

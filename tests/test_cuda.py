@@ -119,3 +119,40 @@ def test_what_the_cuda_backend_refuses():
         adc.hessian(lambda x: x * x, backend="cuda")
     with pytest.raises(adc.AdcError, match="backend='cuda' maps grad, value_and_grad, jvp, hvp"):
         adc.vjp(lambda x: x * x, backend="cuda")
+
+
+@needs_ptx
+def test_every_kernel_adjoint_compiles_to_ptx_atomics_only_where_an_index_is_not_the_threads():
+    import cuda_kernels
+    for name, (kernel, _, make, _) in sorted(cuda_kernels.KERNELS.items()):
+        args, _, _ = make()
+        bars = [np.zeros_like(a) for a in args if a.dtype == np.float64]
+        for deterministic in (False, True):
+            adjoint = adc.kernel_vjp(kernel, deterministic=deterministic)
+            (text,) = adc.ptx(adjoint, *args, *bars).values()
+            atomic = "atom.global.add.f64" in text
+            assert ".target sm_90" in text
+            assert atomic == (name not in ("elementwise", "grid2d") and not deterministic), name
+
+
+def _golden(name, text):
+    path = os.path.join(HERE, "golden", name)
+    if os.environ.get("ADC_UPDATE_GOLDEN"):
+        with open(path, "w") as f:
+            f.write(text)
+    with open(path) as f:
+        assert text == f.read(), f"generated source changed; see {path}"
+
+
+@pytest.mark.skipif(not _has("numba.cuda"), reason="Numba's CUDA target (numba-cuda) is not installed")
+def test_golden_cuda_sources():
+    """A map of a scalar derivative and a kernel's adjoint, as adc writes them for the GPU."""
+    import cuda_kernels
+    while_newton = next(c for c in CASES if c.name == "while_newton")
+    _golden("cuda_while_newton.py", adc.source(adc.grad(while_newton.f, backend="cuda"),
+                                               *[np.full(2, a) for a in while_newton.args]))
+    args, _, _ = cuda_kernels.KERNELS["stencil"][2]()
+    _golden("cuda_stencil_vjp.py", adc.source(adc.kernel_vjp(cuda_kernels.stencil), *args, *args))
+    args, _, _ = cuda_kernels.KERNELS["dynamic_product"][2]()
+    _golden("cuda_dynamic_product_vjp.py", adc.source(adc.kernel_vjp(cuda_kernels.dynamic_product), *args,
+                                                      args[0], args[2]))

@@ -156,3 +156,92 @@ def test_integer_arguments_are_mapped_too():
     got = df(np.full(4, 0.7), ns)
     ref = adc.grad(counts_down, backend="python")
     assert close(got, [ref(0.7, int(n)) for n in ns])
+
+
+# ---------------------------------------------------------------- adc.kernel_vjp
+
+import cuda_kernels  # noqa: E402  (after the simulator check: it defines kernels)
+
+
+def kernel_and_reference(name):
+    """(the adjoint's input adjoints after one launch, the CPU reference, the kernel's arguments)."""
+    kernel, cpu, make, (blocks, threads) = cuda_kernels.KERNELS[name]
+    args, inputs, o = make()
+    cpu_args = [a for k, a in enumerate(args) if k != o or k in inputs]
+    floats = [j for j, a in enumerate(cpu_args) if a.dtype == np.float64]
+    cotangent = np.random.default_rng(3).uniform(-1.0, 1.0, args[o].shape)
+    _, pullback = adc.vjp(cpu, wrt=tuple(floats), backend="python")(*cpu_args)
+    want = pullback(cotangent)
+    bars = [np.zeros_like(a) for a in args if a.dtype == np.float64]
+    float_positions = [k for k, a in enumerate(args) if a.dtype == np.float64]
+    bars[float_positions.index(o)][...] = cotangent
+    adjoint = adc.kernel_vjp(kernel)
+    adjoint[blocks, threads](*args, *bars)
+    kernel_positions = [k for k, a in enumerate(args) if k != o or k in inputs]
+    got = [bars[float_positions.index(kernel_positions[j])] for j in floats]
+    return got, want, adjoint, args, bars
+
+
+@pytest.mark.parametrize("name", sorted(cuda_kernels.KERNELS))
+def test_kernel_adjoints_equal_the_cpu_backends_vjp(name):
+    got, want, adjoint, _, _ = kernel_and_reference(name)
+    for g, w in zip(got, want):
+        assert close(g, w), (name, g, w)
+    assert "cuda.atomic" not in adjoint.source or name not in ("elementwise", "grid2d")
+
+
+def test_own_indices_add_plainly_and_shifted_ones_atomically():
+    _, _, adjoint, _, _ = kernel_and_reference("elementwise")
+    assert "x_bar[i] += " in adjoint.source and "cuda.atomic" not in adjoint.source
+    _, _, adjoint, _, _ = kernel_and_reference("stencil")
+    assert "cuda.atomic.add(u_bar, i - 1," in adjoint.source and "out_bar[i] = 0.0" in adjoint.source
+
+
+def test_a_write_into_an_array_the_kernel_reads_is_refused_at_its_line():
+    adjoint = adc.kernel_vjp(cuda_kernels.reads_and_writes)
+    with pytest.raises(adc.AdcError, match=r"a write into u, which the kernel also reads") as info:
+        adjoint[1, 8](np.ones(8), np.zeros(8))
+    assert "u[i] = u[i + 1] * 2.0" in str(info.value) and "cuda_kernels.py" in str(info.value)
+
+
+def test_a_tape_that_outgrows_its_rows_runs_again_from_the_adjoints_as_they_were():
+    from adc.backends.cuda import FIRST_ROWS
+    x = np.full(3 * FIRST_ROWS, 1.001)
+    n = np.array([0, 3 * FIRST_ROWS, 5])
+    bars = [np.zeros_like(x), np.ones(3)]
+    adc.kernel_vjp(cuda_kernels.dynamic_product)[1, 4](x, n, np.zeros(3), *bars)
+    _, pullback = adc.vjp(cuda_kernels.dynamic_product_cpu, backend="python")(x, n)
+    assert close(bars[0], pullback(np.ones(3)))
+
+
+def test_deterministic_mode_gives_the_same_bits_and_the_same_numbers():
+    runs = []
+    for _ in range(2):
+        args, _, o = cuda_kernels.KERNELS["stencil"][2]()
+        args[0] = np.linspace(0.2, 1.2, cuda_kernels.N)
+        bars = [np.zeros(cuda_kernels.N), np.linspace(-1.0, 1.0, cuda_kernels.N)]
+        adjoint = adc.kernel_vjp(cuda_kernels.stencil, deterministic=True)
+        adjoint[1, 16](*args, *bars)
+        runs.append(bars[0])
+    assert "_record[_rsp, 0] = 0" in adjoint.source and "cuda.atomic" not in adjoint.source
+    assert runs[0].tobytes() == runs[1].tobytes()
+    _, pullback = adc.vjp(cuda_kernels.stencil_cpu, backend="python")(np.linspace(0.2, 1.2, cuda_kernels.N))
+    assert close(runs[0], pullback(np.linspace(-1.0, 1.0, cuda_kernels.N)))
+
+
+def test_an_index_out_of_range_in_a_kernel_is_raised_naming_the_thread():
+    args, _, _ = cuda_kernels.KERNELS["gather_scatter"][2]()
+    args[1] = np.array([0, 1, 40])  # thread 1 adds to out[idx[2]], the first out of range
+    with pytest.raises(IndexError, match=r"index out of bounds \(thread 1\)"):
+        adc.kernel_vjp(cuda_kernels.gather_scatter)[1, 4](*args, np.zeros(cuda_kernels.N), np.ones(cuda_kernels.N))
+
+
+def test_a_launch_that_breaks_the_own_index_proof_is_refused():
+    args, _, _ = cuda_kernels.KERNELS["elementwise"][2]()
+    with pytest.raises(adc.AdcError, match=r"only in a launch of 1 dimension"):
+        adc.kernel_vjp(cuda_kernels.elementwise)[(1, 2), 8](*args, *[np.zeros(cuda_kernels.N)] * 3)
+
+
+def test_cuda_intrinsics_outside_a_kernel_are_refused():
+    with pytest.raises(adc.AdcError, match=r"cuda.grid\(1\) outside a CUDA kernel given to adc.kernel_vjp"):
+        adc.grad(cuda_kernels.uses_the_grid, backend="python")(1.0)

@@ -43,7 +43,10 @@ def cuda():
 def compile_cuda(fn, on_fallback=None):
     """The launcher of device function `fn` of a module codegen.cuda wrote."""
     module = sys.modules[fn.py_func.__module__]
-    return Launcher(getattr(module, fn.__name__ + "_map"), getattr(module, fn.__name__ + "_layout"))
+    layout = getattr(module, fn.__name__ + "_layout")
+    if layout.get("kind") == "kernel":
+        return KernelLauncher(fn, layout)
+    return Launcher(getattr(module, fn.__name__ + "_map"), layout)
 
 
 class Launcher:
@@ -96,6 +99,95 @@ def on_gpu(x):
     return hasattr(x, "__cuda_array_interface__") or type(x).__name__ == "FakeCUDAArray"
 
 
+def kernel_launch(d, launch):
+    """`adjoint[blocks, threads]` of an adc.kernel_vjp derivative `d`: a call of the adjoint kernel."""
+    if d.kind != "kernel_vjp":
+        raise AdcError(f"{d!r} is called with its arguments; adjoint[blocks, threads](...) launches the kernels "
+                       "adc.kernel_vjp makes")
+    if not (isinstance(launch, tuple) and len(launch) == 2):
+        raise AdcTypeError("launch an adjoint kernel as adjoint[blocks, threads](*args, *adjoints)")
+    blocks, threads = (_dim3(x) for x in launch)
+
+    def run(*args):
+        n = len(d.names)
+        primal, bars = args[:n], args[n:]
+        spec, captured = d.specialize(d.primal_args(primal)[0])
+        return spec.call(blocks, threads, primal, bars, captured, d.deterministic)
+    return run
+
+
+def _dim3(x):
+    dims = tuple(int(v) for v in (x if isinstance(x, tuple) else (x,)))
+    if not 1 <= len(dims) <= 3 or min(dims) < 1:
+        raise AdcTypeError(f"a launch's blocks and threads are 1 to 3 positive numbers; got {x!r}")
+    return dims + (1,) * (3 - len(dims))
+
+
+class KernelLauncher:
+    """Runs an adjoint kernel (codegen/kernels.py): tapes, status rows and records sized per
+    thread, grown and run again (from the adjoints as they were) when a thread runs out of room."""
+
+    def __init__(self, kernel, layout):
+        self.kernel, self.layout = kernel, layout
+        self.rows = FIRST_ROWS
+
+    def __call__(self, blocks, threads, primal, bars, captured, deterministic):
+        from adc_runtime.cuda import STACK, STATUS_WIDTH, raise_first
+        cu, layout = cuda(), self.layout
+        if len(bars) != len(layout["bars"]):
+            raise AdcTypeError(f"the adjoint kernel takes the kernel's {layout['primal']} arguments and then "
+                               f"{len(layout['bars'])} adjoint arrays, one per float array argument; got "
+                               f"{len(bars)} after them")
+        grid = layout["own_grid"]
+        if grid is not None and (blocks[grid:] + threads[grid:]) != (1,) * (2 * (3 - grid)):
+            raise AdcError(f"this adjoint adds to the elements at cuda.grid({grid}) without atomics, which is "
+                           f"the thread's own only in a launch of {grid} dimension(s); got blocks {blocks} "
+                           f"and threads {threads}")
+        for k, b in zip(layout["bars"], bars):
+            if tuple(getattr(b, "shape", ())) != tuple(getattr(primal[k], "shape", ())):
+                raise AdcTypeError(f"the adjoint of argument {k} has shape {getattr(b, 'shape', ())}, the "
+                                   f"argument {getattr(primal[k], 'shape', ())}")
+        n = int(np.prod(blocks) * np.prod(threads))
+        args = [cu.to_device(a) if isinstance(a, np.ndarray) else a for a in primal]
+        device_bars = [cu.to_device(b) if isinstance(b, np.ndarray) else b for b in bars]
+        start = [b.copy_to_host() for b in device_bars]  # to run again from, if a thread runs out of room
+        caps = [cu.to_device(c) if isinstance(c, np.ndarray) else c for c in captured]
+        while True:
+            levels = layout["global_levels"]
+            stacks = [cu.device_array((n, self.rows), dt) for _ in levels for dt in (np.float64, np.int64)]
+            records = []
+            if deterministic and layout["records"]:
+                records = [cu.device_array((n, self.rows, 1 + layout["index_width"]), np.int64),
+                           cu.device_array((n, self.rows), np.float64), cu.to_device(np.zeros(n, np.int64))]
+            status = cu.to_device(np.zeros((n, STATUS_WIDTH), np.int64))
+            self.kernel[blocks, threads](*args, *device_bars, *stacks, *records, status, *caps)
+            report = status.copy_to_host()
+            overflowed = report[:, 0] == STACK
+            if not overflowed.any():
+                break
+            self.rows = max(2 * self.rows, int(report[overflowed, 1].max()))
+            for b, s in zip(device_bars, start):
+                b.copy_to_device(s)
+        raise_first(report, "thread")
+        if records:
+            _add_in_order(device_bars, *records)
+        for b, d in zip(bars, device_bars):
+            if isinstance(b, np.ndarray):
+                b[...] = d.copy_to_host()
+
+
+def _add_in_order(bars, records, values, counts):
+    """Add each thread's recorded contributions, thread by thread in order: bitwise reproducible."""
+    counts = counts.copy_to_host()
+    keep = np.arange(values.shape[1])[None, :] < counts[:, None]
+    records, values = records.copy_to_host()[keep], values.copy_to_host()[keep]
+    for k, bar in enumerate(bars):
+        host = bar.copy_to_host()
+        mine = records[:, 0] == k
+        np.add.at(host, tuple(records[mine, 1:1 + host.ndim].T), values[mine])
+        bar.copy_to_device(host)
+
+
 def _flattened(cu, mapped, params, on_device):
     """(the broadcast shape, each mapped argument as a contiguous vector of its parameter's dtype)."""
     if on_device:
@@ -141,6 +233,23 @@ def element_of(x, name):
 
 def call_mapped(d, args, kwargs):
     """The call of Derivative `d` on backend="cuda" (see the module's docstring)."""
+    primal, tangents, elements = _bound(d, args, kwargs)
+    spec, captured = d.specialize(elements)
+    out = spec.call(*primal, *tangents, *captured)
+    return d.mode.shape(d, spec, out, elements)
+
+
+def specialize_for(d, args):
+    """Build `d` (backend="cuda") for example arguments: a map's or an adjoint kernel's."""
+    if d.kind == "kernel_vjp":
+        return d.specialize(d.primal_args(args[:len(d.names)])[0])
+    if d.mode.name in ("jvp", "hvp") and len(args) == len(d.names):
+        args = args + ((0.0,) * len(d.wrt) if d.many else (0.0,),)
+    return d.specialize(_bound(d, args, {})[2])
+
+
+def _bound(d, args, kwargs):
+    """(the primal arguments, the tangents, a number of each primal argument's element type)."""
     if d.mode.name in ("jvp", "hvp"):
         if not args:
             raise AdcTypeError(f"adc.{d.kind} takes the arguments and then the tangents")
@@ -149,27 +258,31 @@ def call_mapped(d, args, kwargs):
             raise AdcTypeError(f"adc.{d.kind} needs {len(d.wrt)} tangents, one per wrt argument; got {len(tangents)}")
     else:
         primal, tangents = d.bind(args, kwargs), ()
-    elements = tuple(element_of(a, n) for a, n in zip(primal, d.names))
-    spec, captured = d.specialize(elements)
-    out = spec.call(*primal, *tangents, *captured)
-    return d.mode.shape(d, spec, out, elements)
+    return primal, tangents, tuple(element_of(a, n) for a, n in zip(primal, d.names))
 
 
 def ptx(d, *args, cc=(9, 0)):
-    """The PTX for compute capability `cc` of the kernel derivative `d` (backend="cuda") runs at
-    example arguments `args`, compiled without a GPU or a driver (NVIDIA's NVVM suffices:
-    `pip install 'adc-autodiff[cuda]'`): {kernel name: PTX text}."""
-    from numba import types as nt
+    """The PTX for compute capability `cc` of the kernel derivative `d` (backend="cuda", or an
+    adc.kernel_vjp adjoint) runs at example arguments `args` (an adjoint's: the kernel's and then
+    the adjoints), compiled without a GPU or a driver (NVIDIA's NVVM suffices: `pip install
+    'adc-autodiff[cuda]'`): {kernel name: PTX text}."""
+    from numba import typeof, types as nt
     if d.backend != "cuda":
-        raise AdcError(f"adc.ptx takes a derivative made with backend='cuda'; got {d!r}")
-    primal = d.bind(args[:-1], {}) if d.mode.name in ("jvp", "hvp") else d.bind(args, {})
-    spec, captured = d.specialize(tuple(element_of(a, n) for a, n in zip(primal, d.names)))
-    launcher = spec.call
-    layout = launcher.layout
-    vector = [nt.Array(_numba_scalar(dt), 1, "C") for dt in layout["params"] + layout["outputs"]]
-    rows = [nt.Array(dt, 2, "C") for _ in layout["global_levels"] for dt in (nt.float64, nt.int64)]
-    signature = tuple(vector + rows + [nt.Array(nt.int64, 2, "C")] + [_numba_type(c) for c in captured])
-    return {launcher.kernel.__name__: compile_ptx(launcher.kernel.py_func, signature, cc)}
+        raise AdcError(f"adc.ptx takes a derivative made with backend='cuda' or adc.kernel_vjp; got {d!r}")
+    rows = lambda dt, ndim=2: nt.Array(dt, ndim, "C")  # noqa: E731
+    spec, captured = specialize_for(d, args)
+    if d.kind == "kernel_vjp":
+        layout = spec.call.layout
+        records = [rows(nt.int64, 3), rows(nt.float64), rows(nt.int64, 1)] if d.deterministic and layout["records"] else []
+        head = [typeof(a) for a in args] + [rows(dt) for _ in layout["global_levels"] for dt in (nt.float64, nt.int64)]
+        kernel = spec.call.kernel
+    else:
+        layout, records = spec.call.layout, []
+        head = [rows(_numba_scalar(dt), 1) for dt in layout["params"] + layout["outputs"]]
+        head += [rows(dt) for _ in layout["global_levels"] for dt in (nt.float64, nt.int64)]
+        kernel = spec.call.kernel
+    signature = tuple(head + records + [rows(nt.int64)] + [typeof(c) for c in captured])
+    return {kernel.__name__: compile_ptx(kernel.py_func, signature, cc)}
 
 
 def compile_ptx(kernel, signature, cc=(9, 0)):
@@ -191,7 +304,3 @@ def _numba_scalar(dtype):
     from numba import types as nt
     return {"float64": nt.float64, "int64": nt.int64, "bool": nt.boolean, "complex128": nt.complex128}[dtype]
 
-
-def _numba_type(value):
-    from numba import typeof
-    return typeof(value)

@@ -15,7 +15,7 @@ ufuncs); how each op kind is spelled is the op catalogue's (adc/ops.py).
 import re
 
 from ..ir import STACK_STATE, Stack
-from . import cuda  # noqa: F401  (backend="cuda"'s modules)
+from . import cuda, kernels  # noqa: F401  (backend="cuda"'s modules)
 from .emit import Emitter, allocated_levels, takes_sizes  # noqa: F401  (what the API reads)
 from .helpers import ufunc_helper, ufunc_helpers
 from .names import STACK

@@ -90,15 +90,20 @@ def _refuse_what_a_thread_cannot_run(fn):
             raise AdcError(f"backend='cuda' maps a function of numbers over arrays, one thread per element; "
                            f"{where} has a value of type {v.type}. hint: pass arrays of numbers as the arguments "
                            "(each element is one call), or use backend='numba' for functions of arrays")
-    if ufunc_helpers((fn,)) or any(op.opname == "extern" for op in walk(fn.body)):
-        raise AdcError(f"backend='cuda': {where} calls a function of another library or a C function, which a "
-                       "GPU thread cannot call. hint: use backend='numba'")
+    refuse_foreign_calls(fn)
     for op in walk(fn.body):
         t = op.results[0].type if op.results else None
         if getattr(t, "ndim", 0):
             line = f" (line {op.loc.line}: {op.loc.text.strip()})" if op.loc is not None else ""
             raise AdcError(f"backend='cuda': {where} makes an array{line}; a GPU thread holds numbers only. "
                            "hint: write the computation with numbers and loops, or use backend='numba'")
+
+
+def refuse_foreign_calls(fn):
+    """Another library's ufunc or a C function: a GPU thread cannot call them."""
+    if ufunc_helpers((fn,)) or any(op.opname == "extern" for op in walk(fn.body)):
+        raise AdcError(f"backend='cuda': {fn.name} calls a function of another library or a C function, which a "
+                       "GPU thread cannot call. hint: use backend='numba'")
 
 
 class CudaEmitter(Emitter):

@@ -2,8 +2,9 @@
 
 Contract: takes a function; returns it with every pure op (the op catalogue's
 PURE effect) whose results are never read removed, in every region, repeated
-until nothing more goes. Ops with effects (element writes, impure calls, checks,
-stack traffic) and structured ops stay.
+until nothing more goes, and every `if` whose arms are empty and that yields
+nothing. Ops with effects (element writes, impure calls, checks, stack traffic)
+and loops stay.
 """
 from .. import ops
 from ..ir import uses
@@ -26,6 +27,9 @@ def _sweep(region, count):
             continue
         for r in op.regions:
             removed |= _sweep(r, count)
+        if op.opname == "if" and not op.results and not any(r.ops for r in op.regions):
+            removed = True
+            continue
         kept.append(op)
     region.ops = kept
     return removed

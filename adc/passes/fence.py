@@ -51,7 +51,10 @@ def fence(parsed, callee=False):
 
 
 def _names_module(parsed, node):
-    """`np` in `np.add(...)`: a module, not a container being mutated."""
+    """`np` in `np.add(...)`, `cuda.atomic` in `cuda.atomic.add(...)`: a module (or an attribute of
+    one), not a container being mutated."""
+    while isinstance(node, gast.Attribute):
+        node = node.value
     return isinstance(node, gast.Name) and isinstance(parsed.resolve(node.id), types.ModuleType)
 
 

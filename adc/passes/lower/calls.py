@@ -21,7 +21,7 @@ from ... import externs, ode, rules
 from ...custom import NonDiff, Primitive
 from ...errors import AdcError
 from ...frontend import parse_function
-from . import draws, npcalls, pycalls, scicalls
+from . import draws, intrinsics, npcalls, pycalls, scicalls
 from .containers import ContainerLowering, is_container_call
 from .values import Captures, LocalFn, Pack, Static, hashable, is_value
 from ...ir import Value
@@ -313,6 +313,7 @@ def _on_values(lower):
 
 
 CALLS = [  # (what the called object is, how its call is lowered); the first entry that fits lowers it
+    (_instance_of(intrinsics.Intrinsic), intrinsics.call),                # cuda.grid(1), cuda.atomic.add: kernels
     (_in_its_own_rules, CallLowering.call_body),                          # a primitive its own fwd calls: its body
     (_instance_of(Primitive), _on_values(CallLowering.call_primitive)),   # @adc.primitive: a custom op
     (_instance_of(NonDiff), _on_values(CallLowering.call_nondiff)),       # @adc.nondiff: its body, no gradient

@@ -19,6 +19,7 @@ import numpy as np
 from ...errors import fail
 from ...frontend import is_library_module, missing, module_attr
 from ...ir import Value
+from . import intrinsics
 from .scicalls import static_attr
 from .syntax import cheap
 from .values import LocalFn, Pack, Static, Undefined, is_value
@@ -96,6 +97,10 @@ class ExpressionLowering:
             return None if missing(obj) or is_value(obj) else Static(obj)
         if isinstance(node, gast.Attribute):
             base = self.static(node.value)
+            if isinstance(base, Static) and intrinsics.is_cuda_module(base.obj):  # cuda.grid, cuda.threadIdx
+                return Static(intrinsics.Intrinsic(node.attr))
+            if isinstance(base, Static) and isinstance(base.obj, intrinsics.Intrinsic):
+                return Static(base.obj.attr(node.attr))
             if isinstance(base, Static) and isinstance(base.obj, types.ModuleType):
                 obj = module_attr(base.obj, node.attr)
                 if missing(obj):
@@ -107,6 +112,8 @@ class ExpressionLowering:
 
     def expr_Attribute(self, node):
         s = self.static(node)
+        if isinstance(s, Static) and isinstance(s.obj, intrinsics.Intrinsic) and s.obj.is_value:
+            return intrinsics.read(self, node, s.obj)  # cuda.threadIdx.x
         if isinstance(s, Static) and is_value(s.obj) and not is_library_module(self.static(node.value).obj):
             return self.captures.get_attr(self.static(node.value).obj, node.attr)  # cmod.C: passed in, like a global
         if s is not None:
