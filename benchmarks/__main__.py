@@ -3,6 +3,7 @@ times and ratios measured side by side in this one run.
 
     python -m benchmarks            full sizes (autograd takes minutes on the loop workloads)
     python -m benchmarks --quick    small sizes
+    python -m benchmarks --gpu      adc's CUDA derivatives against the CPU backend (benchmarks/GPU.md)
 
 Before timing, every method's gradient is checked against adc's (relative 1e-8); a method that
 disagrees is reported and not timed. Times are medians after a warm-up call.
@@ -268,7 +269,11 @@ def machine():
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="small sizes")
+    parser.add_argument("--gpu", action="store_true", help="the GPU benchmark alone (benchmarks/gpu.py)")
     opts = parser.parse_args(argv)
+    if opts.gpu:
+        from . import gpu
+        return gpu.main(opts.quick)
     out = [f"# adc benchmarks{' (--quick)' if opts.quick else ''}", "", f"Machine: {machine()}.", ""]
     results = []
     for w in workloads(opts.quick):

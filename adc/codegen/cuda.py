@@ -27,6 +27,8 @@ from .names import stack_names
 CUDA_MODULE = "numba.cuda"  # numba-cuda; its successor numba-cuda-mlir keeps the kernel API
 LOCAL_LIMIT = 256  # entries of a stack kept in a thread's local memory, at most
 _SCALARS = ("float64", "int64", "bool", "complex128")
+_OURS = ("cuda", "rt", "np", "math", "_status", "_statuses", "_i", "_t", "_x", "_y", "_z", "_nx", "_ny", "_nz",
+         "_record", "_value", "_rsp", "_records", "_values", "_counts", "_fstacks", "_istacks")  # names we write
 
 
 def generate(fn):
@@ -111,7 +113,7 @@ class CudaEmitter(Emitter):
     check returns from the thread when it fails."""
 
     def __init__(self, fn, depths):
-        super().__init__(fn, {})
+        super().__init__(fn, {}, reserve=_OURS)
         self.depths = depths
 
     def source(self):

@@ -34,12 +34,12 @@ def _debug(fn):
 
 
 class Emitter:
-    def __init__(self, fn, helpers):
+    def __init__(self, fn, helpers, reserve=()):
         self.fn, self.helpers = fn, helpers
         self.defs = {r.id: op for op in walk(fn.body) for r in op.results}
         self.consts = {op.result.id: op.attrs["value"] for op in walk(fn.body) if op.opname == "const"}
         self.folded = foldable(fn, self.consts)
-        self.names = Names(fn, self.folded, self.consts).assign(reserved(helpers))
+        self.names = Names(fn, self.folded, self.consts).assign(reserved(helpers) | set(reserve))
         self.lines = []
         self.debug = _debug(fn)
 

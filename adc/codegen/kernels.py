@@ -12,6 +12,7 @@ the host needs to launch it. The kernel is the thread's code with:
   atomic contributions are recorded in the thread's row (array, index, value) and the host adds
   them in thread order;
 - its tape, `_status` row and records in rows of arrays indexed by the thread's linear id `_t`
+  (from cuda.grid(3) and cuda.gridsize(3))
   (or in local memory for a tape of known depth), as codegen.cuda does for maps.
 """
 from .. import ops
@@ -20,9 +21,6 @@ from .cuda import CUDA_MODULE, CudaEmitter, refuse_foreign_calls, static_depth
 from .emit import allocated_levels
 from .names import stack_names
 
-_THREAD_ID = ("(cuda.blockIdx.x + cuda.gridDim.x * (cuda.blockIdx.y + cuda.gridDim.y * cuda.blockIdx.z)) * "
-              "(cuda.blockDim.x * cuda.blockDim.y * cuda.blockDim.z) + cuda.threadIdx.x + "
-              "cuda.blockDim.x * (cuda.threadIdx.y + cuda.blockDim.y * cuda.threadIdx.z)")
 
 
 def generate(fn, d):
@@ -106,7 +104,9 @@ class KernelEmitter(CudaEmitter):
         params = [self.name(p) for p in fn.params] + stacks + records + ["_statuses"] + \
             [self.name(v) for v, _ in fn.captured]
         self.emit(0, f"def {fn.name}({', '.join(params)}):")
-        self.emit(1, f"_t = {_THREAD_ID}  # this thread's rows")
+        self.emit(1, "_x, _y, _z = cuda.grid(3)")
+        self.emit(1, "_nx, _ny, _nz = cuda.gridsize(3)")
+        self.emit(1, "_t = _x + _nx * (_y + _ny * _z)  # this thread's rows")
         self.emit(1, "_status = _statuses[_t]")
         for level, d in self.depths.items():
             fstack, fsp, istack, isp = stack_names(level)

@@ -6,7 +6,9 @@ import adc_runtime.cuda as rt
 
 @cuda.jit
 def dynamic_product_vjp(x, n, out, x_bar, out_bar, _fstacks, _istacks, _statuses):
-    _t = (cuda.blockIdx.x + cuda.gridDim.x * (cuda.blockIdx.y + cuda.gridDim.y * cuda.blockIdx.z)) * (cuda.blockDim.x * cuda.blockDim.y * cuda.blockDim.z) + cuda.threadIdx.x + cuda.blockDim.x * (cuda.threadIdx.y + cuda.blockDim.y * cuda.threadIdx.z)  # this thread's rows
+    _x, _y, _z = cuda.grid(3)
+    _nx, _ny, _nz = cuda.gridsize(3)
+    _t = _x + _nx * (_y + _ny * _z)  # this thread's rows
     _status = _statuses[_t]
     _fstack, _istack = _fstacks[_t], _istacks[_t]
     _fsp = 0
