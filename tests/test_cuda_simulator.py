@@ -245,3 +245,23 @@ def test_a_launch_that_breaks_the_own_index_proof_is_refused():
 def test_cuda_intrinsics_outside_a_kernel_are_refused():
     with pytest.raises(adc.AdcError, match=r"cuda.grid\(1\) outside a CUDA kernel given to adc.kernel_vjp"):
         adc.grad(cuda_kernels.uses_the_grid, backend="python")(1.0)
+
+
+def test_numbers_in_give_numbers_out():
+    value, (gx, gy) = adc.value_and_grad(static, wrt=(0, 1), backend="cuda")(0.5, 2.0)
+    assert np.ndim(value) == np.ndim(gx) == 0
+    assert close([value, gx, gy], [v for v in _flat(adc.value_and_grad(static, wrt=(0, 1), backend="python")(0.5, 2.0))])
+
+
+def _flat(pair):
+    return [pair[0], *pair[1]]
+
+
+def test_tapes_past_the_memory_limit_are_an_error_not_a_result(monkeypatch):
+    import adc.backends.cuda as backend
+    monkeypatch.setattr(backend, "MEMORY_LIMIT", 4096)
+    with pytest.raises(adc.AdcError, match="MEMORY_LIMIT"):
+        adc.grad(long_loop, backend="cuda")(np.array([4.0, 8.0]), 1e-6)
+    with pytest.raises(adc.AdcError, match="MEMORY_LIMIT"):
+        x, n = np.full(400, 1.001), np.array([400, 400])
+        adc.kernel_vjp(cuda_kernels.dynamic_product)[1, 2](x, n, np.zeros(2), np.zeros(400), np.ones(2))

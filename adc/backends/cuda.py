@@ -66,7 +66,7 @@ class Launcher:
         outs = [cu.device_array(n, np.dtype(dt)) for dt in outputs]
         if n:
             self._run(cu, n, flat, outs, [cu.to_device(c) if isinstance(c, np.ndarray) else c for c in captured])
-        results = [o.reshape(shape) if on_device else o.copy_to_host().reshape(shape) for o in outs]
+        results = [o.reshape(shape) if on_device else o.copy_to_host().reshape(shape)[()] for o in outs]  # numbers: numbers
         return results[0] if len(results) == 1 else tuple(results)
 
     def _run(self, cu, n, flat, outs, captured):
@@ -74,10 +74,7 @@ class Launcher:
         levels = self.layout["global_levels"]
         blocks = (n + THREADS - 1) // THREADS
         while True:
-            if levels and 16 * n * self.rows * len(levels) > MEMORY_LIMIT:
-                raise AdcError(f"backend='cuda': the tapes of {n} threads need more than {self.rows // 2} entries "
-                               f"each, over the {MEMORY_LIMIT >> 20} MiB adc.backends.cuda.MEMORY_LIMIT allows. "
-                               "hint: map over fewer elements per call, or raise MEMORY_LIMIT")
+            _within_memory(n, self.rows, len(levels), "map over fewer elements per call")
             stacks = [cu.device_array((n, self.rows), dt) for _ in levels for dt in (np.float64, np.int64)]
             status = cu.to_device(np.zeros((n, STATUS_WIDTH), np.int64))
             try:
@@ -97,6 +94,14 @@ class Launcher:
 def on_gpu(x):
     """Whether `x` is a CUDA device array (or the simulator's stand-in for one)."""
     return hasattr(x, "__cuda_array_interface__") or type(x).__name__ == "FakeCUDAArray"
+
+
+def _within_memory(n, rows, kinds, hint):
+    """AdcError when `n` threads' rows of `rows` entries (`kinds` pairs of them) pass MEMORY_LIMIT."""
+    if kinds and 16 * n * rows * kinds > MEMORY_LIMIT:
+        raise AdcError(f"backend='cuda': the tapes of {n} threads need more than {rows // 2} entries each, over "
+                       f"the {MEMORY_LIMIT >> 20} MiB adc.backends.cuda.MEMORY_LIMIT allows. hint: {hint}, or "
+                       "raise MEMORY_LIMIT")
 
 
 def kernel_launch(d, launch):
@@ -154,6 +159,7 @@ class KernelLauncher:
         caps = [cu.to_device(c) if isinstance(c, np.ndarray) else c for c in captured]
         while True:
             levels = layout["global_levels"]
+            _within_memory(n, self.rows, len(levels) + deterministic, "launch fewer threads")
             stacks = [cu.device_array((n, self.rows), dt) for _ in levels for dt in (np.float64, np.int64)]
             records = []
             if deterministic and layout["records"]:
