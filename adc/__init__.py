@@ -13,6 +13,7 @@ from .backends.cuda import ptx  # noqa: F401
 from .backends.numba_cpu import AdcFallbackWarning  # noqa: F401
 from .cache import AdcCacheWarning, VERSION as __version__  # noqa: F401
 from .checkpointing import checkpointed  # noqa: F401
+from .handles import njit_handle  # noqa: F401
 from .kernels import kernel_vjp  # noqa: F401
 from .ode import odeint  # noqa: F401
 from .custom import nondiff, primitive  # noqa: F401

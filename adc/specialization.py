@@ -120,6 +120,7 @@ def _first_call(spec, k, path, module, entry):
             spec.call = spec.calls[0]
         cache.seal_numba(path)
         return out
+    first.jitted, first.takes_sizes = getattr(call, "jitted", None), getattr(call, "takes_sizes", False)
     return first
 
 
@@ -141,4 +142,5 @@ def _with_sizes(call):
     sized.jitted = getattr(call, "jitted", None)
     if sized.jitted is None:
         del sized.jitted
+    sized.takes_sizes = True
     return sized
