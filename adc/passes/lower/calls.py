@@ -9,8 +9,9 @@ the call of an object: NumPy's keywords are bound to positions first
 (npcalls.py; SciPy's call forms bind their own, scicalls.py), then the first
 entry of `CALLS` that fits lowers it. A call with a derivative becomes a
 `call` of a rule key, a `custom` op of a user primitive, an `extern` (a C
-function, another library's ufunc) or the inlined body of a Python function;
-anything else is refused, naming it.
+function, another library's ufunc) or the inlined body of a Python function
+(an `Inlined` IR function that a pass hands to the code it lowers is cloned
+in); anything else is refused, naming it.
 """
 import inspect
 
@@ -23,8 +24,8 @@ from ...errors import AdcError
 from ...frontend import parse_function
 from . import draws, intrinsics, npcalls, pycalls, scicalls
 from .containers import ContainerLowering, is_container_call
-from .values import Captures, LocalFn, Pack, Static, hashable, is_value
-from ...ir import Value
+from .values import Captures, Inlined, LocalFn, Pack, Static, hashable, is_value
+from ...ir import Value, clone, walk
 
 _METHODS = {"copy": np.copy, "sum": np.sum, "dot": np.dot, "mean": np.mean, "prod": np.prod, "max": np.max,
             "min": np.min, "std": np.std, "var": np.var, "reshape": np.reshape, "ravel": np.ravel,
@@ -205,6 +206,17 @@ class CallLowering:
                     known[Captures.key(fn, name)] = self.captures.get(parsed, name)
         return known
 
+    def call_inlined(self, node, inlined, args):
+        """An `Inlined` IR function: its body cloned here, its parameters bound to `args`."""
+        fn = inlined.fn
+        if len(args) != len(fn.params):
+            self.fail(node, f"a call of {fn.name} with {len(args)} arguments", f"it takes {len(fn.params)}")
+        body = clone(fn.body, {p.id: a for p, a in zip(fn.params, args)})
+        for op in walk(body):
+            op.adjoint = self.b.adjoint
+        self.b.region.ops.extend(body.ops)
+        return body.yields[0]
+
     def call_nondiff(self, node, nondiff, args):
         """A function marked @adc.nondiff: its body, inlined, under a gradient stop."""
         out = self.inline_user(node, nondiff.f, args, within=nondiff)
@@ -314,6 +326,7 @@ def _on_values(lower):
 
 CALLS = [  # (what the called object is, how its call is lowered); the first entry that fits lowers it
     (_instance_of(intrinsics.Intrinsic), intrinsics.call),                # cuda.grid(1), cuda.atomic.add: kernels
+    (_instance_of(Inlined), _on_values(CallLowering.call_inlined)),       # an IR function a pass hands in: cloned
     (_in_its_own_rules, CallLowering.call_body),                          # a primitive its own fwd calls: its body
     (_instance_of(Primitive), _on_values(CallLowering.call_primitive)),   # @adc.primitive: a custom op
     (_instance_of(NonDiff), _on_values(CallLowering.call_nondiff)),       # @adc.nondiff: its body, no gradient
