@@ -15,5 +15,6 @@ from .cache import AdcCacheWarning, VERSION as __version__  # noqa: F401
 from .checkpointing import checkpointed  # noqa: F401
 from .kernels import kernel_vjp  # noqa: F401
 from .ode import odeint  # noqa: F401
+from adc_runtime.ode import AdcOdeWarning  # noqa: F401
 from .custom import nondiff, primitive  # noqa: F401
 from .errors import AdcError, AdcInternalError, AdcSourceError, AdcSyntaxError, AdcTypeError  # noqa: F401

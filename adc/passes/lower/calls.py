@@ -25,7 +25,8 @@ from ...frontend import parse_function
 from . import draws, intrinsics, npcalls, pycalls, scicalls
 from .containers import ContainerLowering, is_container_call
 from .values import Captures, Inlined, LocalFn, Pack, Static, hashable, is_value
-from ...ir import Value, clone, walk
+from ..builder import Builder
+from ...ir import Function, Region, Value, clone, free_reads, walk
 
 _METHODS = {"copy": np.copy, "sum": np.sum, "dot": np.dot, "mean": np.mean, "prod": np.prod, "max": np.max,
             "min": np.min, "std": np.std, "var": np.var, "reshape": np.reshape, "ravel": np.ravel,
@@ -91,10 +92,60 @@ class CallLowering:
             solve, names = ode.options(given)
         except AdcError as exc:
             self.fail(node, str(exc), "see adc.odeint's options")
-        args = [self.expr(a) for a in node.args]
-        lead = [self.as_value(self.expr(numbers[n]), numbers[n]) if n in numbers else self.b.const(ode.DEFAULTS[n])
-                for n in names]
-        return self.inline_user(node, solve, args[:3] + lead + args[3:])
+        args, lowered = [self.expr(a) for a in node.args], {}
+
+        def option(n):  # each lowered once
+            if n not in lowered:
+                lowered[n] = self.as_value(self.expr(numbers[n]), numbers[n]) if n in numbers else \
+                    self.b.const(ode.DEFAULTS[n])
+            return lowered[n]
+        if given.get("adjoint") == "backsolve":
+            return self.odeint_backsolve(node, given.get("method", ode.DEFAULTS["method"]), solve, names, args, option)
+        return self.inline_user(node, solve, args[:3] + [option(n) for n in names] + args[3:])
+
+    def odeint_backsolve(self, node, method, solve, names, args, option):
+        """adjoint="backsolve": the plain solver, inlined as above, and a `custom` op that stands for
+        its rows, with an `ode.Backsolve` whose adjoint the reverse pass builds (reverse/backsolve.py):
+        its arguments are y0, t and theta (the params, then what f reads from this function), its
+        residuals the rows, t, the backward driver's options and theta. f is lowered a second time,
+        apart, as the dynamics adc types and differentiates for that adjoint."""
+        f = args[0]
+        if not (isinstance(f, LocalFn) or isinstance(f, Static) and callable(f.obj)):
+            self.fail(node.args[0], "adc.odeint of something that is not a function", "pass f(y, t, *params)")
+        values = [self.as_value(a, n) for a, n in zip(args[1:], node.args[1:])]
+        for v, n in zip(values, node.args[1:]):
+            if v.id in self.tuples:
+                self.fail(n, "a tuple as y0, t or a parameter of adc.odeint(adjoint='backsolve')",
+                          "pass each number or array as a parameter of its own: adc.odeint(f, y0, t, W, b)")
+        y0, t, params = values[0], values[1], values[2:]
+        rows = self.inline_user(node, solve, [f, y0, t] + [option(n) for n in names] + params)
+        dynamics, free = self.dynamics(node, f, params)
+        prim = ode.Backsolve(method, dynamics)
+        theta = params + free
+        self.at(node)
+        return self.b.emit("custom", [y0, t] + theta + [rows] + [rows, t] + [option(n) for n in prim.names] + theta,
+                           attrs={"prim": prim, "nargs": 2 + len(theta), "captures": {}, "tangent": "fwd"}, name="ys")
+
+    def dynamics(self, node, f, params):
+        """f(y, s, *params) lowered apart: (an untyped function of (y, s, *theta), the values of
+        this function f reads, which are theta's last entries)."""
+        y, s, ps = Value("y"), Value("s"), [Value(p.name) for p in params]
+        outer, self.b = self.b, Builder()
+        self.b.loc, self.b.consts = outer.loc, outer.consts  # the constants lowering reads stay known
+        try:
+            dy = self.inline_local(node, f, [y, s] + ps) if isinstance(f, LocalFn) else \
+                self.call_object(node, f.obj, [y, s] + ps)
+        finally:
+            region, self.b = self.b.region, outer
+        if not isinstance(dy, Value) or dy.id in self.tuples:
+            self.fail(node.args[0], "an adc.odeint dynamics f that does not return one array",
+                      "return dy/dt as one array, of the shape of y")
+        own = {y.id, s.id} | {p.id for p in ps}
+        free = [v for v in free_reads(region.ops, [dy]) if v.id not in own]
+        mapping = {v.id: Value(v.name) for v in free}
+        body = clone(Region([], region.ops, [dy]), mapping)
+        name = getattr(getattr(f, "obj", None), "__name__", None) or getattr(f.node, "name", "f")
+        return Function(name, [y, s] + ps + [mapping[v.id] for v in free], body, self.loc(node)), free
 
     def unstarred(self, node):
         """The call `node` with each `*xs` among its arguments written out as the elements of xs, a
