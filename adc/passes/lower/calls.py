@@ -118,8 +118,8 @@ class CallLowering:
                 self.fail(n, "a tuple as y0, t or a parameter of adc.odeint(adjoint='backsolve')",
                           "pass each number or array as a parameter of its own: adc.odeint(f, y0, t, W, b)")
         y0, t, params = values[0], values[1], values[2:]
-        rows = self.inline_user(node, solve, [f, y0, t] + [option(n) for n in names] + params)
         dynamics, free = self.dynamics(node, f, params)
+        rows = self.inline_user(node, solve, [f, y0, t] + [option(n) for n in names] + params)
         prim = ode.Backsolve(method, dynamics)
         theta = params + free
         self.at(node)
