@@ -59,8 +59,8 @@ def adjoint(sweep, op, g):
     rows, times = residuals[0], residuals[1]
     options, values = residuals[2:2 + len(solve.names)], residuals[2 + len(solve.names):]
     sizes = [b.emit("size", [values[k]]) if theta[k].type.is_array else b.const(1) for k in wanted]
-    size = functools.reduce(lambda x, y: b.emit("binop", [x, y], attrs={"op": "add"}, name="size"), sizes,
-                            b.const(0))
+    size = functools.reduce(lambda x, y: b.emit("binop", [x, y], attrs={"op": "add"}, name="size"), sizes[1:],
+                            sizes[0]) if sizes else b.const(0)
     z = inline_function(b, solve.driver, [Static(aug), rows, g, times] + options + [size] + values)
     width = b.emit("size", [b.emit("getitem", [rows, b.const(0)], name="row")], name="n")
     at = b.emit("binop", [width, width], attrs={"op": "add"}, name="at")
