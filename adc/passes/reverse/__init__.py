@@ -21,6 +21,8 @@ The pass, one concern per module:
   aliases.py      which names share an array's memory, and where it is written
   alias_check.py  the refusals about aliasing (also run by forward mode)
   checkpoint.py   checkpointed loops: snapshots and recomputation instead of a tape of every trip
+  backsolve.py    adc.odeint(adjoint="backsolve"): the adjoint ODE integrated back, f's vjp
+                  (this pass, run on f) inlined
 """
 from ...errors import AdcTypeError
 from ...ir import CHECKPOINTS, GRADIENT, VALUE, Function, Op, Region, Value
