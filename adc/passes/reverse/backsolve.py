@@ -93,7 +93,7 @@ def _theta_bar(sweep, z, at, size, p, value):
 def _check_types(op, y0, t, theta):
     if y0.type != STATE and y0.type != T("int64", 1):
         fail(f"adc.odeint(adjoint='backsolve') of a state y0 of type {y0.type}", op.loc,
-             "integrate a real state vector (float64, one dimension); complex states need adjoint='checkpoint'")
+             "integrate a real state vector (float64, one dimension)")
     if t.type.ndim != 1:
         fail(f"adc.odeint of output times t of type {t.type}", op.loc, "pass the times as one increasing vector")
     for p in theta:
