@@ -16,5 +16,6 @@ from .checkpointing import checkpointed  # noqa: F401
 from .handles import njit_handle  # noqa: F401
 from .kernels import kernel_vjp  # noqa: F401
 from .ode import odeint  # noqa: F401
+from adc_runtime.ode import AdcOdeWarning  # noqa: F401
 from .custom import nondiff, primitive  # noqa: F401
 from .errors import AdcError, AdcInternalError, AdcSourceError, AdcSyntaxError, AdcTypeError  # noqa: F401

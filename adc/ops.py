@@ -337,7 +337,9 @@ define("zeros_like", "value", diff=False, type=lambda op, t: t[0],
 define("thread", "", diff=False, type=_own_type, spell=lambda op, ref: (op.attrs["text"], ATOM), fold=False)
 define("undef", "", diff=False, type=_own_type, spell=lambda op, ref: (placeholder(op.result.type), ATOM), fold=False)
 # a user primitive's output: args[:nargs] its arguments, args[nargs] what its fwd rule computed (codegen
-# spells it as that value)
+# spells it as that value), args[nargs + 1:] the residuals {prim, nargs, captures; tangent: "fwd" where forward
+# mode differentiates the fwd rule's ops instead of a jvp rule (adc.odeint's backsolve, whose prim is an
+# ode.Backsolve)}
 define("custom", "*args, value", type=lambda op, t: t[op.attrs["nargs"]])
 
 # a draw {method, source, nparams, size} from a generator args[0] (or NumPy's global state), and a

@@ -1,4 +1,4 @@
-"""Memory and time of a gradient against the number of steps: taped, checkpointed, adc.odeint.
+"""Memory and time of a gradient against the number of steps: taped, checkpointed, backsolve.
 
     python -m benchmarks.memory [--quick]
 
@@ -8,8 +8,9 @@ the timed call made at T steps; the row reports the growth of the peak RSS over 
 time. Workloads:
 - the Euler chain y <- y + h tanh(W y), n = 100 (benchmarks/euler.py's shape): a plain loop
   (taped), and `adc.checkpointed(range(T), snapshots="auto")`;
-- `adc.odeint` of a 2 -> 32 -> 2 MLP's dynamics with RK4: its checkpointed step loop, against
-  the same RK4 written as a plain loop (taped).
+- `adc.odeint` of a 2 -> 32 -> 2 MLP's dynamics with RK4: its checkpointed step loop
+  (adjoint="checkpoint"), the continuous adjoint integrated back (adjoint="backsolve"), and the
+  same RK4 written as a plain loop (taped).
 Writes benchmarks/MEMORY.md.
 """
 import argparse
@@ -46,6 +47,10 @@ PROGRAM = textwrap.dedent('''
         ys = adc.odeint(field, y0, np.array([0.0, 1.0]), W1, b1, W2, method="rk4", steps=T)
         return np.sum(ys[-1] ** 2)
 
+    def ode_backsolve(W1, b1, W2, y0, T):
+        ys = adc.odeint(field, y0, np.array([0.0, 1.0]), W1, b1, W2, method="rk4", steps=T, adjoint="backsolve")
+        return np.sum(ys[-1] ** 2)
+
     def ode_taped(W1, b1, W2, y0, T):
         y = y0
         h = 1.0 / T
@@ -72,13 +77,13 @@ PROGRAM = textwrap.dedent('''
     g(*args, T)
     seconds = time.perf_counter() - t0
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024
-    stats = adc.stats(g) if "taped" not in name else {}
+    stats = adc.stats(g) if "taped" not in name and "backsolve" not in name else {}
     print(json.dumps({"grown": grown, "seconds": seconds, "snapshots": stats.get("snapshots"),
                       "forward_steps": stats.get("forward_steps")}))
 ''')
 
-ROWS = [("Euler chain, n=100", "chain_taped", "chain_checkpointed"),
-        ("adc.odeint RK4, MLP 2-32-2", "ode_taped", "ode_odeint")]
+ROWS = [("Euler chain, n=100", "chain_taped", "chain_checkpointed", None),
+        ("adc.odeint RK4, MLP 2-32-2", "ode_taped", "ode_odeint", "ode_backsolve")]
 
 
 def run(name, steps, script):
@@ -95,18 +100,23 @@ def main():
         script = os.path.join(tmp, "memory_row.py")
         with open(script, "w") as fh:
             fh.write(PROGRAM)
-        lines = ["| workload | steps | taped: memory, time | checkpointed: memory, time (snapshots, forward steps) |",
-                 "|---|---:|---:|---:|"]
-        for label, taped, checked in ROWS:
+        lines = ["| workload | steps | taped: memory, time | checkpointed: memory, time (snapshots, forward steps) "
+                 "| backsolve: memory, time |", "|---|---:|---:|---:|---:|"]
+        for label, taped, checked, backsolve in ROWS:
             for T in sizes:
                 a, b = run(taped, T, script), run(checked, T, script)
+                c = run(backsolve, T, script) if backsolve else None
                 line = (f"| {label} | {T:,} | {a['grown'] / 2 ** 20:.1f} MiB, {a['seconds'] * 1e3:.0f} ms | "
                         f"{b['grown'] / 2 ** 20:.1f} MiB, {b['seconds'] * 1e3:.0f} ms "
-                        f"({b['snapshots']}, {b['forward_steps']:,}) |")
+                        f"({b['snapshots']}, {b['forward_steps']:,}) | "
+                        + (f"{c['grown'] / 2 ** 20:.1f} MiB, {c['seconds'] * 1e3:.0f} ms |" if c else "— |"))
                 print(line, flush=True)
                 lines.append(line)
     text = ("# Gradient memory against the number of steps\n\n`python -m benchmarks.memory`: growth of the "
-            "peak RSS during one gradient call (Numba backend, compiled beforehand), and its time.\n\n"
+            "peak RSS during one gradient call (Numba backend, compiled beforehand), and its time. Checkpointed: "
+            "`adc.checkpointed` (the chain) or adc.odeint's default adjoint=\"checkpoint\" (the exact gradient of "
+            "the discrete solver); backsolve: adjoint=\"backsolve\" (the continuous adjoint ODE integrated back, "
+            "nothing recorded per step).\n\n"
             + "\n".join(lines) + "\n")
     with open(os.path.join(HERE, "MEMORY.md"), "w") as fh:
         fh.write(text)

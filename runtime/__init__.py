@@ -666,6 +666,7 @@ from .checkpoint import (checkpoints, ckpt_advance, ckpt_close, ckpt_due, ckpt_f
                          ckpt_position, ckpt_report, ckpt_store, ckpt_thin, ckpt_top, ckpt_trip, ckpt_turned,
                          online_checkpoints)
 from .batch import batch_empty, batch_length, index_array  # noqa: E402,F401
+from .ode import AdcOdeWarning, backsolve_miss, backsolve_warn  # noqa: E402,F401
 from .scipy import (beta, betaln, density, digamma, dirichlet_check, erf, erfc, erfinv, expit, finite_max,  # noqa: E402
                     finite_max_axis, gamma, gammaln, keep_all, log_expit, log_ndtr, logit, ndtr, polygamma,
                     solve_lower, solve_upper, xlog1py, xlogy)

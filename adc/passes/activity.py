@@ -7,17 +7,25 @@ that depend on a `wrt` parameter (varied) and that the output depends on
 the array varied, and an array is useful when any read of it is. Integer
 and boolean values are never active. A random draw is a constant: one whose
 parameters (loc, scale, low, high) depend on a `wrt` parameter is refused
-(adc.randoms), not given a zero derivative.
+(adc.randoms), not given a zero derivative. Derivatives flow into a `custom`
+op's value from its arguments (its rules' concern), except in forward mode
+(`tangent_mode`) through an op marked "tangent": "fwd" (adc.odeint's
+backsolve), whose value's tangent is its fwd rule's output's: they flow
+through the fwd rule's ops instead.
 """
+import functools
+
 from .. import ops, randoms
 from ..ir import carried_edges, walk
 
-def activity(fn, wrt_params, outputs):
-    """Ids of the active values of `fn` for inputs `wrt_params` and `outputs` (a value or a list)."""
+def activity(fn, wrt_params, outputs, tangent_mode=False):
+    """Ids of the active values of `fn` for inputs `wrt_params` and `outputs` (a value or a list);
+    `tangent_mode` for forward mode."""
     outputs = outputs if isinstance(outputs, list) else [outputs]
-    varied = _fixpoint(fn, {p.id for p in wrt_params}, _forward)
+    edges = functools.partial(_edges, tangent_mode=tangent_mode)
+    varied = _fixpoint(fn, {p.id for p in wrt_params}, functools.partial(_forward, edges=edges))
     randoms.refuse_varied_parameters(fn, varied)
-    useful = _fixpoint(fn, {o.id for o in outputs}, _backward)
+    useful = _fixpoint(fn, {o.id for o in outputs}, functools.partial(_backward, edges=edges))
     return {i for i in varied & useful}
 
 
@@ -36,7 +44,7 @@ def _floaty(v):
     return getattr(v.type, "is_float", False)
 
 
-def _edges(op):
+def _edges(op, tangent_mode=False):
     """(source, destination) pairs along which derivatives flow through `op`."""
     if ops.writes(op):
         return [(ops.stored(op), ops.written(op))]
@@ -44,6 +52,8 @@ def _edges(op):
         return [(op.result.restores, op.result)] if op.result.restores is not None else []
     if op.opname in ("for", "while", "if"):
         return _phi_edges(op)
+    if op.opname == "custom" and tangent_mode and op.attrs.get("tangent") == "fwd":
+        return [(op.args[op.attrs["nargs"]], op.result)]  # through the fwd rule's insides
     if op.opname == "custom":  # derivatives flow from the arguments, not through the fwd rule's insides
         return [(a, op.result) for a in op.args[:op.attrs["nargs"]]]
     if not ops.differentiable(op):
@@ -61,13 +71,13 @@ def _phi_edges(op):
     return out
 
 
-def _forward(op, marked):
-    for src, dst in _edges(op):
+def _forward(op, marked, edges):
+    for src, dst in edges(op):
         if src.id in marked and _floaty(dst):
             marked.add(dst.id)
 
 
-def _backward(op, marked):
-    for src, dst in _edges(op):
+def _backward(op, marked, edges):
+    for src, dst in edges(op):
         if dst.id in marked and _floaty(src):
             marked.add(src.id)

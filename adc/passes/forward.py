@@ -24,7 +24,7 @@ def forward(fn, wrt):
         check_aliases(fn)  # writes through views and rebound names, refused as in reverse mode
     params = [fn.params[k] for k in wrt]
     tangents = [Value(p.name + "_dot", p.type) for p in params]
-    tan = Tangents(activity(fn, params, fn.body.yields))
+    tan = Tangents(activity(fn, params, fn.body.yields, tangent_mode=True))
     tan.t.update({p.id: t for p, t in zip(params, tangents)})
     with tan.b.open() as body:
         for p in list(fn.params) + [v for v, _ in fn.captured]:
@@ -134,6 +134,10 @@ class Tangents:
         self.b.add(_copy(op))
         n, prim = op.attrs["nargs"], op.attrs["prim"]
         args = op.args[:n]
+        if op.attrs.get("tangent") == "fwd":  # differentiated through its fwd rule's ops (activity.py)
+            if self.active(op.result) and op.args[n].id in self.t:
+                self.t[op.result.id] = self.t[op.args[n].id]
+            return
         if not self.active(op.result) or not any(a.id in self.t for a in args):
             return
         if prim.jvp is None:

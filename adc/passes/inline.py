@@ -3,7 +3,10 @@
 Contract: `inline_template` and `inline_rule` lower the body of a rule
 function (adc's own templates in adc/rules, or a user primitive's bwd or
 jvp) applied to IR values, appending its ops at the cursor of the caller's
-`Builder`, and return the values of its result the caller asks for. The
+`Builder`, and return the values of its result the caller asks for;
+`inline_function` does the same for a function of adc's own that a pass
+emits whole (adc.odeint's backward drivers), whose arguments may be
+compile-time objects (`Static`) and which may take *args. The
 rule's names are its own; its ops keep the builder's location (that of the
 op whose derivative they are part of). The reverse and forward passes use
 them to emit adjoints and tangents; lowering applies templates the same way
@@ -41,3 +44,12 @@ def inline_rule(builder, fn, args, residuals=None, which=None, known=None):
     if parts is None:
         return [out]
     return [parts[k] for k in which]
+
+
+def inline_function(builder, fn, args):
+    """Lower Python function `fn` applied to `args` (values, or Static objects such as an
+    `Inlined` IR function); return its result. It reads no numbers or arrays from globals."""
+    parsed = parse_function(fn)
+    fence(parsed, callee=True)
+    lw = Lowerer(parsed, builder, Captures(), [fn], track_loc=False)
+    return lw.lower_callable(parsed.node, args)

@@ -157,6 +157,9 @@ for _name in ("checkpoints", "online_checkpoints", "ckpt_advance", "ckpt_close",
     defrule("rt." + _name, typer=lambda *t, _n=_name: T("int64", 1 if _n.endswith("checkpoints") else 0), nondiff=True,
             pure=False)
 defrule("rt.ckpt_trip", typer=lambda *t: T("int64"), nondiff=True)
+# adc.odeint(adjoint="backsolve"): how far the state integrated back misses a row, in tolerances; the warning
+defrule("rt.backsolve_miss", rt.backsolve_miss, typer=lambda *t: T("float64"), nondiff=True)
+defrule("rt.backsolve_warn", rt.backsolve_warn, typer=lambda *t: T("float64"), nondiff=True, pure=False)
 defrule("rt.put_row", rt.put_row, typer=lambda rows, k, n, row: T("float64", row.ndim + 1), nondiff=True, pure=False)
 
 

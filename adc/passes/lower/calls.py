@@ -9,8 +9,9 @@ the call of an object: NumPy's keywords are bound to positions first
 (npcalls.py; SciPy's call forms bind their own, scicalls.py), then the first
 entry of `CALLS` that fits lowers it. A call with a derivative becomes a
 `call` of a rule key, a `custom` op of a user primitive, an `extern` (a C
-function, another library's ufunc) or the inlined body of a Python function;
-anything else is refused, naming it.
+function, another library's ufunc) or the inlined body of a Python function
+(an `Inlined` IR function that a pass hands to the code it lowers is cloned
+in); anything else is refused, naming it.
 """
 import inspect
 
@@ -23,8 +24,9 @@ from ...errors import AdcError
 from ...frontend import parse_function
 from . import draws, intrinsics, npcalls, pycalls, scicalls
 from .containers import ContainerLowering, is_container_call
-from .values import Captures, LocalFn, Pack, Static, hashable, is_value
-from ...ir import Value
+from .values import Captures, Inlined, LocalFn, Pack, Static, hashable, is_value
+from ..builder import Builder
+from ...ir import Function, Region, Value, clone, free_reads, walk
 
 _METHODS = {"copy": np.copy, "sum": np.sum, "dot": np.dot, "mean": np.mean, "prod": np.prod, "max": np.max,
             "min": np.min, "std": np.std, "var": np.var, "reshape": np.reshape, "ravel": np.ravel,
@@ -90,10 +92,60 @@ class CallLowering:
             solve, names = ode.options(given)
         except AdcError as exc:
             self.fail(node, str(exc), "see adc.odeint's options")
-        args = [self.expr(a) for a in node.args]
-        lead = [self.as_value(self.expr(numbers[n]), numbers[n]) if n in numbers else self.b.const(ode.DEFAULTS[n])
-                for n in names]
-        return self.inline_user(node, solve, args[:3] + lead + args[3:])
+        args, lowered = [self.expr(a) for a in node.args], {}
+
+        def option(n):  # each lowered once
+            if n not in lowered:
+                lowered[n] = self.as_value(self.expr(numbers[n]), numbers[n]) if n in numbers else \
+                    self.b.const(ode.DEFAULTS[n])
+            return lowered[n]
+        if given.get("adjoint") == "backsolve":
+            return self.odeint_backsolve(node, given.get("method", ode.DEFAULTS["method"]), solve, names, args, option)
+        return self.inline_user(node, solve, args[:3] + [option(n) for n in names] + args[3:])
+
+    def odeint_backsolve(self, node, method, solve, names, args, option):
+        """adjoint="backsolve": the plain solver, inlined as above, and a `custom` op that stands for
+        its rows, with an `ode.Backsolve` whose adjoint the reverse pass builds (reverse/backsolve.py):
+        its arguments are y0, t and theta (the params, then what f reads from this function), its
+        residuals the rows, t, the backward driver's options and theta. f is lowered a second time,
+        apart, as the dynamics adc types and differentiates for that adjoint."""
+        f = args[0]
+        if not (isinstance(f, LocalFn) or isinstance(f, Static) and callable(f.obj)):
+            self.fail(node.args[0], "adc.odeint of something that is not a function", "pass f(y, t, *params)")
+        values = [self.as_value(a, n) for a, n in zip(args[1:], node.args[1:])]
+        for v, n in zip(values, node.args[1:]):
+            if v.id in self.tuples:
+                self.fail(n, "a tuple as y0, t or a parameter of adc.odeint(adjoint='backsolve')",
+                          "pass each number or array as a parameter of its own: adc.odeint(f, y0, t, W, b)")
+        y0, t, params = values[0], values[1], values[2:]
+        dynamics, free = self.dynamics(node, f, params)
+        rows = self.inline_user(node, solve, [f, y0, t] + [option(n) for n in names] + params)
+        prim = ode.Backsolve(method, dynamics)
+        theta = params + free
+        self.at(node)
+        return self.b.emit("custom", [y0, t] + theta + [rows] + [rows, t] + [option(n) for n in prim.names] + theta,
+                           attrs={"prim": prim, "nargs": 2 + len(theta), "captures": {}, "tangent": "fwd"}, name="ys")
+
+    def dynamics(self, node, f, params):
+        """f(y, s, *params) lowered apart: (an untyped function of (y, s, *theta), the values of
+        this function f reads, which are theta's last entries)."""
+        y, s, ps = Value("y"), Value("s"), [Value(p.name) for p in params]
+        outer, self.b = self.b, Builder()
+        self.b.loc, self.b.consts = outer.loc, outer.consts  # the constants lowering reads stay known
+        try:
+            dy = self.inline_local(node, f, [y, s] + ps) if isinstance(f, LocalFn) else \
+                self.call_object(node, f.obj, [y, s] + ps)
+        finally:
+            region, self.b = self.b.region, outer
+        if not isinstance(dy, Value) or dy.id in self.tuples:
+            self.fail(node.args[0], "an adc.odeint dynamics f that does not return one array",
+                      "return dy/dt as one array, of the shape of y")
+        own = {y.id, s.id} | {p.id for p in ps}
+        free = [v for v in free_reads(region.ops, [dy]) if v.id not in own]
+        mapping = {v.id: Value(v.name) for v in free}
+        body = clone(Region([], region.ops, [dy]), mapping)
+        name = getattr(getattr(f, "obj", None), "__name__", None) or getattr(f.node, "name", "f")
+        return Function(name, [y, s] + ps + [mapping[v.id] for v in free], body, self.loc(node)), free
 
     def unstarred(self, node):
         """The call `node` with each `*xs` among its arguments written out as the elements of xs, a
@@ -205,6 +257,17 @@ class CallLowering:
                     known[Captures.key(fn, name)] = self.captures.get(parsed, name)
         return known
 
+    def call_inlined(self, node, inlined, args):
+        """An `Inlined` IR function: its body cloned here, its parameters bound to `args`."""
+        fn = inlined.fn
+        if len(args) != len(fn.params):
+            self.fail(node, f"a call of {fn.name} with {len(args)} arguments", f"it takes {len(fn.params)}")
+        body = clone(fn.body, {p.id: a for p, a in zip(fn.params, args)})
+        for op in walk(body):
+            op.adjoint = self.b.adjoint
+        self.b.region.ops.extend(body.ops)
+        return body.yields[0]
+
     def call_nondiff(self, node, nondiff, args):
         """A function marked @adc.nondiff: its body, inlined, under a gradient stop."""
         out = self.inline_user(node, nondiff.f, args, within=nondiff)
@@ -314,6 +377,7 @@ def _on_values(lower):
 
 CALLS = [  # (what the called object is, how its call is lowered); the first entry that fits lowers it
     (_instance_of(intrinsics.Intrinsic), intrinsics.call),                # cuda.grid(1), cuda.atomic.add: kernels
+    (_instance_of(Inlined), _on_values(CallLowering.call_inlined)),       # an IR function a pass hands in: cloned
     (_in_its_own_rules, CallLowering.call_body),                          # a primitive its own fwd calls: its body
     (_instance_of(Primitive), _on_values(CallLowering.call_primitive)),   # @adc.primitive: a custom op
     (_instance_of(NonDiff), _on_values(CallLowering.call_nondiff)),       # @adc.nondiff: its body, no gradient

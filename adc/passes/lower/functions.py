@@ -6,8 +6,9 @@ or lambda node and lowers its body into the builder's open region,
 returning the result (a function with returns inside branches gets a
 `returned` flag and a result placeholder that the paths merge). A callee is
 lowered by a new lowerer of its own scope on the same builder, sharing the
-caller's `Captures`; recursion is refused. A rule template is lowered with a
-scope and captures of its own and no source locations.
+caller's `Captures`, and keeps the builder's location where the caller does;
+recursion is refused. A rule template is lowered with a scope and captures
+of its own and no source locations.
 """
 import inspect
 
@@ -76,7 +77,7 @@ class FunctionLowering:
             self.fail(node, f"recursion ({fn.__name__} calls itself)", "rewrite the recursion as a loop")
         parsed = parse_function(fn)
         fence(parsed, callee=True)
-        callee = type(self)(parsed, self.b, self.captures, self.callers + [fn],
+        callee = type(self)(parsed, self.b, self.captures, self.callers + [fn], track_loc=self.track_loc,
                             within=self.within + ((within,) if within is not None else ()))
         self._check_arity(node, parsed.node, args, list(fn.__defaults__ or ()), fn.__name__)
         return callee.lower_callable(parsed.node, args)
@@ -86,7 +87,8 @@ class FunctionLowering:
         args = [self.expr(a) for a in node.args] if args is None else args
         self._check_arity(node, fn.node, args, fn.defaults, getattr(fn.node, "name", "lambda"))
         env = {k: v for k, v in fn.owner.env.items() if not k.startswith(".")}
-        callee = type(self)(fn.parsed, self.b, self.captures, self.callers, env, within=self.within)
+        callee = type(self)(fn.parsed, self.b, self.captures, self.callers, env, track_loc=self.track_loc,
+                            within=self.within)
         return callee.lower_callable(fn.node, args)
 
     def user_callee(self, node):

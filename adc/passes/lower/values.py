@@ -2,10 +2,10 @@
 
 Contract: plain data, no lowering. A name in a `Lowerer`'s scope is bound to
 an SSA `Value` (a number, an array, a tuple), a `Static` compile-time object
-(a module, a function, None, a string), a `Pack` (a dict, or a list of them:
-containers.py), a `LocalFn` (a nested def or lambda, inlined
-where it is called) or an `Undefined` (bound on some paths only: an error
-where it is read). `Captures` makes the numbers and arrays read from
+(a module, a function, an `Inlined` IR function, None, a string), a `Pack` (a
+dict, or a list of them: containers.py), a `LocalFn` (a nested def or lambda,
+inlined where it is called) or an `Undefined` (bound on some paths only: an
+error where it is read). `Captures` makes the numbers and arrays read from
 globals, closure cells and module attributes parameters of the function.
 """
 import numpy as np
@@ -39,6 +39,17 @@ class LocalFn:
 
     def __init__(self, node, parsed, owner, defaults):
         self.node, self.parsed, self.owner, self.defaults = node, parsed, owner, defaults
+
+
+class Inlined:
+    """A typed IR function that source adc lowers calls by name (passed in as a Static): each call
+    is its body, cloned at the builder's cursor with its parameters bound to the call's arguments;
+    its value is the function's one output. The reverse pass hands adc.odeint's backward drivers
+    the adjoint system, f's vjp inside, this way (adc/passes/reverse/backsolve.py)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.__name__ = fn.name
 
 
 class Undefined:

@@ -21,6 +21,8 @@ The pass, one concern per module:
   aliases.py      which names share an array's memory, and where it is written
   alias_check.py  the refusals about aliasing (also run by forward mode)
   checkpoint.py   checkpointed loops: snapshots and recomputation instead of a tape of every trip
+  backsolve.py    adc.odeint(adjoint="backsolve"): the adjoint ODE integrated back, f's vjp
+                  (this pass, run on f) inlined
 """
 from ...errors import AdcTypeError
 from ...ir import CHECKPOINTS, GRADIENT, VALUE, Function, Op, Region, Value
@@ -32,9 +34,11 @@ from .stack import free_level
 from .tbr import Tape
 
 
-def reverse(fn, wrt, debug=False, seeded=False):
+def reverse(fn, wrt, debug=False, seeded=False, level=None):
     """With `seeded`, the cotangent of the output is a last parameter (split mode, Jacobians),
-    and the output may be an array; otherwise it is 1.0 and the output must be a scalar."""
+    and the output may be an array; otherwise it is 1.0 and the output must be a scalar. The
+    tape is on stack `level` (by default the first one `fn` does not use; a derivative inlined
+    into another's backward sweep takes one of its own, reverse/backsolve.py)."""
     out = fn.output(VALUE)
     if hasattr(out.type, "elems"):
         raise AdcTypeError(f"adc differentiates functions that return one number or array; {fn.name} "
@@ -48,7 +52,7 @@ def reverse(fn, wrt, debug=False, seeded=False):
             raise AdcTypeError(f"cannot differentiate with respect to {p.name}, which is {p.type}; "
                                "pass a float (e.g. 1.0, or x.astype(float)) or leave it out of wrt")
     check_aliases(fn)
-    tape = Tape(fn, debug, level=free_level(fn))
+    tape = Tape(fn, debug, level=free_level(fn) if level is None else level)
     rev = BackwardSweep(fn, activity(fn, params, out), tape, seeded)
     seed = Value(out.name + "_bar", out.type) if seeded else None
     backward = rev.sweep(out, params, seed)

@@ -11,7 +11,7 @@ kind's rule is a method `op_<opname>`, or the derivative rule of its
 function in adc/rules (`rule`); the structured ops (for, while, if) are
 control.py's, which extends this class.
 """
-from ... import externs, rules
+from ... import externs, ode, rules
 from ...errors import AdcTypeError, fail
 from ...ir import without_new_axes
 from ...ops import differentiable
@@ -149,6 +149,9 @@ class Adjoints:
         n, prim = op.attrs["nargs"], op.attrs["prim"]
         if g is None or not any(self.active(a) for a in op.args[:n]):
             return
+        if isinstance(prim, ode.Backsolve):  # adc.odeint(adjoint="backsolve"): the adjoint ODE, integrated back
+            from .backsolve import adjoint  # (it runs passes of the pipeline, which imports this module)
+            return adjoint(self, op, g)
         if prim.bwd is None:
             fail(f"reverse mode through {prim.__name__}, which has no vjp rule", op.loc,
                  f"give it one: {prim.__name__}.defvjp(fwd, bwd)")

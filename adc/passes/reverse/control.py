@@ -10,6 +10,7 @@ mirror of an `if` takes the branch the forward sweep took and yields the
 free scalars' adjoints. A mirror region begins with the pops of what its
 forward region pushed; an op that touches nothing active has no mirror.
 """
+from ... import ops
 from ...ir import I64, Op, Region, Value, carried_inits, carried_params, for_bounds, walk
 from .adjoints import Adjoints, _defined
 from .checkpoint import Checkpoint, checkpointed
@@ -170,7 +171,15 @@ class BackwardSweep(Adjoints):
         backward_region.ops[0:0] = pops
 
     def _touches_active(self, op):
-        return any(self.active(v) for sub in walk(Region([], [op])) for v in sub.results + sub.args)
+        """Whether the mirror of structured `op` has work: a value defined inside it is active, or
+        it writes an active value into an array or pushes one (a derivative's own tape). A loop
+        that only reads active values (adc.odeint's plain solve under backsolve) has none."""
+        for sub in walk(Region([], [op])):
+            if any(self.active(v) for v in sub.results + [p for r in sub.regions for p in r.params]):
+                return True
+            if (ops.writes(sub) or sub.opname == "push") and any(self.active(a) for a in sub.args):
+                return True
+        return False
 
     def _free_scalars(self, op):
         """Active scalars defined outside `op` and read inside it."""
