@@ -180,24 +180,21 @@ def _sign(x):
     return x if x != x else 0.0  # nan's sign is nan, a zero's 0.0
 
 
-@register_jitable
-def _logaddexp(a, b):
-    if math.isnan(a) or math.isnan(b):
-        return a + b
-    m = max(a, b)
-    if math.isinf(m):
-        return m + 0.0 if a == b else m
-    return m + math.log1p(math.exp(-abs(a - b)))
+def _logaddexp_in(log1p_of):
+    """log(b**a + b**c)/log(b) without overflow, for base e (np.logaddexp) and 2 (np.logaddexp2):
+    the larger plus log1p_of(-|a - c|)."""
+    def logaddexp(a, b):
+        if math.isnan(a) or math.isnan(b):
+            return a + b
+        m = max(a, b)
+        if math.isinf(m):
+            return m + 0.0 if a == b else m
+        return m + log1p_of(-abs(a - b))
+    return register_jitable(logaddexp)
 
 
-@register_jitable
-def _logaddexp2(a, b):
-    if math.isnan(a) or math.isnan(b):
-        return a + b
-    m = max(a, b)
-    if math.isinf(m):
-        return m + 0.0 if a == b else m
-    return m + math.log1p(math.pow(2.0, -abs(a - b))) / math.log(2.0)
+_logaddexp = _logaddexp_in(register_jitable(lambda d: math.log1p(math.exp(d))))
+_logaddexp2 = _logaddexp_in(register_jitable(lambda d: math.log1p(math.pow(2.0, d)) / math.log(2.0)))
 
 
 NUMPY = {

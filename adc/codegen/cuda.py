@@ -157,14 +157,9 @@ class CudaEmitter(Emitter):
         level = op.attrs.get("level", 0)
         if self.depths[level] is not None:
             return  # a stack in local memory, as deep as the code needs
-        fstack, fsp, istack, isp = stack_names(level)
-        for stack, top, key in ((fstack, fsp, "nf"), (istack, isp, "ni")):
-            if op.attrs[key]:
-                n = str(op.attrs[key])
-                count = f"{n} * {self.ref(op.args[0], 12)}" if op.args else n
-                count = self.ref(op.args[0]) if op.args and n == "1" else count
-                self.emit(depth, f"if rt.full(_status, {stack}, {top}, {count}):")
-                self.emit(depth + 1, self.give_up())
+        for stack, top, count in self.reserved(op):
+            self.emit(depth, f"if rt.full(_status, {stack}, {top}, {count}):")
+            self.emit(depth + 1, self.give_up())
 
     def st_stack_check(self, op, depth):
         pass  # debug mode's check that the tape is empty is the CPU backends'

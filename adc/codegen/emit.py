@@ -152,13 +152,17 @@ class Emitter:
         self.emit(depth, f"{self.name(op.result)} = {text}" if op.results else text)
 
     def st_reserve(self, op, depth):
+        for stack, top, count in self.reserved(op):
+            self.emit(depth, f"{stack} = rt.{'reserve_exact' if self.debug else 'reserve'}({stack}, {top}, {count})")
+
+    def reserved(self, op):
+        """(stack, its pointer, the text of how many entries) of each stack a reserve makes room on."""
         fstack, fsp, istack, isp = stack_names(_level(op))
         for stack, top, key in ((fstack, fsp, "nf"), (istack, isp, "ni")):
             if op.attrs[key]:
                 n = str(op.attrs[key])
                 count = f"{n} * {self.ref(op.args[0], 12)}" if op.args else n
-                count = self.ref(op.args[0]) if op.args and n == "1" else count
-                self.emit(depth, f"{stack} = rt.{'reserve_exact' if self.debug else 'reserve'}({stack}, {top}, {count})")
+                yield stack, top, (self.ref(op.args[0]) if op.args and n == "1" else count)
 
     def st_stack_check(self, op, depth):
         _, fsp, _, isp = stack_names(_level(op))
