@@ -3,8 +3,9 @@ backend, measured side by side in one run; writes benchmarks/GPU.md.
 
 - Per-trajectory gradients: 10^5 independent Euler-chain trajectories (a scalar ODE, 1,000 steps
   each), d(loss)/d(x0, theta) of every one: `adc.grad(trajectory, backend="cuda")` mapped over
-  the arrays, against adc's numba backend called per trajectory and against one Numba loop over
-  the trajectories calling adc's numba-compiled derivative (no Python between calls).
+  the arrays, against one Numba loop over the trajectories calling adc's numba-compiled
+  derivative (adc.njit_handle: no Python between calls) and adc's numba backend called per
+  trajectory from Python.
 - A 2-D stencil kernel's adjoint (a 5-point Laplacian step with a nonlinearity, 1024 x 1024):
   `adc.kernel_vjp(kernel)`, against adc.vjp of the same step written as CPU loops (numba backend).
 
@@ -14,6 +15,7 @@ import math
 import os
 import time
 
+import numba
 import numpy as np
 
 import adc
@@ -78,7 +80,17 @@ def trajectories(n):
     cpu = adc.grad(trajectory, wrt=(0, 1), backend="numba")
     sample = 2000
     per_call = _time(lambda: [cpu(x0[k], theta[k], STEPS) for k in range(sample)], repeat=1) / sample
-    rows = [("adc numba backend, one call per trajectory (scaled from 2,000)", per_call * n)]
+    handle = adc.njit_handle(cpu, 0.5, 0.2, STEPS)
+
+    @numba.njit
+    def every_trajectory(x0, theta, steps):
+        gx, gt = np.empty(x0.shape[0]), np.empty(x0.shape[0])
+        for k in range(x0.shape[0]):
+            gx[k], gt[k] = handle(x0[k], theta[k], steps)
+        return gx, gt
+    rows = [("adc numba backend, a Numba loop over the trajectories calling adc.njit_handle",
+             _time(lambda: every_trajectory(x0, theta, STEPS), repeat=1)),
+            ("adc numba backend, one call from Python per trajectory (scaled from 2,000)", per_call * n)]
     if _gpu():
         gpu = adc.grad(trajectory, wrt=(0, 1), backend="cuda")
         gx, gt = gpu(x0, theta, STEPS)

@@ -176,6 +176,57 @@ def grid2d_cpu(a):
     return out
 
 
+@cuda.jit(device=True)
+def poly(x, n):
+    s = 0.0
+    for k in range(n):
+        s = s * x + 1.0 / (k + 1)
+    return s
+
+@cuda.jit
+def strided(x, w, dt, out):
+    start = cuda.grid(1)
+    stride = cuda.gridsize(1)
+    for i in range(start, x.shape[0], stride):
+        if x[i] < 0.0:
+            continue
+        out[i] = poly(x[i], 4) * w[i % w.shape[0]] * dt
+
+@cuda.jit
+def guarded(x, out):
+    i = cuda.grid(1)
+    if i >= x.shape[0]:
+        return
+    v = x[i]
+    while v > 0.1:
+        v = v * 0.5
+        if v < 0.3:
+            break
+    out[i] = v * x[i]
+
+def strided_cpu(x, w, dt):
+    out = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        if x[i] < 0.0:
+            continue
+        s = 0.0
+        for k in range(4):
+            s = s * x[i] + 1.0 / (k + 1)
+        out[i] = s * w[i % w.shape[0]] * dt
+    return out
+
+def guarded_cpu(x):
+    out = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        v = x[i]
+        while v > 0.1:
+            v = v * 0.5
+            if v < 0.3:
+                break
+        out[i] = v * x[i]
+    return out
+
+
 @cuda.jit
 def reads_and_writes(u):
     i = cuda.grid(1)
@@ -202,6 +253,9 @@ KERNELS = {
                         lambda: ([R.uniform(-1.0, 1.0, (5, 7)), np.zeros(5)], [0], 1), (1, 8)),
     "nested_dynamic": (nested_dynamic, nested_dynamic_cpu,
                        lambda: ([_x(), np.array([0, 3, 6, 2, 8]), np.zeros(5)], [0], 2), (1, 8)),
+    "strided_device_function": (strided, strided_cpu, lambda: ([np.linspace(-0.5, 2.0, 11), np.array([1.0, 2.0, 3.0]),
+                                                                0.1, np.zeros(11)], [0, 1], 3), (2, 2)),
+    "guarded_break": (guarded, guarded_cpu, lambda: ([np.linspace(0.2, 3.0, 9), np.zeros(9)], [0], 1), (1, 16)),
     "grid2d": (grid2d, grid2d_cpu, lambda: ([R.uniform(0.2, 1.2, (3, 5)), np.zeros((3, 5))], [0], 1),
                ((2, 2), (2, 4))),
 }

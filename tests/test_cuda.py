@@ -126,13 +126,13 @@ def test_every_kernel_adjoint_compiles_to_ptx_atomics_only_where_an_index_is_not
     import cuda_kernels
     for name, (kernel, _, make, _) in sorted(cuda_kernels.KERNELS.items()):
         args, _, _ = make()
-        bars = [np.zeros_like(a) for a in args if a.dtype == np.float64]
+        bars = [np.zeros_like(a) for a in args if isinstance(a, np.ndarray) and a.dtype == np.float64]
         for deterministic in (False, True):
             adjoint = adc.kernel_vjp(kernel, deterministic=deterministic)
             (text,) = adc.ptx(adjoint, *args, *bars).values()
             atomic = "atom.global.add.f64" in text
             assert ".target sm_90" in text
-            assert atomic == (name not in ("elementwise", "grid2d") and not deterministic), name
+            assert atomic == (name not in ("elementwise", "grid2d", "guarded_break") and not deterministic), name
 
 
 def _golden(name, text):

@@ -163,17 +163,22 @@ def test_integer_arguments_are_mapped_too():
 import cuda_kernels  # noqa: E402  (after the simulator check: it defines kernels)
 
 
+def float_array(a):
+    """An argument that has an adjoint (a number is a constant of the kernel)."""
+    return isinstance(a, np.ndarray) and a.dtype == np.float64
+
+
 def kernel_and_reference(name):
     """(the adjoint's input adjoints after one launch, the CPU reference, the kernel's arguments)."""
     kernel, cpu, make, (blocks, threads) = cuda_kernels.KERNELS[name]
     args, inputs, o = make()
     cpu_args = [a for k, a in enumerate(args) if k != o or k in inputs]
-    floats = [j for j, a in enumerate(cpu_args) if a.dtype == np.float64]
+    floats = [j for j, a in enumerate(cpu_args) if float_array(a)]
     cotangent = np.random.default_rng(3).uniform(-1.0, 1.0, args[o].shape)
     _, pullback = adc.vjp(cpu, wrt=tuple(floats), backend="python")(*cpu_args)
     want = pullback(cotangent)
-    bars = [np.zeros_like(a) for a in args if a.dtype == np.float64]
-    float_positions = [k for k, a in enumerate(args) if a.dtype == np.float64]
+    bars = [np.zeros_like(a) for a in args if float_array(a)]
+    float_positions = [k for k, a in enumerate(args) if float_array(a)]
     bars[float_positions.index(o)][...] = cotangent
     adjoint = adc.kernel_vjp(kernel)
     adjoint[blocks, threads](*args, *bars)
