@@ -156,3 +156,16 @@ def test_golden_cuda_sources():
     args, _, _ = cuda_kernels.KERNELS["dynamic_product"][2]()
     _golden("cuda_dynamic_product_vjp.py", adc.source(adc.kernel_vjp(cuda_kernels.dynamic_product), *args,
                                                       args[0], args[2]))
+
+
+def _no_gpu():
+    if not _has("numba.cuda"):
+        return False
+    from numba import cuda
+    return not cuda.is_available()
+
+
+@pytest.mark.skipif(not _no_gpu(), reason="a GPU (or no numba-cuda) is here")
+def test_without_a_gpu_a_launch_says_what_to_do():
+    with pytest.raises(adc.AdcError, match="found no CUDA GPU.*NUMBA_ENABLE_CUDASIM=1"):
+        adc.grad(lambda x: x * x, backend="cuda")(np.ones(2))

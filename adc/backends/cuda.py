@@ -16,6 +16,7 @@ error of the first element whose primal failed (IndexError, ZeroDivisionError, V
 OverflowError: as the primal raises it, naming the element). Numba's simulator
 (NUMBA_ENABLE_CUDASIM=1, set before Numba is imported) runs all of it on the CPU.
 """
+import contextlib
 import importlib
 import sys
 
@@ -57,6 +58,10 @@ class Launcher:
         self.rows = FIRST_ROWS
 
     def __call__(self, *args):
+        with _on_a_gpu():
+            return self._mapped(*args)
+
+    def _mapped(self, *args):
         cu = cuda()
         params, outputs = self.layout["params"], self.layout["outputs"]
         mapped, captured = args[:len(params)], args[len(params):]
@@ -77,18 +82,25 @@ class Launcher:
             _within_memory(n, self.rows, len(levels), "map over fewer elements per call")
             stacks = [cu.device_array((n, self.rows), dt) for _ in levels for dt in (np.float64, np.int64)]
             status = cu.to_device(np.zeros((n, STATUS_WIDTH), np.int64))
-            try:
-                self.kernel[blocks, THREADS](*flat, *outs, *stacks, status, *captured)
-            except Exception as exc:  # noqa: BLE001
-                if type(exc).__name__ == "CudaSupportError":
-                    raise AdcError(f"backend='cuda' found no CUDA GPU ({exc}). hint: NUMBA_ENABLE_CUDASIM=1, set "
-                                   "before Numba is imported, runs the kernels on the CPU") from None
-                raise
+            self.kernel[blocks, THREADS](*flat, *outs, *stacks, status, *captured)
             report = status.copy_to_host()
             overflowed = report[:, 0] == STACK
             if not overflowed.any():
                 return raise_first(report)
             self.rows = max(2 * self.rows, int(report[overflowed, 1].max()))
+
+
+@contextlib.contextmanager
+def _on_a_gpu():
+    """Numba's error of a machine with no GPU (or no driver), as the AdcError that says what to do."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001
+        if type(exc).__name__ not in ("CudaSupportError", "CudaDriverError"):
+            raise
+        raise AdcError(f"backend='cuda' found no CUDA GPU ({" ".join(str(exc).split()).rstrip(" :")}). hint: NUMBA_ENABLE_CUDASIM=1, set "
+                       "before Numba is imported, runs the kernels on the CPU; adc.ptx compiles them without "
+                       "a GPU") from None
 
 
 def on_gpu(x):
@@ -136,7 +148,11 @@ class KernelLauncher:
         self.kernel, self.layout = kernel, layout
         self.rows = FIRST_ROWS
 
-    def __call__(self, blocks, threads, primal, bars, captured, deterministic):
+    def __call__(self, *args):
+        with _on_a_gpu():
+            return self._launched(*args)
+
+    def _launched(self, blocks, threads, primal, bars, captured, deterministic):
         from adc_runtime.cuda import STACK, STATUS_WIDTH, raise_first
         cu, layout = cuda(), self.layout
         if len(bars) != len(layout["bars"]):
