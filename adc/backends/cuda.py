@@ -98,7 +98,8 @@ def _on_a_gpu():
     except Exception as exc:  # noqa: BLE001
         if type(exc).__name__ not in ("CudaSupportError", "CudaDriverError"):
             raise
-        raise AdcError(f"backend='cuda' found no CUDA GPU ({" ".join(str(exc).split()).rstrip(" :")}). hint: NUMBA_ENABLE_CUDASIM=1, set "
+        said = " ".join(str(exc).split()).rstrip(" :")
+        raise AdcError(f"backend='cuda' found no CUDA GPU ({said}). hint: NUMBA_ENABLE_CUDASIM=1, set "
                        "before Numba is imported, runs the kernels on the CPU; adc.ptx compiles them without "
                        "a GPU") from None
 
