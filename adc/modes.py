@@ -12,6 +12,8 @@ callers see), d.bind and d.binds. Contract of the methods:
 - `passes(d, wrt)`: the passes that differentiate the typed primal IR with
   respect to its parameters at positions `wrt` (the leaves of d's wrt
   arguments: a container's leaves are parameters of their own, adc.trees);
+- `prepare(parsed)`: the parsed user function as this kind lowers it
+  (the identity but for adc.kernel_vjp, whose kernel returns nothing);
 - `split(d, args, kwargs)`: (the user function's arguments in order, the
   tangents that follow them, checked against those arguments);
 - `example(d, args)`: example primal arguments completed into a call's

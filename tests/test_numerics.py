@@ -378,3 +378,35 @@ def test_checked_math_twins_raise_as_cpython():
             assert primal_error(compiled, args) is want, (name, args)
             if want is None and name not in ("floor", "ceil", "trunc"):
                 assert np.array_equal(compiled(*args), getattr(math, name)(*args), equal_nan=True), (name, args)
+
+
+def newton_rows(a, b):
+    total = 0.0
+    for k in range(a.shape[0]):
+        x, it = 1.0, 0
+        while abs(x * x * x + a[k] * x - b[k]) > 1e-12 and it < 50:
+            x = x - (x * x * x + a[k] * x - b[k]) / (3.0 * x * x + a[k])
+            it += 1
+        total = total + x * x
+    return total
+
+
+def body_reads_past_end(x, k):
+    s = 0.0
+    while s > 1.0:  # never true: the body, and its read x[k], never run
+        s = s + x[k]
+    return s + x[0]
+
+
+def test_a_while_tests_invariant_index_is_checked_once_before_the_loop():
+    a, b = np.array([1.0, 2.0, 0.5]), np.array([0.3, -1.0, 2.0])
+    source = adc.source(adc.grad(newton_rows, backend="python"), a, b)
+    forward = source.split("# backward sweep")[0]
+    assert "rt.check_index" not in forward[forward.index("while True"):], source
+    check_grads(newton_rows, (a, b), wrt=(0, 1), order=1)
+    assert_raises_as_primal(newton_rows, (a, b[:2]), IndexError)
+
+
+def test_an_index_only_a_while_body_reads_is_not_checked_when_the_body_never_runs():
+    for backend in BACKENDS:
+        assert adc.grad(body_reads_past_end, backend=backend)(X, 99)[0] == 1.0

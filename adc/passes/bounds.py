@@ -9,7 +9,10 @@ differentiated, so that every derivative raises where the primal does, in its fo
 - `bounds`: every integer index of a user array is checked (-n <= i < n, Python's rule). An index
   read or written on every trip of a `for` loop, affine in its counter, over an array and with
   coefficients the loop does not change, is checked once on loop entry, at the first and the last
-  trip (an affine index is monotone: both in bounds means all are); others where they are used.
+  trip (an affine index is monotone: both in bounds means all are); an index a `while` loop's test
+  reads, at its top, and the loop does not change is checked once before the loop (the test runs
+  at least once), and not again in the body, which runs right after a test; others where they are
+  used.
   A `for` over a range of a non-integer is refused here, as Python's TypeError. (A hoisted check
   raises on loop entry: where one trip would raise another error before a later trip's index
   goes out of range, the derivative raises the IndexError. Both raise before any result.)
@@ -78,6 +81,7 @@ class _Bounds:
     def __init__(self, fn):
         self.consts = {op.result.id: op.attrs["value"] for op in walk(fn.body) if op.opname == "const"}
         self.facts = {}  # id of a for op -> (ids of the values defined in it, defining ops atop its body)
+        self.done_after = {}  # id of a region -> the (array, axis, index) checked by its end
 
     def loop_facts(self, loop):
         if id(loop) not in self.facts:
@@ -95,9 +99,17 @@ class _Bounds:
         already by the time `region` runs."""
         ops, hoisted, done = [], [], set(done)
         for op in region.ops:
+            for access, axis, idx, many in self.while_entry(op, done) if op.opname == "while" else ():
+                if not many and loop is not None and self.hoistable(loop, access.args[0], idx):
+                    hoisted.append((access, axis, idx))
+                else:
+                    ops.extend(_check_here(access, axis, idx, many))
+            inner = set(done)
             for k, r in enumerate(op.regions):
-                pre = self.region(r, op if op.opname == "for" and k == 0 else None, done)
+                pre = self.region(r, op if op.opname == "for" and k == 0 else None, inner)
                 ops.extend(pre)
+                if op.opname == "while" and k == 0:  # the test runs before each trip of the body
+                    inner = self.done_after[id(r)]
             if is_indexed(op):
                 for axis, idx, many in _indices(op):
                     key = (op.args[0].id, axis, idx.id)
@@ -110,7 +122,25 @@ class _Bounds:
                         ops.extend(_check_here(op, axis, idx, many))
             ops.append(op)
         region.ops = ops
+        self.done_after[id(region)] = done
         return _check_on_entry(loop, hoisted, *self.loop_facts(loop), self.consts) if hoisted else []
+
+    def while_entry(self, loop, done):
+        """(access op, axis, index, many) of what the test of while `loop` reads unconditionally (at
+        the top of its region) at an index the loop does not change, to check before the loop: the
+        test runs at least once, with the same index every time. Their keys join `done`."""
+        inside = {p.id for r in loop.regions for p in r.params} | set().union(*(defined_under(r.ops)
+                                                                             for r in loop.regions))
+        found = []
+        for op in loop.regions[0].ops:
+            if not is_indexed(op) or op.args[0].id in inside:
+                continue
+            for axis, idx, many in _indices(op):
+                key = (op.args[0].id, axis, idx.id)
+                if idx.id not in inside and key not in done:
+                    done.add(key)
+                    found.append((op, axis, idx, many))
+        return found
 
 
 def _inside(loop):
