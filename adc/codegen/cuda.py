@@ -112,6 +112,8 @@ class CudaEmitter(Emitter):
     """The derivative as a device function: its stacks and `_status` are parameters, and every
     check returns from the thread when it fails."""
 
+    grows_stacks = False  # a thread's stacks are its rows: a full one is reported (st_reserve)
+
     def __init__(self, fn, depths):
         super().__init__(fn, {}, reserve=_OURS)
         self.depths = depths

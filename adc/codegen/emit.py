@@ -6,7 +6,7 @@ into their reader where `fold` allows, element and slice writes, structured ops 
 of their carried values, runs of pushes and pops grouped per stack), and its return.
 """
 from .. import ops
-from ..ir import Stack, walk
+from ..ir import Region, Stack, walk
 from ..passes.reverse.stack import COMPLEX_SLOTS
 from .fold import foldable
 from .helpers import reserved, ufunc_key
@@ -39,7 +39,7 @@ class Emitter:
         self.defs = {r.id: op for op in walk(fn.body) for r in op.results}
         self.consts = {op.result.id: op.attrs["value"] for op in walk(fn.body) if op.opname == "const"}
         self.folded = foldable(fn, self.consts)
-        self.names = Names(fn, self.folded, self.consts).assign(reserved(helpers) | set(reserve))
+        self.names = Names(fn, self.folded, self.consts).assign(reserved(helpers) | set(reserve) | {"_full"})
         self.lines = []
         self.debug = _debug(fn)
 
@@ -241,8 +241,13 @@ class Emitter:
         self.block(body, depth + 1, body.params[1:], body.yields)
         self.carry(depth, op.results, body.params[1:])
 
+    grows_stacks = True  # a while loop's stacks grow outside it (the CUDA emitters' cannot grow)
+
     def st_while(self, op, depth):
         cond, body = op.regions
+        room = body.ops[0] if body.ops and body.ops[0].opname == "reserve" and body.ops[0].attrs.get("trip") else None
+        if room is not None and self.grows_stacks:
+            return self.growing_while(op, room, depth)
         self.carry(depth, cond.params, op.args)
         test = cond.yields[0]
         simple = all(o.opname == "const" or (o.results and o.result.id in self.folded) for o in cond.ops)
@@ -255,6 +260,30 @@ class Emitter:
             self.emit(depth + 2, "break")
         self.carry(depth + 1, body.params, cond.params)
         self.block(body, depth + 1, cond.params, body.yields)
+        self.carry(depth, op.results, cond.params)
+
+    def growing_while(self, op, room, depth):
+        """A while loop whose trips reserve `room` at the top of the body: when a trip would not fit,
+        the loop is left before it, the stacks grow, and the loop goes on (its test, which only
+        computes, runs again), so that no stack array is rebound inside the loop."""
+        cond, body = op.regions
+        self.carry(depth, cond.params, op.args)
+        fits = list(self.reserved(room))
+        self.emit(depth, "while True:  # the stacks grow here, outside the loop, when a trip would not fit")
+        self.emit(depth + 1, "_full = False")
+        self.emit(depth + 1, "while True:")
+        self.region(cond, depth + 2)
+        self.emit(depth + 2, f"if not {self.ref(cond.yields[0], 5)}:")
+        self.emit(depth + 3, "break")
+        self.carry(depth + 2, body.params, cond.params)
+        self.emit(depth + 2, "if " + " or ".join(f"{top} + {n} > {stack}.shape[0]" for stack, top, n in fits) + ":")
+        self.emit(depth + 3, "_full = True")
+        self.emit(depth + 3, "break")
+        self.block(Region(body.params, body.ops[1:], body.yields), depth + 2, cond.params, body.yields)
+        self.emit(depth + 1, "if not _full:")
+        self.emit(depth + 2, "break")
+        for stack, top, n in fits:
+            self.emit(depth + 1, f"{stack} = rt.{'reserve_exact' if self.debug else 'grow'}({stack}, {top}{', ' if self.debug else ' + '}{n})")
         self.carry(depth, op.results, cond.params)
 
     def st_if(self, op, depth):

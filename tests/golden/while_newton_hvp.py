@@ -7,24 +7,31 @@ def while_newton_grad_jvp(a, a_dot, _sizes):
     _isp = 0
     # forward sweep
     x, i_1, trips, x_dot = a, 0, 0, a_dot
-    while True:
-        cond_2 = abs(x * x - a) > 1e-12 and i_1 < 50
-        if not cond_2:
+    while True:  # the stacks grow here, outside the loop, when a trip would not fit
+        _full = False
+        while True:
+            cond_2 = abs(x * x - a) > 1e-12 and i_1 < 50
+            if not cond_2:
+                break
+            if _fsp + 4 > _fstack.shape[0]:
+                _full = True
+                break
+            rt.check_divisor(x)
+            t_3 = a / x
+            t_dot = a_dot / x + -x_dot * t_3 / x
+            x_1 = 0.5 * (x + t_3)
+            x_dot_1 = (x_dot + t_dot) * 0.5
+            i_1 = i_1 + 1
+            _fstack[_fsp] = t_3
+            _fstack[_fsp + 1] = t_dot
+            _fstack[_fsp + 2] = x
+            _fstack[_fsp + 3] = x_dot
+            _fsp += 4
+            trips = trips + 1
+            x, x_dot = x_1, x_dot_1
+        if not _full:
             break
-        rt.check_divisor(x)
-        t_3 = a / x
-        t_dot = a_dot / x + -x_dot * t_3 / x
-        x_1 = 0.5 * (x + t_3)
-        x_dot_1 = (x_dot + t_dot) * 0.5
-        i_1 = i_1 + 1
-        _fstack = rt.reserve(_fstack, _fsp, 4)
-        _fstack[_fsp] = t_3
-        _fstack[_fsp + 1] = t_dot
-        _fstack[_fsp + 2] = x
-        _fstack[_fsp + 3] = x_dot
-        _fsp += 4
-        trips = trips + 1
-        x, x_dot = x_1, x_dot_1
+        _fstack = rt.grow(_fstack, _fsp + 4)
     # backward sweep
     # grad of: while abs(x * x - a) > 1e-12 and i < 50:
     x_bar_1, a_bar_1, x_bar_dot_1, a_bar_dot_1 = 1.0, 0.0, 0.0, 0.0

@@ -10,6 +10,7 @@ records; the primal ops themselves are unchanged. A checkpointed loop's
 forward sweep is its `Checkpoint`'s (checkpoint.py), which gets the loop's
 augmented body for the trips the backward sweep tapes.
 """
+from ... import ops
 from ...ir import I64, Op, Region, Value, for_bounds, walk
 from .stack import STACKS, slots
 
@@ -20,7 +21,9 @@ class RecordingSweep:
     A region reserves stack room for its own pushes right before making them, since the loops
     nested in it push in between. A `for` loop reserves once, on entry, for all its iterations
     (and its branches) on each stack (float, int) that no loop nested in it pushes to: stack
-    arrays then are not rebound inside the loop, which keeps Numba's loops tight.
+    arrays then are not rebound inside the loop, which keeps Numba's loops tight. A `while` loop
+    whose test only computes reserves at the top of its body for one trip (`_room_per_trip`),
+    which codegen turns into growth outside the loop.
     """
 
     def __init__(self, tape, checkpoints=None):
@@ -82,7 +85,9 @@ class RecordingSweep:
 
     def _while(self, op):
         cond = self.region(op.regions[0])
-        body = self.region(op.regions[1])
+        room = self._room_per_trip(op, cond)
+        body = self.region(op.regions[1], covered=STACKS if room else ())
+        body.ops[0:0] = room
         if id(op) in self.checkpoints:  # the trips' pushes are made by the trips the backward sweep runs
             plan = self.checkpoints[id(op)]
             plan.augmented = body
@@ -100,6 +105,21 @@ class RecordingSweep:
         body.yields = body.yields + [step.result]
         pre = [Op("const", [], [zero], {"value": 0}), Op("const", [], [one], {"value": 1})]
         return pre + [Op("while", op.args + [zero], op.results + [count], op.attrs, [cond, body], op.loc)]
+
+    def _room_per_trip(self, op, cond):
+        """[the reserve, at the top of the body of while `op`, of one trip's pushes (its branches
+        included; the loops nested in it reserve their own)], or [] where codegen could not run the
+        test again: a checkpointed loop, a body that pushes arrays, a test (`cond`, augmented) that
+        does more than compute and check. Marked `trip`: codegen grows the stacks outside the loop
+        (a stack array rebound inside a hot loop costs Numba a reference count every trip)."""
+        body = op.regions[1]
+        if id(op) in self.checkpoints or any(v.type.is_array for v in self.tape.recorded(body)) or \
+                any(ops.effect(o) not in (ops.PURE, ops.CHECK) for o in walk(cond)):
+            return []
+        nf, ni = self._pushes(body)
+        if not (nf or ni):
+            return []
+        return [Op("reserve", [], [], {"nf": nf, "ni": ni, "level": self.tape.level, "trip": True})]
 
     def _records_arrays(self, region):
         """Whether one pass through `region` (its branches included) pushes an array."""
