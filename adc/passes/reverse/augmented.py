@@ -86,7 +86,8 @@ class RecordingSweep:
     def _while(self, op):
         cond = self.region(op.regions[0])
         room = self._room_per_trip(op, cond)
-        body = self.region(op.regions[1], covered=STACKS if room else ())
+        covered = [k for k, key in enumerate(("nf", "ni")) if room and room[0].attrs[key]]
+        body = self.region(op.regions[1], covered=covered)
         body.ops[0:0] = room
         if id(op) in self.checkpoints:  # the trips' pushes are made by the trips the backward sweep runs
             plan = self.checkpoints[id(op)]
@@ -108,18 +109,20 @@ class RecordingSweep:
 
     def _room_per_trip(self, op, cond):
         """[the reserve, at the top of the body of while `op`, of one trip's pushes (its branches
-        included; the loops nested in it reserve their own)], or [] where codegen could not run the
-        test again: a checkpointed loop, a body that pushes arrays, a test (`cond`, augmented) that
-        does more than compute and check. Marked `trip`: codegen grows the stacks outside the loop
-        (a stack array rebound inside a hot loop costs Numba a reference count every trip)."""
+        included) on each stack no loop nested in the body pushes to], or [] where codegen could not
+        run the test again: a checkpointed loop, a body that pushes arrays, a test (`cond`,
+        augmented) that does more than compute and check. (A nested loop's pushes would move the
+        stack pointer between the reserve and the pushes it made room for.) Marked `trip`: codegen
+        grows those stacks outside the loop (a stack array rebound inside a hot loop costs Numba a
+        reference count every trip)."""
         body = op.regions[1]
-        if id(op) in self.checkpoints or any(v.type.is_array for v in self.tape.recorded(body)) or \
+        if id(op) in self.checkpoints or self._records_arrays(body) or \
                 any(ops.effect(o) not in (ops.PURE, ops.CHECK) for o in walk(cond)):
             return []
-        nf, ni = self._pushes(body)
-        if not (nf or ni):
+        counts = [n if k in self._reserved_on_entry(body) else 0 for k, n in enumerate(self._pushes(body))]
+        if not any(counts):
             return []
-        return [Op("reserve", [], [], {"nf": nf, "ni": ni, "level": self.tape.level, "trip": True})]
+        return [Op("reserve", [], [], {"nf": counts[0], "ni": counts[1], "level": self.tape.level, "trip": True})]
 
     def _records_arrays(self, region):
         """Whether one pass through `region` (its branches included) pushes an array."""
