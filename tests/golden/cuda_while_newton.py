@@ -14,13 +14,13 @@ def while_newton_grad(a, _fstack, _istack, _status):
         cond_2 = abs(x * x - a) > 1e-12 and i_1 < 50
         if not cond_2:
             break
+        if rt.full(_status, _fstack, _fsp, 2):
+            return 0.0, 0.0
         if rt.check_divisor(_status, x):
             return 0.0, 0.0
         t_3 = a / x
         x_1 = 0.5 * (x + t_3)
         i_1 = i_1 + 1
-        if rt.full(_status, _fstack, _fsp, 2):
-            return 0.0, 0.0
         _fstack[_fsp] = t_3
         _fstack[_fsp + 1] = x
         _fsp += 2
