@@ -13,7 +13,6 @@ Without a GPU (or on the simulator) the CPU side is measured and the GPU rows sa
 """
 import math
 import os
-import time
 
 import numba
 import numpy as np
@@ -54,13 +53,8 @@ def _kernel():
 
 
 def _time(f, repeat=3):
-    f()
-    best = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        best.append(time.perf_counter() - t0)
-    return float(np.median(best))
+    from .__main__ import median_time
+    return median_time(f, repeat)
 
 
 def _gpu():
