@@ -112,6 +112,7 @@ def accumulations(fn):
     params = {p.id for p in fn.params}
     for region in [fn.body] + [r for op in walk(fn.body) for r in op.regions]:
         defs = {r.id: op for op in region.ops for r in op.results}
+        dropped = set()
         for k, op in enumerate(region.ops):
             if op.opname != "setitem" or op.args[0].id not in params:
                 continue
@@ -128,7 +129,8 @@ def accumulations(fn):
                 new.opname, new.args, new.attrs = "unop", [value], {"op": "neg"}
                 value = new.result
             region.ops[k] = dataclasses.replace(op, opname="iadd_item", args=op.args[:-1] + [value])
-            region.ops.remove(old)
+            dropped.add(id(old))
+        region.ops = [op for op in region.ops if id(op) not in dropped]
     return passes.dce(passes.infer(fn))
 
 

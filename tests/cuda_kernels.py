@@ -228,6 +228,21 @@ def guarded_cpu(x):
 
 
 @cuda.jit
+def two_accumulations(x, out):
+    i = cuda.grid(1)
+    if i < x.shape[0]:
+        out[i] += x[i] * x[i]
+        out[i] -= 3.0 * math.sin(x[i])
+
+
+def two_accumulations_cpu(x, out0):
+    out = out0.copy()
+    for i in range(x.shape[0]):
+        out[i] = out[i] + x[i] * x[i]
+        out[i] = out[i] - 3.0 * math.sin(x[i])
+    return out
+
+@cuda.jit
 def reads_and_writes(u):
     i = cuda.grid(1)
     if i < u.shape[0] - 1:
@@ -256,6 +271,8 @@ KERNELS = {
     "strided_device_function": (strided, strided_cpu, lambda: ([np.linspace(-0.5, 2.0, 11), np.array([1.0, 2.0, 3.0]),
                                                                 0.1, np.zeros(11)], [0, 1], 3), (2, 2)),
     "guarded_break": (guarded, guarded_cpu, lambda: ([np.linspace(0.2, 3.0, 9), np.zeros(9)], [0], 1), (1, 16)),
+    "two_accumulations": (two_accumulations, two_accumulations_cpu, lambda: ([_x(), np.full(N, 0.25)], [0, 1], 1),
+                          (1, 16)),
     "grid2d": (grid2d, grid2d_cpu, lambda: ([R.uniform(0.2, 1.2, (3, 5)), np.zeros((3, 5))], [0], 1),
                ((2, 2), (2, 4))),
 }
