@@ -167,19 +167,12 @@ def _dopri5(f, y0, t, rtol, atol, max_steps, *params):
     taken = 0
     while checkpointed(k < t.shape[0] - 1 and taken < max_steps):  # one trip, one step tried
         end = t[k + 1]
-        last = h >= end - s
-        dt = h
-        if last:
-            dt = end - s
+        dt, last = _step_to(h, s, end)
         new, err = _dopri5_step(f, y, s, dt, *params)
         error = _error_norm(err, y, new, rtol, atol)
         if error <= 1.0:
             y = new
-            if last:
-                s = end
-            else:
-                s = s + dt
-        h = dt * min(5.0, max(0.2, 0.9 * error ** -0.2))
+        s, h = _controlled(error, s, dt, last, end)
         taken += 1
         if s >= end:
             out[k + 1, :] = y
@@ -223,6 +216,26 @@ def _error_norm(err, y, new, rtol, atol):
 # checked (adc_runtime.ode: a warning when it misses by more than the tolerance).
 
 
+def _step_to(h, s, end):
+    """The step from `s` toward `end`: h, cut to land on `end` (and whether it does)."""
+    last = h >= end - s
+    dt = h
+    if last:
+        dt = end - s
+    return dt, last
+
+
+def _controlled(error, s, dt, last, end):
+    """The controller: the time after a step of `dt` from `s` (kept when rejected, `end` exactly
+    after the last) and the next step size, 0.9·error^(-1/5) times, within [0.2, 5]."""
+    if error <= 1.0:
+        if last:
+            s = end
+        else:
+            s = s + dt
+    return s, dt * min(5.0, max(0.2, 0.9 * error ** -0.2))
+
+
 def _backsolve_dopri5(aug, ys, g, t, rtol, atol, max_steps, size, *theta):
     """dopri5 from t[-1] back to t[0], the error of [y, a] controlled (a seminorm)."""
     n = ys.shape[1]
@@ -237,19 +250,12 @@ def _backsolve_dopri5(aug, ys, g, t, rtol, atol, max_steps, size, *theta):
     miss = 0.0
     while k > 0 and taken < max_steps:  # one trip, one step tried, towards tau = -t[k - 1]
         end = -t[k - 1]
-        last = h >= end - s
-        dt = h
-        if last:
-            dt = end - s
+        dt, last = _step_to(h, s, end)
         new, err = _dopri5_step(aug, z, s, dt, n, *theta)
         error = _error_norm(err[:2 * n], z[:2 * n], new[:2 * n], rtol, atol)
         if error <= 1.0:
             z = new
-            if last:
-                s = end
-            else:
-                s = s + dt
-        h = dt * min(5.0, max(0.2, 0.9 * error ** -0.2))
+        s, h = _controlled(error, s, dt, last, end)
         taken += 1
         if s >= end:
             k -= 1
