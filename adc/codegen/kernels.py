@@ -52,10 +52,8 @@ def own_arrays(fn, primal):
     with i, j = cuda.grid(2). A value popped from the tape is the value it restores."""
     grid = {}
     for op in walk(fn.body):
-        if op.opname == "thread" and op.attrs["text"].startswith("cuda.grid("):
-            text = op.attrs["text"]
-            k = int(text[len("cuda.grid(")])
-            grid[op.result.id] = (k, int(text[-2]) if k > 1 else 0)
+        if op.opname == "thread" and "grid" in op.attrs:
+            grid[op.result.id] = op.attrs["grid"]
     for op in walk(fn.body):
         if op.opname == "pop" and op.result.restores is not None and op.result.restores.id in grid:
             grid[op.result.id] = grid[op.result.restores.id]

@@ -3,7 +3,8 @@
 Contract: `intrinsic_of(module, attr)` is, for Numba's CUDA module, the compile-time stand-in
 (`Intrinsic`) of `cuda.<attr>`; its attributes are stand-ins too (`cuda.threadIdx.x`). A stand-in
 read as a value (`threadIdx.x`, `blockDim.y`, ...) is a `thread` op; the calls `cuda.grid(k)` and
-`cuda.gridsize(k)` are `thread` ops (a tuple of them for k > 1); `cuda.atomic.add(a, idx, v)` is
+`cuda.gridsize(k)` are `thread` ops (a tuple of them for k > 1; attrs `grid` or `gridsize`: (k, j),
+the dimension and which element); `cuda.atomic.add(a, idx, v)` is
 the in-place add `a[idx] += v` (an `iadd_item`; how the GPU makes it atomic is the primal's, and
 its adjoint reads, never writes, `a`'s adjoint). A `thread` op is spelled as the CUDA expression
 it stands for and exists only in kernels: anything else is refused with a hint. What a thread
@@ -66,7 +67,8 @@ def call(lw, node, intrinsic, args):
             lw.fail(node, f"cuda.{path} of {len(args)} arguments or of a dimension not 1, 2 or 3",
                     f"write cuda.{path}(1), cuda.{path}(2) or cuda.{path}(3)")
         name = "i" if path == "grid" else "n"
-        parts = [lw.b.emit("thread", [], attrs={"text": f"cuda.{path}({k})" + (f"[{j}]" if k > 1 else "")},
+        parts = [lw.b.emit("thread", [], attrs={"text": f"cuda.{path}({k})" + (f"[{j}]" if k > 1 else ""),
+                                                  path: (k, j)},
                            types=[I64], name=name + ("" if k == 1 else "ijk"[j])) for j in range(k)]
         return parts[0] if k == 1 else lw.expr_values(parts)
     if len(args) != 3:
