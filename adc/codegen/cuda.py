@@ -151,8 +151,8 @@ class CudaEmitter(Emitter):
     def st_call(self, op, depth):
         if not op.attrs.get("check"):
             return super().st_call(op, depth)
-        test = ops.spell(op, self.ref)[0].replace("(", "(_status, ", 1)
-        self.emit(depth, f"if {test}:")
+        args = ", ".join(["_status"] + [self.ref(x) for x in op.args])
+        self.emit(depth, f"if {rules.RULES[op.attrs['fn']].spelled}({args}):")
         self.emit(depth + 1, self.give_up())
 
     def st_reserve(self, op, depth):
@@ -176,8 +176,7 @@ def _kernel(fn, device, depths):
     mapped = [device.name(p) for p in fn.params]
     captured = [device.name(v) for v, _ in fn.captured]
     outs = [f"_out{k}" for k in range(len(fn.body.yields))]
-    global_stacks = [f"{name}s" for level, d in depths.items() if d is None for name in stack_names(level)[0::2]]
-    params = mapped + outs + global_stacks + ["_status"] + captured
+    params = mapped + outs + global_rows(depths) + ["_status"] + captured
     lines = [f"def {fn.name}_map({', '.join(params)}):", "    _i = cuda.grid(1)", "    if _i < _status.shape[0]:"]
     stacks = []
     for level, d in depths.items():
@@ -185,12 +184,23 @@ def _kernel(fn, device, depths):
         if d is None:
             stacks += [f"{fstack}s[_i]", f"{istack}s[_i]"]
         else:
-            lines.append(f"        {fstack} = cuda.local.array({max(d[0], 1)}, np.float64)")
-            lines.append(f"        {istack} = cuda.local.array({max(d[1], 1)}, np.int64)")
+            lines += ["        " + line for line in local_stacks(level, d)]
             stacks += [fstack, istack]
     args = [f"{m}[_i]" for m in mapped] + stacks + ["_status[_i]"] + captured
     lines.append(f"        {', '.join(o + '[_i]' for o in outs)} = {fn.name}({', '.join(args)})")
     return "\n".join(lines) + "\n"
+
+
+def global_rows(depths):
+    """The parameters holding, one row per thread, the stack levels of unknown depth."""
+    return [f"{name}s" for level, d in depths.items() if d is None for name in stack_names(level)[0::2]]
+
+
+def local_stacks(level, depth):
+    """The lines making a thread's stacks of `level` in local memory, `depth` (float, int) deep."""
+    fstack, _, istack, _ = stack_names(level)
+    return [f"{fstack} = cuda.local.array({max(depth[0], 1)}, np.float64)",
+            f"{istack} = cuda.local.array({max(depth[1], 1)}, np.int64)"]
 
 
 def _layout(fn, depths):

@@ -17,7 +17,7 @@ the host needs to launch it. The kernel is the thread's code with:
 """
 from .. import ops
 from ..ir import walk
-from .cuda import CUDA_MODULE, CudaEmitter, refuse_foreign_calls, static_depth
+from .cuda import CUDA_MODULE, CudaEmitter, global_rows, local_stacks, refuse_foreign_calls, static_depth
 from .emit import allocated_levels
 from .names import stack_names
 
@@ -97,7 +97,7 @@ class KernelEmitter(CudaEmitter):
         fn = self.fn
         self.region(fn.body, 1)
         body, self.lines = self.lines, []
-        stacks = [f"{name}s" for level, d in self.depths.items() if d is None for name in stack_names(level)[0::2]]
+        stacks = global_rows(self.depths)
         records = ["_records", "_values", "_counts"] if self.recorded else []
         params = [self.name(p) for p in fn.params] + stacks + records + ["_statuses"] + \
             [self.name(v) for v, _ in fn.captured]
@@ -111,8 +111,8 @@ class KernelEmitter(CudaEmitter):
             if d is None:
                 self.emit(1, f"{fstack}, {istack} = {fstack}s[_t], {istack}s[_t]")
             else:
-                self.emit(1, f"{fstack} = cuda.local.array({max(d[0], 1)}, np.float64)")
-                self.emit(1, f"{istack} = cuda.local.array({max(d[1], 1)}, np.int64)")
+                for line in local_stacks(level, d):
+                    self.emit(1, line)
             self.emit(1, f"{fsp} = 0")
             self.emit(1, f"{isp} = 0")
         if self.recorded:
