@@ -10,6 +10,7 @@ class Builder:
         self.loc = None
         self.adjoint = adjoint
         self.consts = {}  # value id -> python constant
+        self.made = {}  # value id -> the op this builder emitted for it
 
     @property
     def region(self):
@@ -21,10 +22,14 @@ class Builder:
         results = [Value(name, t) for t in types]
         op = Op(opname, list(args), results, dict(attrs or {}), list(regions), self.loc, self.adjoint)
         self.region.ops.append(op)
+        for r in results:
+            self.made[r.id] = op
         return results[0] if nresults == 1 else results
 
     def add(self, op):
         self.region.ops.append(op)
+        for r in op.results:
+            self.made[r.id] = op
         return op
 
     @contextmanager

@@ -10,8 +10,8 @@ def array_sum_loop_grad(x):
     for i in range(n):
         s_1 = s_1 + x[i] * x[i]
     # backward sweep
-    x_bar = np.zeros_like(x)
     # grad of: for i in range(len(x)):
+    x_bar = np.zeros_like(x)
     s_bar_1 = 1.0
     for i in range(n - 1, -1, -1):
         # grad of: s += x[i] * x[i]

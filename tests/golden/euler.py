@@ -27,14 +27,10 @@ def _euler_grad(x, theta, _sizes):
     t_7 = u * u
     t_8 = np.sum(t_7)
     # backward sweep
-    x_bar = np.zeros_like(x)
-    u_bar = np.zeros_like(u)
-    t_bar = np.zeros_like(t_7)
     # grad of: return np.sum(u * u)
-    t_bar += np.full_like(t_7, 1.0)
-    t_11 = t_bar * u
-    u_bar += t_bar * u
-    u_bar += t_11
+    t_bar_1 = np.full_like(t_7, 1.0)
+    u_bar = t_bar_1 * u
+    u_bar += t_bar_1 * u
     # grad of: for _ in range(20):
     theta_bar_1 = 0.0
     for _ in range(19, -1, -1):
@@ -52,7 +48,5 @@ def _euler_grad(x, theta, _sizes):
             u_bar[i] += t_bar_4 * theta
             u_bar[i - 1] += t_bar_3 * math.cos(u_2)
             u_bar[i] += t_bar_2
-    # grad of: u = x.copy()
-    x_bar += u_bar
     rt.remember_size(_sizes, 0, _fstack, _istack)
-    return t_8, x_bar, theta_bar_1
+    return t_8, u_bar, theta_bar_1

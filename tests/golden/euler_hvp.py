@@ -36,23 +36,14 @@ def _euler_grad_jvp(x, theta, x_dot, theta_dot, _sizes):
     t_13 = np.sum(t_10)
     t_dot_6 = np.sum(u_dot * u + u_dot * u)
     # backward sweep
-    x_bar = np.zeros_like(x)
-    x_bar_dot = np.zeros_like(x_bar)
-    u_bar = np.zeros_like(u)
-    u_bar_dot = np.zeros_like(u_bar)
-    t_bar = np.zeros_like(t_10)
-    t_bar_dot = np.zeros_like(t_bar)
-    t_dot_7 = np.zeros_like(t_10)
     # grad of: return np.sum(u * u)
-    t_bar += np.full_like(t_10, 1.0)
-    t_bar_dot += t_dot_7
-    t_dot_8 = t_bar_dot * u + u_dot * t_bar
-    t_18 = t_bar * u
-    t_dot_9 = t_bar_dot * u + u_dot * t_bar
-    u_bar += t_bar * u
-    u_bar_dot += t_dot_8
-    u_bar += t_18
-    u_bar_dot += t_dot_9
+    t_bar_1 = np.full_like(t_10, 1.0)
+    t_bar_dot = np.zeros_like(t_10)
+    u_bar = t_bar_1 * u
+    u_bar_dot = t_bar_dot * u + u_dot * t_bar_1
+    t_dot_7 = t_bar_dot * u + u_dot * t_bar_1
+    u_bar += t_bar_1 * u
+    u_bar_dot += t_dot_7
     # grad of: for _ in range(20):
     theta_bar_1, theta_bar_dot_1 = 0.0, 0.0
     for _ in range(19, -1, -1):
@@ -77,15 +68,12 @@ def _euler_grad_jvp(x, theta, x_dot, theta_dot, _sizes):
             theta_bar_dot_1 = theta_bar_dot_1 + (t_bar_dot_3 * u_3 + u_dot_5 * t_bar_4)
             u_bar[i] += t_bar_4 * theta
             u_bar_dot[i] += u_bar_dot_1
-            t_27 = math.cos(u_2)
-            u_bar_dot_2 = t_bar_dot_2 * t_27 + -u_dot_4 * math.sin(u_2) * t_bar_3
-            t_32 = i - 1
-            u_bar[t_32] += t_bar_3 * t_27
-            u_bar_dot[t_32] += u_bar_dot_2
+            t_25 = math.cos(u_2)
+            u_bar_dot_2 = t_bar_dot_2 * t_25 + -u_dot_4 * math.sin(u_2) * t_bar_3
+            t_30 = i - 1
+            u_bar[t_30] += t_bar_3 * t_25
+            u_bar_dot[t_30] += u_bar_dot_2
             u_bar[i] += t_bar_2
             u_bar_dot[i] += t_bar_dot_1
-    # grad of: u = x.copy()
-    x_bar += u_bar
-    x_bar_dot += u_bar_dot
     rt.remember_size(_sizes, 0, _fstack, _istack)
-    return t_13, x_bar, theta_bar_1, t_dot_6, x_bar_dot, theta_bar_dot_1
+    return t_13, u_bar, theta_bar_1, t_dot_6, u_bar_dot, theta_bar_dot_1

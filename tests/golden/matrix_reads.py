@@ -15,8 +15,8 @@ def matrix_reads_grad(A):
         for j in range(n):
             s_1 = s_1 + A[i, j] * A[i, j] * (i + 1) - A[i, j]
     # backward sweep
-    A_bar = np.zeros_like(A)
     # grad of: for i in range(m):
+    A_bar = np.zeros_like(A)
     s_bar_1 = 1.0
     for i in range(m - 1, -1, -1):
         # grad of: for j in range(n):

@@ -28,15 +28,12 @@ def packed_counters_grad(p, x, _sizes):
     t_11 = p * p
     t_14 = total_1 + np.sum(t_11) * 0.1
     # backward sweep
-    p_bar = np.zeros_like(p)
-    x_bar = np.zeros_like(x)
-    t_bar = np.zeros_like(t_11)
     # grad of: return total + np.sum(p * p) * 0.1
-    t_bar += np.full_like(t_11, 0.1)
-    t_17 = t_bar * p
-    p_bar += t_bar * p
-    p_bar += t_17
+    t_bar_1 = np.full_like(t_11, 0.1)
+    p_bar = t_bar_1 * p
+    p_bar += t_bar_1 * p
     # grad of: for t in range(2):
+    x_bar = np.zeros_like(x)
     total_bar = 1.0
     for t in range(1, -1, -1):
         # grad of: for r in range(4):

@@ -19,11 +19,10 @@ def _prefix_grad(x):
         y[i] = y[i - 1] + x[i] * x[i]
     t_5 = np.sum(y)
     # backward sweep
-    x_bar = np.zeros_like(x)
-    y_bar = np.zeros_like(y)
     # grad of: return np.sum(y)
-    y_bar += np.full_like(y, 1.0)
+    y_bar = np.full_like(y, 1.0)
     # grad of: for i in range(1, x.shape[0]):
+    x_bar = np.zeros_like(x)
     for i in range(t_1 - 1, 0, -1):
         # grad of: y[i] = y[i - 1] + x[i] * x[i]
         t_bar_1 = y_bar[i]

@@ -28,15 +28,12 @@ def _prefix_grad_jvp(x, x_dot):
     t_7 = np.sum(y)
     t_dot_2 = np.sum(y_dot)
     # backward sweep
+    # grad of: return np.sum(y)
+    y_bar = np.full_like(y, 1.0)
+    y_bar_dot = np.zeros_like(y)
+    # grad of: for i in range(1, x.shape[0]):
     x_bar = np.zeros_like(x)
     x_bar_dot = np.zeros_like(x_bar)
-    y_bar = np.zeros_like(y)
-    y_bar_dot = np.zeros_like(y_bar)
-    t_dot_3 = np.zeros_like(y)
-    # grad of: return np.sum(y)
-    y_bar += np.full_like(y, 1.0)
-    y_bar_dot += t_dot_3
-    # grad of: for i in range(1, x.shape[0]):
     for i in range(t_1 - 1, 0, -1):
         # grad of: y[i] = y[i - 1] + x[i] * x[i]
         t_bar_1 = y_bar[i]
@@ -52,9 +49,9 @@ def _prefix_grad_jvp(x, x_dot):
         x_bar_dot[i] += x_bar_dot_2
         x_bar[i] += x_bar_1
         x_bar_dot[i] += x_bar_dot_1
-        t_13 = i - 1
-        y_bar[t_13] += t_bar_1
-        y_bar_dot[t_13] += t_bar_dot
+        t_12 = i - 1
+        y_bar[t_12] += t_bar_1
+        y_bar_dot[t_12] += t_bar_dot
     # grad of: y[0] = x[0]
     x_bar_3 = y_bar[0]
     x_bar_dot_3 = y_bar_dot[0]

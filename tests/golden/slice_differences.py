@@ -16,27 +16,16 @@ def slice_differences_grad(x):
     x_5 = x[0]
     t_6 = np.sum(t) + np.sum(t_2) + x_4 * x_5
     # backward sweep
-    x_bar = np.zeros_like(x)
-    x_bar_1 = np.zeros_like(x_1)
-    x_bar_2 = np.zeros_like(x_2)
-    d_bar = np.zeros_like(d)
-    t_bar = np.zeros_like(t)
-    x_bar_3 = np.zeros_like(x_3)
-    t_bar_1 = np.zeros_like(t_2)
     # grad of: return np.sum(d * d) + np.sum(np.sin(x[::2])) + x[-1] * x[0]
+    x_bar = np.zeros_like(x)
     x_bar[0] += x_4
     x_bar[-1] += x_5
-    t_bar_1 += np.full_like(t_2, 1.0)
-    x_bar_3 += t_bar_1 * np.cos(x_3)
-    x_bar[::2] += x_bar_3
-    t_bar += np.full_like(t, 1.0)
-    t_12 = t_bar * d
-    d_bar += t_bar * d
-    d_bar += t_12
+    x_bar[::2] += np.full_like(t_2, 1.0) * np.cos(x_3)
+    t_bar_2 = np.full_like(t, 1.0)
+    d_bar = t_bar_2 * d
+    d_bar += t_bar_2 * d
     # grad of: d = x[1:] - x[:-1]
-    t_13 = -d_bar
-    x_bar_1 += rt.unbroadcast(d_bar, x_1)
-    x_bar_2 += rt.unbroadcast(t_13, x_2)
-    x_bar[:-1] += x_bar_2
-    x_bar[1:] += x_bar_1
+    x_bar_2 = rt.unbroadcast(d_bar, x_1)
+    x_bar[:-1] += rt.unbroadcast(-d_bar, x_2)
+    x_bar[1:] += x_bar_2
     return t_6, x_bar

@@ -3,9 +3,21 @@
 Contract: `Adjoints(fn, active, tape)` builds the backward sweep of a typed
 primal function op by op, in reverse order (`ops`), with `b`, a Builder of
 adjoint ops. It keeps `adj`: primal value id -> its adjoint so far. Adjoints
-of scalars are SSA values, summed as contributions arrive (`accumulate`);
-adjoints of arrays are buffers allocated with `zeros_like` (`alloc`) and
-updated in place (`iadd`, `iadd_item`). A primal value the rules read is
+of scalars are SSA values, summed as contributions arrive (`accumulate`).
+
+Adjoints of arrays are buffers, each held by one array alone (`mine`):
+- An array defined in the region being mirrored (`lazy`) has no buffer until
+  a contribution arrives. The first one becomes its buffer when it is a new
+  array no one else holds (`_fresh`: an arithmetic result, a popped
+  cotangent); otherwise a copy of it does. Later ones are added in place.
+- A zeroed buffer (`zero`, shaped like a value at hand: `like`) is made only
+  where an element or slice is written into it, or a loop or a gradient
+  needs one with nothing in it.
+- Before the mirror of a loop or branch that reads an array of this region,
+  that array's buffer is made (`materialize`): the nested mirror updates it
+  in place (`iadd`, `iadd_item`), since it cannot rebind it.
+So no zeroed buffer is allocated, and no array is pushed only to be the
+shape of one, for the temporaries of a loop body. A primal value the rules read is
 asked of the tape (`read`: recomputed or popped as tbr.py decides). An op
 kind's rule is a method `op_<opname>`, or the derivative rule of its
 function in adc/rules (`rule`); the structured ops (for, while, if) are
@@ -13,11 +25,19 @@ control.py's, which extends this class.
 """
 from ... import externs, ode, rules
 from ...errors import AdcTypeError, fail
-from ...ir import without_new_axes
+from ...ir import Region, walk, without_new_axes
 from ...ops import differentiable
 from ..builder import Builder
 from ..inline import inline_rule, inline_template
 from .stack import adjoint_stack, slots
+
+
+SHAPE_KEEPING = {"np.copy", "rt.copy"}  # calls whose result has their one array argument's shape
+ALLOCATING = {"np.copy", "np.dot", "np.outer", "np.matmul", "np.full_like", "np.zeros_like", "np.ones_like",
+              "rt.spread"}  # calls that return a new array
+PASS_THROUGH = {"rt.unbroadcast", "np.real", "rt.squeeze_axis", "rt.expand_axis", "np.transpose", "np.reshape",
+                "rt.reshape"}  # calls that may return their first argument itself, or a view of it
+VIEWS = {"np.real", "np.imag"}  # elementwise rules whose result may be a view of their argument
 
 
 class Adjoints:
@@ -25,6 +45,11 @@ class Adjoints:
         self.fn, self.act, self.tape = fn, active, tape
         self.b = Builder(adjoint=True)
         self.adj = {}
+        self.lazy = set()  # ids of the arrays of the region being mirrored (their buffers made on demand)
+        self.scopes = []  # the enclosing regions' `lazy` sets
+        self.mine = set()  # ids of buffers one adjoint holds alone: they may be updated in place
+        self.spare = set()  # ids of such buffers no adjoint holds any longer: the next taker may keep one
+        self.taken = set()  # ids of values some adjoint has held
 
     def active(self, v):
         return v.id in self.act
@@ -44,7 +69,7 @@ class Adjoints:
         with self.b.open() as region:
             self.alloc(list(self.fn.params) + _defined(top))
             if self.active(out) and out.type.is_array:
-                self.b.emit("iadd", [self.adj[out.id], seed], nresults=0)
+                self.accumulate(out, seed)
             elif self.active(out):
                 self.adj[out.id] = seed if seed is not None else self.b.const(1.0, out.name + "_bar")
             self.ops(top)
@@ -58,20 +83,111 @@ class Adjoints:
 
     def zero(self, v):
         if v.type.is_array:
-            return self.b.emit("zeros_like", [self.read(v)], name=v.name + "_bar")
+            buf = self.b.emit("zeros_like", [self.like(v)], name=v.name + "_bar")
+            self.mine.add(buf.id)
+            self.taken.add(buf.id)
+            return buf
         return self.b.const(0.0 if v.type.dtype != "complex128" else 0j, v.name + "_bar")
 
+    def like(self, v):
+        """A value of the backward sweep with array `v`'s type and shape, for a shape alone: `v`
+        where it is at hand, else the array `v` was made from by a copy or by an elementwise op
+        with numbers (`prev = u.copy()`, `t = 1.0 - z`), so that `v` is not taped for its shape."""
+        for _ in range(8):
+            if not self.tape.nested(v) or v.id in self.tape.popped or self.tape.recomputes(v):
+                break
+            source = self._shaped_from(v)
+            if source is None:
+                break
+            v = source
+        return self.read(v)
+
+    def _shaped_from(self, v):
+        op = self.tape.defining_op(v)
+        if op is None:
+            return None
+        arrays = [a for a in op.args if getattr(a.type, "ndim", 0)]
+        if len(arrays) != 1 or arrays[0].type != v.type:
+            return None
+        if op.opname in ("binop", "unop") or (op.opname == "call" and op.attrs["fn"] in SHAPE_KEEPING):
+            return arrays[0]
+        if op.opname == "call" and op.attrs["fn"] in rules.RULES and rules.RULES[op.attrs["fn"]].elementwise:
+            return arrays[0]
+        return None
+
     def alloc(self, values):
-        """Zeroed adjoint buffers for the active arrays among `values`."""
-        for v in values:
-            if self.active(v) and v.type.is_array:
-                self.adj[v.id] = self.b.emit("zeros_like", [self.read(v)], name=v.name + "_bar")
+        """The active arrays among `values` are of the region being mirrored: their buffers are made
+        when a contribution arrives (`accumulate`) or one is written into (`buffer`)."""
+        self.lazy |= {v.id for v in values if self.active(v) and v.type.is_array}
+
+    def enter_scope(self):
+        self.scopes.append(self.lazy)
+        self.lazy = set()
+
+    def exit_scope(self):
+        self.lazy = self.scopes.pop()
+
+    def buffer(self, v):
+        """The adjoint of array `v` as a buffer this sweep may write into."""
+        if v.id not in self.lazy:  # an enclosing region's: made before this mirror began
+            return self.adj[v.id]
+        held = self.adj.get(v.id)
+        if held is None:
+            held = self.zero(v)
+        elif held.id not in self.mine:
+            held = self._copy(held, v)
+        self.adj[v.id] = held
+        return held
+
+    def materialize(self, op):
+        """The buffers of this region's arrays that structured (or custom) `op` reads inside."""
+        inside = [a for sub in walk(Region([], [op])) for a in sub.args if sub is not op or not op.regions]
+        inside += [y for sub in walk(Region([], [op])) for r in sub.regions for y in r.yields]
+        for a in inside:
+            if a.id in self.lazy:
+                self.buffer(a)
+
+    def _copy(self, c, v):
+        copy = self.b.emit("call", [c], attrs={"fn": "np.copy"}, name=v.name + "_bar")
+        self.mine.add(copy.id)
+        self.taken.add(copy.id)
+        return copy
+
+    def _fresh(self, c):
+        """The ids to take if array contribution `c` may become an adjoint's buffer as it is: a new
+        array of this builder's (arithmetic, an allocating NumPy call) or a buffer no one holds;
+        None where it may share memory with something else (a view, a parameter, a primal value)."""
+        if c.id in self.spare:
+            return [c.id]
+        if c.id in self.taken:
+            return None
+        op = self.b.made.get(c.id)
+        if op is None:
+            return None
+        if op.opname in ("binop", "unop", "zeros_like"):
+            return [c.id]
+        if op.opname != "call":
+            return None
+        fn = op.attrs["fn"]
+        if fn in PASS_THROUGH:  # may return its first argument itself
+            inner = self._fresh(op.args[0])
+            return None if inner is None else inner + [c.id]
+        if fn in ALLOCATING or (fn in rules.RULES and rules.RULES[fn].elementwise and fn not in VIEWS):
+            return [c.id]
+        return None
+
+    def give_up(self, buf):
+        """`buf`, an adjoint's buffer, is no longer held by it (popped for a rule, yielded by a loop):
+        the next taker may keep it."""
+        if buf is not None and buf.id in self.mine:
+            self.mine.discard(buf.id)
+            self.spare.add(buf.id)
 
     def accumulate(self, v, c):
         if not self.active(v):
             return
         if v.type.is_array:
-            self.b.emit("iadd", [self.adj[v.id], c], nresults=0)
+            self._accumulate_array(v, c)
         elif v.id in self.adj:
             self.adj[v.id] = self.b.emit("binop", [self.adj[v.id], c], attrs={"op": "add"}, name=v.name + "_bar")
         else:
@@ -79,9 +195,37 @@ class Adjoints:
             if c.name in ("t", "c", "g"):
                 c.name = v.name + "_bar"
 
+    def _accumulate_array(self, v, c):
+        if v.id not in self.lazy:  # an enclosing region's buffer: updated in place
+            self.b.emit("iadd", [self.adj[v.id], c], nresults=0)
+            return
+        held = self.adj.get(v.id)
+        if held is not None and held.id in self.mine:
+            self.b.emit("iadd", [held, c], nresults=0)
+            return
+        if held is not None:  # held but not alone (a loop's carried adjoint): a new buffer
+            total = self.b.emit("binop", [held, c], attrs={"op": "add"}, name=v.name + "_bar")
+            self.mine.add(total.id)
+            self.taken.add(total.id)
+            self.adj[v.id] = total
+            return
+        ids = self._fresh(c)
+        if ids is None:
+            self.adj[v.id] = self._copy(c, v)
+            return
+        for k in ids:
+            self.spare.discard(k)
+            self.taken.add(k)
+        self.mine.add(c.id)
+        self.adj[v.id] = c
+        if c.name in ("t", "c", "g"):
+            c.name = v.name + "_bar"
+
     def ops(self, region):
         for op in reversed(region.ops):
             self.b.loc = op.loc
+            if op.regions or op.opname == "custom":
+                self.materialize(op)
             handler = getattr(self, "op_" + op.opname, None)
             if handler is not None:
                 handler(op)
@@ -96,6 +240,7 @@ class Adjoints:
         g = self.adj.pop(op.result.id, None)
         if g is None:
             return
+        self.give_up(g)
         key = op.attrs.get("fn") or op.attrs.get("op")
         if op.opname in ("cast", "astype"):  # a conversion: the cotangent goes back as it is (its real part)
             return self.accumulate(op.args[0], self.real_part(op, op.args[0], g))
@@ -135,7 +280,7 @@ class Adjoints:
             return self.b.emit("call", [c], attrs={"fn": "np.sum"})
         arrays = {a.id for a in op.args if a.type.is_array}
         if len(arrays) > 1:  # two different arrays: their shapes may broadcast
-            return self.b.emit("call", [c, self.read(x)], attrs={"fn": "rt.unbroadcast"})
+            return self.b.emit("call", [c, self.like(x)], attrs={"fn": "rt.unbroadcast"})
         return c
 
     def op_extern(self, op):
@@ -167,7 +312,7 @@ class Adjoints:
         """w = pop() returns what a push stored: its adjoint goes on the adjoint stack, for the push."""
         w = op.result
         if self.active(w):
-            g = self.adj.pop(w.id, None) if not w.type.is_array else self.adj[w.id]
+            g = self.adj.pop(w.id, None) if not w.type.is_array else self.adj.get(w.id)
             g = g if g is not None else self.zero(w)
             level = adjoint_stack(self.tape.level)
             if not w.type.is_array:  # room for the adjoint: two float slots for a complex number
@@ -184,7 +329,7 @@ class Adjoints:
 
     def op_iadd(self, op):
         buf, c = op.args
-        if self.active(buf) and self.active(c):
+        if self.active(buf) and self.active(c) and buf.id in self.adj:
             part = self.adj[buf.id]
             if not c.type.is_array:
                 part = self.b.emit("call", [part], attrs={"fn": "np.sum"})
@@ -194,13 +339,13 @@ class Adjoints:
 
     def op_iadd_item(self, op):
         buf, g = op.args[0], op.args[-1]
-        if self.active(buf) and self.active(g):
+        if self.active(buf) and self.active(g) and buf.id in self.adj:
             idx = [self.read(i) for i in op.args[1:-1]]
             self.accumulate(g, self.b.emit("getitem", [self.adj[buf.id]] + idx, name=g.name + "_bar"))
 
     def op_iadd_slice(self, op):
         buf, c = op.args[0], op.args[-1]
-        if self.active(buf) and self.active(c):
+        if self.active(buf) and self.active(c) and buf.id in self.adj:
             idx = [self.read(i) for i in op.args[1:-1]]
             part = self.b.emit("getslice", [self.adj[buf.id]] + idx, attrs=dict(op.attrs))
             if not c.type.is_array:
@@ -210,7 +355,7 @@ class Adjoints:
     def op_getslice(self, op):
         """y = x[pattern] is a view: x_bar[pattern] += y_bar (new axes undone)."""
         x, y = op.args[0], op.result
-        if not (self.active(x) and self.active(y)):
+        if not (self.active(x) and self.active(y)) or y.id not in self.adj:
             return
         base, view = without_new_axes(op.attrs["pattern"])
         g = self.adj[y.id]
@@ -218,14 +363,14 @@ class Adjoints:
             zeros = [self.b.const(0) for p in view if p[0] == "i"]
             g = self.b.emit("getslice", [g] + zeros, attrs={"pattern": view})
         idx = [self.read(i) for i in op.args[1:]]
-        self.b.emit("iadd_slice", [self.adj[x.id]] + idx + [g], attrs={"pattern": base}, nresults=0)
+        self.b.emit("iadd_slice", [self.buffer(x)] + idx + [g], attrs={"pattern": base}, nresults=0)
 
     def op_setslice(self, op):
         """x[pattern] = v: v_bar += x_bar[pattern] (summed where v broadcast), then x_bar[pattern] = 0."""
         arr, val = op.args[0], op.args[-1]
-        if not self.active(arr):
+        if not self.active(arr) or arr.id not in self.adj:  # no cotangent reaches the write
             return
-        buf, idx = self.adj[arr.id], [self.read(i) for i in op.args[1:-1]]
+        buf, idx = self.buffer(arr), [self.read(i) for i in op.args[1:-1]]
         if self.active(val):
             part = self.b.emit("getslice", [buf] + idx, attrs={"pattern": op.attrs["pattern"]}, name=val.name + "_bar")
             if not val.type.is_array:
@@ -242,27 +387,26 @@ class Adjoints:
         if g is None or not self.active(op.args[0]):
             return
         idx = [self.read(i) for i in op.args[1:]]
-        self.b.emit("iadd_item", [self.adj[op.args[0].id]] + idx + [g], nresults=0)
+        self.b.emit("iadd_item", [self.buffer(op.args[0])] + idx + [g], nresults=0)
 
     def gather(self, op):
         """y = x[idx] (integer array: repeated indices add up) or x[mask]: scatter y_bar back."""
         x, idx, y = op.args[0], op.args[1], op.result
-        if self.active(x) and self.active(y):
+        if self.active(x) and self.active(y) and y.id in self.adj:
             helper = "rt.take_add" if idx.type.dtype == "int64" else "rt.mask_add"
-            self.b.emit("call", [self.adj[x.id], self.read(idx), self.adj[y.id]], attrs={"fn": helper}, nresults=0)
+            self.b.emit("call", [self.buffer(x), self.read(idx), self.adj[y.id]], attrs={"fn": helper}, nresults=0)
 
     def scatter(self, op):
         """buf[idx] += g (a gather's adjoint, differentiated again): g_bar += buf_bar[idx]."""
         buf, idx, g = op.args
-        if self.active(buf) and self.active(g):
-            self.b.emit("iadd", [self.adj[g.id], self.b.emit("getitem", [self.adj[buf.id], self.read(idx)])],
-                        nresults=0)
+        if self.active(buf) and self.active(g) and buf.id in self.adj:
+            self.accumulate(g, self.b.emit("getitem", [self.adj[buf.id], self.read(idx)], name=g.name + "_bar"))
 
     def op_setitem(self, op):
         arr, val = op.args[0], op.args[-1]
-        if not self.active(arr):
+        if not self.active(arr) or arr.id not in self.adj:  # no cotangent reaches the write
             return
-        buf, idx = self.adj[arr.id], [self.read(i) for i in op.args[1:-1]]
+        buf, idx = self.buffer(arr), [self.read(i) for i in op.args[1:-1]]
         if self.active(val):
             self.accumulate(val, self.b.emit("getitem", [buf] + idx, name=val.name + "_bar"))
         self.b.emit("setitem", [buf] + idx + [self.b.const(0.0)], nresults=0)

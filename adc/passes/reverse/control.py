@@ -76,6 +76,9 @@ class BackwardSweep(Adjoints):
         bar = [Value(p.name + "_bar") for p, *_ in carried] + [Value(v.name + "_bar") for v in free]
         ends = [Value(p.name) for p, *_ in counters]
         outer, loc = dict(self.adj), self.b.loc
+        for (p, *_), c in zip(carried, bar):  # a carried array's adjoint: the buffer the last trip left
+            if p.type.is_array:
+                self.spare.add(c.id)
         with self.b.open([index] + bar + ends) as region:
             starts = [self._step_back(p, kind, step, end) for (p, _, kind, step), end in zip(counters, ends)]
             self._enter(body)
@@ -123,6 +126,8 @@ class BackwardSweep(Adjoints):
         for (p, y, r, x), res in zip(carried, results):
             res.name = x.name + "_bar"
             self.adj.pop(r.id, None)
+            if p.type.is_array:
+                self.spare.add(res.id)
             self.accumulate(x, res)
 
     def op_if(self, op):
@@ -157,10 +162,12 @@ class BackwardSweep(Adjoints):
         return self.adj[v.id]
 
     def _enter(self, region):
+        self.enter_scope()
         self.alloc(list(region.params) + _defined(region))
 
     def _exit(self, forward_region, backward_region):
         """Pop what the forward region pushed, at the start of its mirror."""
+        self.exit_scope()
         level = {"level": self.tape.level}
         pops = [Op("pop", [], [w], dict(level)) for w, v in self.tape.pops(forward_region)]
         tag = self.tape.tag(forward_region)
