@@ -257,7 +257,7 @@ class Derivative:
         if backend == "cuda":
             source = codegen.kernels.generate(fns[0], self) if self.kind == "kernel_vjp" else codegen.cuda.generate(fns[0])
         else:
-            source = codegen.generate(fns)
+            source = codegen.generate(tuple(passes.fuse(f) for f in fns))
         path = cache.write_module(fns[0].name, source)
         return (path, [f.name for f in fns], [backend != "cuda" and codegen.takes_sizes(f) for f in fns],
                 [codegen.returned_roles(f) for f in fns], backend, captured, notice)

@@ -315,12 +315,18 @@ floor, ceil, trunc = (_integral(getattr(math, _name)) for _name in ("floor", "ce
 
 def unbroadcast(c, x):
     """Sum cotangent `c` over the axes that broadcasting added to `x`'s shape."""
+    return unbroadcast_to(c, np.shape(x))
+
+
+def unbroadcast_to(c, shape):
+    """Sum cotangent `c` over the axes that broadcasting added to an array of shape `shape` (what
+    the backward sweep keeps of an operand it needs for its shape alone)."""
     c = np.asarray(c)
-    if c.shape == np.shape(x):
+    if c.shape == tuple(shape):
         return c
-    while c.ndim > np.ndim(x):
+    while c.ndim > len(shape):
         c = c.sum(axis=0)
-    for axis, size in enumerate(np.shape(x)):
+    for axis, size in enumerate(shape):
         if size == 1 and c.shape[axis] != 1:
             c = c.sum(axis=axis, keepdims=True)
     return c
@@ -330,67 +336,128 @@ def unbroadcast(c, x):
 def _unbroadcast_numba(c, x):
     if not isinstance(c, types.Array) or not isinstance(x, types.Array):
         return None
-    if (c.ndim, x.ndim) == (1, 1):
-        return _unbroadcast_11
-    if (c.ndim, x.ndim) == (2, 1):
-        return _unbroadcast_21
-    if (c.ndim, x.ndim) == (2, 2):
-        return _unbroadcast_22
-    return {3: _unbroadcast_33, 2: _unbroadcast_32, 1: _unbroadcast_31}.get(x.ndim) if c.ndim == 3 else None
+    to = _unbroadcast_to_impl(c.ndim, x.ndim)
+    if to is None:
+        return None
+    return lambda c, x: to(c, x.shape)
 
 
-def _unbroadcast_11(c, x):
-    if c.shape[0] == x.shape[0]:
+@overload(unbroadcast_to)
+def _unbroadcast_to_numba(c, shape):
+    if not isinstance(c, types.Array) or not isinstance(shape, types.UniTuple):
+        return None
+    return _unbroadcast_to_impl(c.ndim, shape.count)
+
+
+def _unbroadcast_to_impl(c_ndim, ndim):
+    return {(1, 1): _unbroadcast_11, (2, 1): _unbroadcast_21, (2, 2): _unbroadcast_22, (3, 3): _unbroadcast_33,
+            (3, 2): _unbroadcast_32, (3, 1): _unbroadcast_31}.get((c_ndim, ndim))
+
+
+@register_jitable
+def _unbroadcast_11(c, shape):
+    if c.shape[0] == shape[0]:
         return c
     out = np.zeros(1, c.dtype)
     out[0] = c.sum()
     return out
 
 
-def _unbroadcast_21(c, x):
-    out = np.zeros(x.shape[0], c.dtype)
+@register_jitable
+def _unbroadcast_21(c, shape):
+    out = np.zeros(shape[0], c.dtype)
     for i in range(c.shape[0]):
         for j in range(c.shape[1]):
-            out[j if x.shape[0] > 1 else 0] += c[i, j]
+            out[j if shape[0] > 1 else 0] += c[i, j]
     return out
 
 
-def _unbroadcast_22(c, x):
-    if c.shape[0] == x.shape[0] and c.shape[1] == x.shape[1]:
+@register_jitable
+def _unbroadcast_22(c, shape):
+    if c.shape[0] == shape[0] and c.shape[1] == shape[1]:
         return c
-    out = np.zeros(x.shape, c.dtype)
+    out = np.zeros(shape, c.dtype)
     for i in range(c.shape[0]):
         for j in range(c.shape[1]):
-            out[i if x.shape[0] > 1 else 0, j if x.shape[1] > 1 else 0] += c[i, j]
+            out[i if shape[0] > 1 else 0, j if shape[1] > 1 else 0] += c[i, j]
     return out
 
 
-def _unbroadcast_33(c, x):
-    if c.shape[0] == x.shape[0] and c.shape[1] == x.shape[1] and c.shape[2] == x.shape[2]:
+@register_jitable
+def _unbroadcast_33(c, shape):
+    if c.shape[0] == shape[0] and c.shape[1] == shape[1] and c.shape[2] == shape[2]:
         return c
-    out = np.zeros(x.shape, c.dtype)
+    out = np.zeros(shape, c.dtype)
     for i in range(c.shape[0]):
         for j in range(c.shape[1]):
             for k in range(c.shape[2]):
-                out[i if x.shape[0] > 1 else 0, j if x.shape[1] > 1 else 0, k if x.shape[2] > 1 else 0] += c[i, j, k]
+                out[i if shape[0] > 1 else 0, j if shape[1] > 1 else 0, k if shape[2] > 1 else 0] += c[i, j, k]
     return out
 
 
-def _unbroadcast_32(c, x):
-    out = np.zeros(x.shape, c.dtype)
+@register_jitable
+def _unbroadcast_32(c, shape):
+    out = np.zeros(shape, c.dtype)
     for i in range(c.shape[0]):
         for j in range(c.shape[1]):
             for k in range(c.shape[2]):
-                out[j if x.shape[0] > 1 else 0, k if x.shape[1] > 1 else 0] += c[i, j, k]
+                out[j if shape[0] > 1 else 0, k if shape[1] > 1 else 0] += c[i, j, k]
     return out
 
 
-def _unbroadcast_31(c, x):
-    out = np.zeros(x.shape, c.dtype)
+@register_jitable
+def _unbroadcast_31(c, shape):
+    out = np.zeros(shape, c.dtype)
     for i in range(c.shape[0]):
         for j in range(c.shape[1]):
             for k in range(c.shape[2]):
-                out[k if x.shape[0] > 1 else 0] += c[i, j, k]
+                out[k if shape[0] > 1 else 0] += c[i, j, k]
+    return out
+
+
+def add_outer(buf, a, b):
+    """buf += np.outer(a, b), without the temporary matrix (adc/passes/fuse.py)."""
+    buf += np.outer(a, b)
+
+
+@overload(add_outer)
+def _add_outer_numba(buf, a, b):
+    if isinstance(buf, types.Array) and buf.ndim == 2 and all(isinstance(v, types.Array) and v.ndim == 1 for v in (a, b)):
+        return _add_outer_loops
+    return None
+
+
+def _add_outer_loops(buf, a, b):
+    if buf.shape[0] != a.shape[0] or buf.shape[1] != b.shape[0]:
+        raise ValueError("non-broadcastable output operand in np.outer's accumulation")
+    for i in range(a.shape[0]):
+        ai = a[i]
+        for j in range(b.shape[0]):
+            buf[i, j] += ai * b[j]
+
+
+def dot_t(w, g):
+    """np.dot(w.T, g) for a matrix w and a vector g (adc/passes/fuse.py)."""
+    return np.dot(w.T, g)
+
+
+@overload(dot_t)
+def _dot_t_numba(w, g):
+    if isinstance(w, types.Array) and w.ndim == 2 and isinstance(g, types.Array) and g.ndim == 1:
+        return _dot_t_loops
+    return None
+
+
+def _dot_t_loops(w, g):
+    if w.shape[0] != g.shape[0]:
+        raise ValueError("np.dot: the matrix's rows and the vector's length differ")
+    if w.size > 4096:  # BLAS, on the transposed view, once the matrix is large
+        return np.dot(w.T, g)
+    out = np.zeros(w.shape[1], w.dtype)
+    for i in range(w.shape[0]):
+        gi = g[i]
+        for j in range(w.shape[1]):
+            out[j] += w[i, j] * gi
     return out
 
 

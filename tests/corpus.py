@@ -826,6 +826,29 @@ def outer_product(a, b):
     return np.sum(np.outer(b, a) * 2.0)
 
 
+@case(M33 * 0.5, np.array([0.3]), M34.T[:, :3], wrt=(0, 1, 2))
+def recurrent_cell(W, b, xs):
+    """A loop of small vectors: operands of sums taped by their shapes alone, a (1,) bias that
+    broadcasts against them, the weight's outer products accumulated in place."""
+    h = np.zeros(W.shape[0])
+    total = 0.0
+    for t in range(xs.shape[0]):
+        pre = np.dot(W, h) + np.dot(W, xs[t]) * 0.5
+        h = np.tanh(pre + b * np.sum(h) + np.dot(W, h)[:1])
+        total = total + np.sum(h * h)
+    return total
+
+
+@case(M34, W4, wrt=(0, 1))
+def rows_in_a_loop(A, v):
+    """Rows of an argument nothing writes, read again in the backward sweep rather than taped."""
+    s = 0.0
+    for i in range(A.shape[0]):
+        r = A[i]
+        s = s + np.sum(np.sin(r) * v) + np.dot(A[i, :], v) ** 2
+    return s
+
+
 @case(V5, V5 * 0.5, wrt=(0, 1))
 def np_maximum(x, y):
     return np.sum(np.maximum(x, y) * np.minimum(x, y))

@@ -60,6 +60,7 @@ LINES = _elementwise_lines() + [
     ("operators", "z * w + z / w - z ** w + (-z) + 2.0 * z - w / 3.0"),
     ("abs", "abs(z[0] * w[1])"),
     ("np.where", "np.where(np.real(z) > 0.45, z * w, w * w)"),
+    ("a branch's sum, unbroadcast from taped shapes", "np.dot(s, z) + np.dot(s, w) if np.real(z[0]) > 0.0 else z"),
     ("np.sum np.mean np.prod", "np.sum(z * w) + np.mean(a) * np.prod(z)"),
     ("reductions with axis", "np.sum(a, axis=1) + np.mean(a * a, axis=1) + np.prod(a, axis=1)"),
     ("keepdims", "np.mean(a, axis=0, keepdims=True) * a + np.sum(a, axis=1, keepdims=True)"),

@@ -13,6 +13,7 @@ from .batch import batch
 from .bounds import bounds, domains
 from .dce import dce
 from .fence import fence
+from .fuse import fuse
 from .forward import forward
 from .infer import infer
 from .jacobian import rows_by_forward, rows_by_reverse

@@ -71,7 +71,7 @@ complex_rules(HOLOMORPHIC, *("np." + n for n in (
     "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "square", "reciprocal", "negative",
     "positive", "power", "float_power", "add", "subtract", "multiply", "divide", "true_divide", "sinc", "sum", "mean", "prod", "transpose", "copy",
     "full", "full_like", "cumsum", "cumprod", "where")),
-    "rt.unbroadcast", "rt.sum_axis", "rt.mean_axis", "rt.prod_axis", "rt.expand_axis", "rt.squeeze_axis",
+    "rt.unbroadcast", "rt.unbroadcast_to", "rt.sum_axis", "rt.mean_axis", "rt.prod_axis", "rt.expand_axis", "rt.squeeze_axis",
     "rt.spread")
 complex_rules(OWN, "np.abs", "np.absolute", "np.real", "np.imag", "np.conj", "np.angle", "np.linalg.norm",
               "np.var", "np.std", "rt.var_axis", "rt.std_axis")

@@ -145,6 +145,10 @@ jvp("np.full_like")(lambda y, x, v, dx, dv: (np.zeros_like(x), np.full_like(x, d
 
 defrule("rt.unbroadcast", rt.unbroadcast, typer=lambda c, x: x)
 jvp("rt.unbroadcast")(lambda y, c, x, dc, dx: (rt.unbroadcast(dc, x), np.zeros_like(x)))
+defrule("rt.dot_t", rt.dot_t, typer=lambda w, g: T(same_dtype(w, g).dtype, 1))  # codegen's alone (fuse.py)
+defrule("rt.add_outer", rt.add_outer, typer=lambda buf, a, b: None, pure=False, scatter=True)  # codegen's alone
+defrule("rt.unbroadcast_to", rt.unbroadcast_to, typer=lambda c, shape: T(c.dtype, len(shape.elems)))
+jvp("rt.unbroadcast_to")(lambda y, c, shape, dc, dshape: (rt.unbroadcast_to(dc, shape), 0))
 defrule("rt.range_len", typer=lambda *t: T("int64"), nondiff=True)
 defrule("rt.range_last", typer=lambda *t: T("int64"), nondiff=True)
 defrule("rt.check_tag", typer=lambda *t: None, nondiff=True, pure=False)

@@ -1,4 +1,5 @@
 import numpy as np
+import adc_runtime as rt
 
 
 def matvec_grad(A, w):
@@ -9,4 +10,4 @@ def matvec_grad(A, w):
     # grad of: return np.dot(y, y)
     y_bar = 1.0 * y
     y_bar += y
-    return t, np.outer(y_bar, w), np.dot(np.transpose(A), y_bar)
+    return t, np.outer(y_bar, w), rt.dot_t(A, y_bar)

@@ -1,4 +1,5 @@
 import numpy as np
+import adc_runtime as rt
 
 
 def matvec_grad_jvp(A, w, A_dot, w_dot):
@@ -15,4 +16,4 @@ def matvec_grad_jvp(A, w, A_dot, w_dot):
     y_bar_dot += y_dot
     # grad of: y = A @ w
     t_7 = np.transpose(A)
-    return t_2, np.outer(y_bar, w), np.dot(t_7, y_bar), t_dot, np.outer(y_bar_dot, w) + np.outer(y_bar, w_dot), np.dot(np.transpose(A_dot), y_bar) + np.dot(t_7, y_bar_dot)
+    return t_2, np.outer(y_bar, w), np.dot(t_7, y_bar), t_dot, np.outer(y_bar_dot, w) + np.outer(y_bar, w_dot), rt.dot_t(A_dot, y_bar) + np.dot(t_7, y_bar_dot)

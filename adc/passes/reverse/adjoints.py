@@ -35,7 +35,7 @@ from .stack import adjoint_stack, slots
 SHAPE_KEEPING = {"np.copy", "rt.copy"}  # calls whose result has their one array argument's shape
 ALLOCATING = {"np.copy", "np.dot", "np.outer", "np.matmul", "np.full_like", "np.zeros_like", "np.ones_like",
               "rt.spread"}  # calls that return a new array
-PASS_THROUGH = {"rt.unbroadcast", "np.real", "rt.squeeze_axis", "rt.expand_axis", "np.transpose", "np.reshape",
+PASS_THROUGH = {"rt.unbroadcast", "rt.unbroadcast_to", "np.real", "rt.squeeze_axis", "rt.expand_axis", "np.transpose", "np.reshape",
                 "rt.reshape"}  # calls that may return their first argument itself, or a view of it
 VIEWS = {"np.real", "np.imag"}  # elementwise rules whose result may be a view of their argument
 
@@ -93,14 +93,27 @@ class Adjoints:
         """A value of the backward sweep with array `v`'s type and shape, for a shape alone: `v`
         where it is at hand, else the array `v` was made from by a copy or by an elementwise op
         with numbers (`prev = u.copy()`, `t = 1.0 - z`), so that `v` is not taped for its shape."""
+        return self.read(self._at_hand_like(v) or v)
+
+    def _at_hand_like(self, v):
+        """`v`, or the array it was made from (`like`), where the backward sweep has it without
+        taping anything more for it; None where it has none."""
         for _ in range(8):
             if not self.tape.nested(v) or v.id in self.tape.popped or self.tape.recomputes(v):
-                break
-            source = self._shaped_from(v)
-            if source is None:
-                break
-            v = source
-        return self.read(v)
+                return v
+            v = self._shaped_from(v)
+            if v is None:
+                return None
+        return None
+
+    def unbroadcast_to(self, c, x):
+        """Cotangent `c` summed to array `x`'s shape, read from a value at hand with that shape
+        (`like`), or else from `x`'s dimensions, taped (`Tape.dims`) instead of `x`."""
+        at_hand = self._at_hand_like(x)
+        if at_hand is not None:
+            return self.b.emit("call", [c, self.read(at_hand)], attrs={"fn": "rt.unbroadcast"})
+        shape = self.b.emit("tuple", [self.read(n) for n in self.tape.dims(x)], name="shape")
+        return self.b.emit("call", [c, shape], attrs={"fn": "rt.unbroadcast_to"})
 
     def _shaped_from(self, v):
         op = self.tape.defining_op(v)
@@ -184,7 +197,7 @@ class Adjoints:
             self.spare.add(buf.id)
 
     def accumulate(self, v, c):
-        if not self.active(v):
+        if not self.active(v) or _zero_const(self.b.consts.get(c.id)):  # a rule's `0`: no contribution
             return
         if v.type.is_array:
             self._accumulate_array(v, c)
@@ -209,9 +222,11 @@ class Adjoints:
             self.taken.add(total.id)
             self.adj[v.id] = total
             return
-        ids = self._fresh(c)
-        if ids is None:
-            self.adj[v.id] = self._copy(c, v)
+        ids = self._fresh(c) if v.type.dtype == "float64" else None
+        if ids is None:  # (a complex array's first cotangent may be real: a zeroed buffer of its dtype)
+            self.adj[v.id] = self._copy(c, v) if v.type.dtype == "float64" else self.zero(v)
+            if v.type.dtype != "float64":
+                self.b.emit("iadd", [self.adj[v.id], c], nresults=0)
             return
         for k in ids:
             self.spare.discard(k)
@@ -280,7 +295,7 @@ class Adjoints:
             return self.b.emit("call", [c], attrs={"fn": "np.sum"})
         arrays = {a.id for a in op.args if a.type.is_array}
         if len(arrays) > 1:  # two different arrays: their shapes may broadcast
-            return self.b.emit("call", [c, self.like(x)], attrs={"fn": "rt.unbroadcast"})
+            return self.unbroadcast_to(c, x)
         return c
 
     def op_extern(self, op):
@@ -334,7 +349,7 @@ class Adjoints:
             if not c.type.is_array:
                 part = self.b.emit("call", [part], attrs={"fn": "np.sum"})
             elif c.type.ndim != buf.type.ndim:
-                part = self.b.emit("call", [part, self.read(c)], attrs={"fn": "rt.unbroadcast"})
+                part = self.unbroadcast_to(part, c)
             self.accumulate(c, part)
 
     def op_iadd_item(self, op):
@@ -376,7 +391,7 @@ class Adjoints:
             if not val.type.is_array:
                 part = self.b.emit("call", [part], attrs={"fn": "np.sum"}, name=val.name + "_bar")
             else:
-                part = self.b.emit("call", [part, self.read(val)], attrs={"fn": "rt.unbroadcast"})
+                part = self.unbroadcast_to(part, val)
             self.accumulate(val, part)
         self.b.emit("setslice", [buf] + idx + [self.b.const(0.0)], attrs=dict(op.attrs), nresults=0)
 
@@ -415,3 +430,6 @@ class Adjoints:
 def _defined(region):
     return [r for op in region.ops for r in op.results]
 
+
+def _zero_const(value):
+    return isinstance(value, (int, float, complex)) and not isinstance(value, bool) and value == 0

@@ -3,7 +3,8 @@
 Contract: `RecordingSweep(tape).region(fn.body)` returns a copy of the
 primal's top-level region in which every nested region ends with the
 pushes of the values the tape recorded for it (tbr.py decides which),
-snapshots are taken right before the ops that read them, `while` loops
+snapshots are taken right before the ops that read them, the dimensions of
+arrays taped for their shape alone are read right after them, `while` loops
 count their trips, and stack room is reserved (stack.py counts the slots).
 It runs after the backward sweep is built, when the tape knows all it
 records; the primal ops themselves are unchanged. A checkpointed loop's
@@ -31,11 +32,12 @@ class RecordingSweep:
         self.checkpoints = checkpoints or {}  # op id -> Checkpoint: loops whose trips are not all taped
 
     def region(self, region, covered=()):
-        out = Region(list(region.params), [], list(region.yields))
+        out = Region(list(region.params), list(self.tape.shape_reads.get(id(region), [])), list(region.yields))
         for op in region.ops:
             for v, snap in self.tape.snapshots.get(id(op), []):
                 out.ops.append(Op("call", [v], [snap], {"fn": "np.copy"}, [], op.loc))
             out.ops.extend(self.op(op, covered))
+            out.ops.extend(self.tape.shape_reads.get(id(op), []))
         if region is not self.tape.top:
             level = {"level": self.tape.level}
             pushes = [Op("push", [v], [], dict(level), [], None) for v in self.tape.recorded(region)]

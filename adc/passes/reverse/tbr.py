@@ -20,20 +20,24 @@ tape of a loop, what one trip pushes and why:
   popped predicate makes the backward sweep take the branch the trip took;
 - unless it is cheaper to recompute in the backward sweep than to push and
   pop (`recomputes`): integer arithmetic, the shapes of top-level arrays,
-  element reads of arrays nothing writes, sums and products of those;
+  element reads, rows and slices of arrays nothing writes (a row is a
+  view), sums and products of those;
 - and not an integer counter the loop steps by an amount that does not
   read it (`idx += d - j - 2`): the backward sweep steps it back from its
   value after the loop (`stepped_counters`);
 - a copy of an array that is read before a later write into its memory
   (`_snapshot`; aliases.py says which writes count);
 - the trip count of each `while` loop in the body (`trip_count`);
+- of an array the backward sweep needs for its shape alone (the operand of
+  a broadcasting op, to unbroadcast its cotangent), its dimensions, one int
+  each, read right after it is made (`dims`), not the array;
 - in debug mode, one tag after the region's pushes, checked by the pops
   (`tag`).
 
 Where the pushes go and how stack room is reserved for them is
 augmented.py's; how many slots each takes, stack.py's.
 """
-from ...ir import I64, TupleT, Value, walk
+from ...ir import I64, Op, TupleT, Value, walk
 from .aliases import _Mutations
 
 
@@ -47,6 +51,8 @@ class Tape:
         self.popped = {}  # value id -> the Value the backward sweep uses
         self.snapshots = {}  # op id -> [(array, snapshot value)]
         self.counters = {}  # while op id -> trip-count value
+        self.shape_reads = {}  # op id (or region id, for its params) -> ops reading an array's dims after it
+        self._dims = {}  # array value id -> its dims' values (`dims`)
         self.defs = {}  # value id -> op defining it
         self._index(fn.body)
         self._all_ops = list(walk(fn.body))
@@ -111,6 +117,26 @@ class Tape:
         self.home[snap.id] = self.op_home[id(at)]
         return snap
 
+    def dims(self, v):
+        """The values of array `v`'s dimensions, one int each, made in the forward sweep right after
+        `v` (or at the top of the region whose parameter it is). Read from the tape, they cost one
+        int slot each where `v` itself would cost its data."""
+        if v.id not in self._dims:
+            shape = Value("shape", TupleT((I64,) * v.type.ndim))
+            ops, dims = [Op("shape", [v], [shape])], []
+            for k in range(v.type.ndim):
+                axis, n = Value("c", I64), Value(f"{v.name}_len" if v.type.ndim == 1 else f"{v.name}_dim{k}", I64)
+                ops += [Op("const", [], [axis], {"value": k}), Op("getitem", [shape, axis], [n])]
+                dims.append(n)
+            region, op = self.home[v.id], self.defs.get(v.id)
+            self.shape_reads.setdefault(id(op) if op is not None else id(region), []).extend(ops)
+            for o in ops:
+                self.op_home[id(o)] = region
+                for r in o.results:
+                    self.home[r.id], self.defs[r.id] = region, o
+            self._dims[v.id] = dims
+        return self._dims[v.id]
+
     def trip_count(self, op):
         """The value that counts the iterations of `while` op `op`."""
         if id(op) not in self.counters:
@@ -138,7 +164,8 @@ class Tape:
     def recomputes(self, v):
         """Whether the backward sweep recomputes primal `v` rather than popping it: when that is
         cheaper than a push and a pop (integer arithmetic; the shapes of top-level arrays; element
-        reads of arrays nothing writes; sums and products of those and of values at hand)."""
+        reads, rows and slices of arrays nothing writes; sums and products of those and of values
+        at hand)."""
         return self.nested(v) and self._recompute(v, depth=3)
 
     def _recompute(self, v, depth):
@@ -147,6 +174,8 @@ class Tape:
             return False
         if op.opname in ("shape", "len", "size"):  # an array's shape never changes
             return not self.nested(op.args[0])
+        if op.opname in ("getitem", "getslice") and v.type.ndim and self.read_only(op.args[0]):
+            return all(a.type == I64 and self._at_hand(a, depth) for a in op.args[1:])  # a view: `W[i]`
         if isinstance(v.type, TupleT) or v.type.ndim:
             return False
         if v.type == I64 and op.opname in ("binop", "unop"):
