@@ -25,15 +25,21 @@ SCRIPT = textwrap.dedent("""
     t1 = time.perf_counter()
     g(*args)
     t2 = time.perf_counter()
+    jitted = g._last.call.jitted
+    md = jitted.get_metadata(jitted.signatures[0])
+    times = {name.split("_", 1)[1]: t.run for name, t in md["pipeline_times"]["nopython"].items()}
     print(json.dumps({"primal": compile_primal, "adc": t1 - t0, "numba": t2 - t1, "first": t2 - t0,
-                      "lines": src.count(chr(10))}))
+                      "lines": src.count(chr(10)), "typing": times.get("nopython_type_inference", 0.0),
+                      "lowering": times.get("native_lowering", 0.0)}))
 """)
 
 
 def measure(module, fn, wrt, quick, args="args", primal="primal"):
     """{"primal": Numba's compile of the primal, "first": adc's first call, "adc": its passes,
-    "numba": Numba compiling its code, "lines": lines of generated code} in seconds, from a new
-    process with new (empty) adc and Numba caches; None when the process fails."""
+    "numba": Numba compiling its code, of which "typing" is type inference (which compiles the
+    runtime helpers it calls) and "lowering" the generated function's LLVM code, "lines": lines
+    of generated code} in seconds, from a new process with new (empty) adc and Numba caches;
+    None when the process fails."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, ADC_CACHE_DIR=os.path.join(tmp, "adc"), NUMBA_CACHE_DIR=os.path.join(tmp, "numba"),
                    ADC_NOTICES="0")

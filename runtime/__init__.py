@@ -39,12 +39,31 @@ def remember_size(sizes, level, fstack, istack):
     sizes[2 * level + 1] = max(sizes[2 * level + 1], istack.shape[0])
 
 
+# Numba takes seconds to compile a slice assignment (`a[i:j] = b`) the first time a process meets
+# one, and a derivative would pay that on its first call: the stack helpers copy element by element
+# under Numba (`_copy_into`), and with NumPy's slices under CPython (the python backend).
+
+def _copy_into(dst, start, src):
+    """dst[start:start + src.size] = src.ravel()."""
+    dst[start:start + src.size] = src.ravel()
+
+
+@overload(_copy_into)
+def _copy_into_numba(dst, start, src):
+    def copy(dst, start, src):
+        k = start
+        for v in src.flat:
+            dst[k] = v
+            k += 1
+    return copy
+
+
 @register_jitable
 def grow(stack, need):
     """`stack` copied into one at least twice as large, holding `need` entries."""
     size = max(2 * stack.shape[0], need)
     bigger = np.empty(size, stack.dtype)
-    bigger[:stack.shape[0]] = stack
+    _copy_into(bigger, 0, stack)
     return bigger
 
 
@@ -62,7 +81,7 @@ def reserve_exact(stack, top, n):
     at once (and fails under Numba's bounds checks or CPython) instead of landing in slack."""
     if top + n > stack.shape[0]:
         bigger = np.empty(top + n, stack.dtype)
-        bigger[:stack.shape[0]] = stack
+        _copy_into(bigger, 0, stack)
         return bigger
     return stack
 
@@ -88,7 +107,7 @@ def push_array(fstack, fsp, istack, isp, a):
     """Push a copy of array `a`: its data on the float stack, its shape on the int stack."""
     n = a.size
     fstack = reserve(fstack, fsp, n)
-    fstack[fsp:fsp + n] = a.ravel()
+    _copy_into(fstack, fsp, a)
     istack, isp = _push_shape(istack, isp, a)
     return fstack, fsp + n, istack, isp
 
@@ -121,8 +140,8 @@ def push_complex_array(fstack, fsp, istack, isp, a):
     n = a.size
     fstack = reserve(fstack, fsp, 2 * n)
     flat = a.ravel()
-    fstack[fsp:fsp + n] = flat.real
-    fstack[fsp + n:fsp + 2 * n] = flat.imag
+    _copy_into(fstack, fsp, flat.real)
+    _copy_into(fstack, fsp + n, flat.imag)
     istack, isp = _push_shape(istack, isp, a)
     return fstack, fsp + 2 * n, istack, isp
 

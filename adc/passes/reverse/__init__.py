@@ -8,12 +8,15 @@ sweep, and which yields (value, gradient, ...). The output must be a
 scalar.
 
 Adjoints of scalars are SSA values: loops and branches carry them. Adjoints
-of arrays are buffers allocated with `zeros_like` when the mirror of their
-defining region begins, and updated in place (`iadd`, `iadd_item`).
+of arrays are buffers, each held by one array alone: an array's first
+cotangent becomes its buffer (a copy, where that cotangent may be shared),
+later ones are added in place (`iadd`, `iadd_item`), and a zeroed buffer is
+made only where one is written into or a loop needs one (adjoints.py).
 
 The pass, one concern per module:
   tbr.py          what the backward sweep reads and how: every store-or-recompute
-                  decision, the tape of a loop (what one trip pushes, and why)
+                  decision, the tape of a loop (what one trip pushes, and why), the
+                  dimensions taped for an array needed for its shape alone
   adjoints.py     what each op contributes to its operands' adjoints
   control.py      loops (for, while) and branches (if) reversed
   augmented.py    the forward sweep: the primal plus the pushes the tape asked for

@@ -5,19 +5,10 @@ primal function op by op, in reverse order (`ops`), with `b`, a Builder of
 adjoint ops. It keeps `adj`: primal value id -> its adjoint so far. Adjoints
 of scalars are SSA values, summed as contributions arrive (`accumulate`).
 
-Adjoints of arrays are buffers, each held by one array alone (`mine`):
-- An array defined in the region being mirrored (`lazy`) has no buffer until
-  a contribution arrives. The first one becomes its buffer when it is a new
-  array no one else holds (`_fresh`: an arithmetic result, a popped
-  cotangent); otherwise a copy of it does. Later ones are added in place.
-- A zeroed buffer (`zero`, shaped like a value at hand: `like`) is made only
-  where an element or slice is written into it, or a loop or a gradient
-  needs one with nothing in it.
-- Before the mirror of a loop or branch that reads an array of this region,
-  that array's buffer is made (`materialize`): the nested mirror updates it
-  in place (`iadd`, `iadd_item`), since it cannot rebind it.
-So no zeroed buffer is allocated, and no array is pushed only to be the
-shape of one, for the temporaries of a loop body. A primal value the rules read is
+Adjoints of arrays are buffers, each held by one array alone, made when
+the first cotangent arrives and updated in place after (buffers.py); what
+they need of a primal array's shape is read without taping the array
+(shapes.py). A primal value the rules read is
 asked of the tape (`read`: recomputed or popped as tbr.py decides). An op
 kind's rule is a method `op_<opname>`, or the derivative rule of its
 function in adc/rules (`rule`); the structured ops (for, while, if) are
@@ -25,31 +16,21 @@ control.py's, which extends this class.
 """
 from ... import externs, ode, rules
 from ...errors import AdcTypeError, fail
-from ...ir import Region, walk, without_new_axes
+from ...ir import without_new_axes
 from ...ops import differentiable
 from ..builder import Builder
 from ..inline import inline_rule, inline_template
+from .buffers import Buffers
+from .shapes import Shapes
 from .stack import adjoint_stack, slots
 
 
-SHAPE_KEEPING = {"np.copy", "rt.copy"}  # calls whose result has their one array argument's shape
-ALLOCATING = {"np.copy", "np.dot", "np.outer", "np.matmul", "np.full_like", "np.zeros_like", "np.ones_like",
-              "rt.spread"}  # calls that return a new array
-PASS_THROUGH = {"rt.unbroadcast", "rt.unbroadcast_to", "np.real", "rt.squeeze_axis", "rt.expand_axis", "np.transpose", "np.reshape",
-                "rt.reshape"}  # calls that may return their first argument itself, or a view of it
-VIEWS = {"np.real", "np.imag"}  # elementwise rules whose result may be a view of their argument
-
-
-class Adjoints:
+class Adjoints(Buffers, Shapes):
     def __init__(self, fn, active, tape):
         self.fn, self.act, self.tape = fn, active, tape
         self.b = Builder(adjoint=True)
         self.adj = {}
-        self.lazy = set()  # ids of the arrays of the region being mirrored (their buffers made on demand)
-        self.scopes = []  # the enclosing regions' `lazy` sets
-        self.mine = set()  # ids of buffers one adjoint holds alone: they may be updated in place
-        self.spare = set()  # ids of such buffers no adjoint holds any longer: the next taker may keep one
-        self.taken = set()  # ids of values some adjoint has held
+        self.init_buffers()
 
     def active(self, v):
         return v.id in self.act
@@ -89,112 +70,7 @@ class Adjoints:
             return buf
         return self.b.const(0.0 if v.type.dtype != "complex128" else 0j, v.name + "_bar")
 
-    def like(self, v):
-        """A value of the backward sweep with array `v`'s type and shape, for a shape alone: `v`
-        where it is at hand, else the array `v` was made from by a copy or by an elementwise op
-        with numbers (`prev = u.copy()`, `t = 1.0 - z`), so that `v` is not taped for its shape."""
-        return self.read(self._at_hand_like(v) or v)
 
-    def _at_hand_like(self, v):
-        """`v`, or the array it was made from (`like`), where the backward sweep has it without
-        taping anything more for it; None where it has none."""
-        for _ in range(8):
-            if not self.tape.nested(v) or v.id in self.tape.popped or self.tape.recomputes(v):
-                return v
-            v = self._shaped_from(v)
-            if v is None:
-                return None
-        return None
-
-    def unbroadcast_to(self, c, x):
-        """Cotangent `c` summed to array `x`'s shape, read from a value at hand with that shape
-        (`like`), or else from `x`'s dimensions, taped (`Tape.dims`) instead of `x`."""
-        at_hand = self._at_hand_like(x)
-        if at_hand is not None:
-            return self.b.emit("call", [c, self.read(at_hand)], attrs={"fn": "rt.unbroadcast"})
-        shape = self.b.emit("tuple", [self.read(n) for n in self.tape.dims(x)], name="shape")
-        return self.b.emit("call", [c, shape], attrs={"fn": "rt.unbroadcast_to"})
-
-    def _shaped_from(self, v):
-        op = self.tape.defining_op(v)
-        if op is None:
-            return None
-        arrays = [a for a in op.args if getattr(a.type, "ndim", 0)]
-        if len(arrays) != 1 or arrays[0].type != v.type:
-            return None
-        if op.opname in ("binop", "unop") or (op.opname == "call" and op.attrs["fn"] in SHAPE_KEEPING):
-            return arrays[0]
-        if op.opname == "call" and op.attrs["fn"] in rules.RULES and rules.RULES[op.attrs["fn"]].elementwise:
-            return arrays[0]
-        return None
-
-    def alloc(self, values):
-        """The active arrays among `values` are of the region being mirrored: their buffers are made
-        when a contribution arrives (`accumulate`) or one is written into (`buffer`)."""
-        self.lazy |= {v.id for v in values if self.active(v) and v.type.is_array}
-
-    def enter_scope(self):
-        self.scopes.append(self.lazy)
-        self.lazy = set()
-
-    def exit_scope(self):
-        self.lazy = self.scopes.pop()
-
-    def buffer(self, v):
-        """The adjoint of array `v` as a buffer this sweep may write into."""
-        if v.id not in self.lazy:  # an enclosing region's: made before this mirror began
-            return self.adj[v.id]
-        held = self.adj.get(v.id)
-        if held is None:
-            held = self.zero(v)
-        elif held.id not in self.mine:
-            held = self._copy(held, v)
-        self.adj[v.id] = held
-        return held
-
-    def materialize(self, op):
-        """The buffers of this region's arrays that structured (or custom) `op` reads inside."""
-        inside = [a for sub in walk(Region([], [op])) for a in sub.args if sub is not op or not op.regions]
-        inside += [y for sub in walk(Region([], [op])) for r in sub.regions for y in r.yields]
-        for a in inside:
-            if a.id in self.lazy:
-                self.buffer(a)
-
-    def _copy(self, c, v):
-        copy = self.b.emit("call", [c], attrs={"fn": "np.copy"}, name=v.name + "_bar")
-        self.mine.add(copy.id)
-        self.taken.add(copy.id)
-        return copy
-
-    def _fresh(self, c):
-        """The ids to take if array contribution `c` may become an adjoint's buffer as it is: a new
-        array of this builder's (arithmetic, an allocating NumPy call) or a buffer no one holds;
-        None where it may share memory with something else (a view, a parameter, a primal value)."""
-        if c.id in self.spare:
-            return [c.id]
-        if c.id in self.taken:
-            return None
-        op = self.b.made.get(c.id)
-        if op is None:
-            return None
-        if op.opname in ("binop", "unop", "zeros_like"):
-            return [c.id]
-        if op.opname != "call":
-            return None
-        fn = op.attrs["fn"]
-        if fn in PASS_THROUGH:  # may return its first argument itself
-            inner = self._fresh(op.args[0])
-            return None if inner is None else inner + [c.id]
-        if fn in ALLOCATING or (fn in rules.RULES and rules.RULES[fn].elementwise and fn not in VIEWS):
-            return [c.id]
-        return None
-
-    def give_up(self, buf):
-        """`buf`, an adjoint's buffer, is no longer held by it (popped for a rule, yielded by a loop):
-        the next taker may keep it."""
-        if buf is not None and buf.id in self.mine:
-            self.mine.discard(buf.id)
-            self.spare.add(buf.id)
 
     def accumulate(self, v, c):
         if not self.active(v) or _zero_const(self.b.consts.get(c.id)):  # a rule's `0`: no contribution
@@ -208,33 +84,6 @@ class Adjoints:
             if c.name in ("t", "c", "g"):
                 c.name = v.name + "_bar"
 
-    def _accumulate_array(self, v, c):
-        if v.id not in self.lazy:  # an enclosing region's buffer: updated in place
-            self.b.emit("iadd", [self.adj[v.id], c], nresults=0)
-            return
-        held = self.adj.get(v.id)
-        if held is not None and held.id in self.mine:
-            self.b.emit("iadd", [held, c], nresults=0)
-            return
-        if held is not None:  # held but not alone (a loop's carried adjoint): a new buffer
-            total = self.b.emit("binop", [held, c], attrs={"op": "add"}, name=v.name + "_bar")
-            self.mine.add(total.id)
-            self.taken.add(total.id)
-            self.adj[v.id] = total
-            return
-        ids = self._fresh(c) if v.type.dtype == "float64" else None
-        if ids is None:  # (a complex array's first cotangent may be real: a zeroed buffer of its dtype)
-            self.adj[v.id] = self._copy(c, v) if v.type.dtype == "float64" else self.zero(v)
-            if v.type.dtype != "float64":
-                self.b.emit("iadd", [self.adj[v.id], c], nresults=0)
-            return
-        for k in ids:
-            self.spare.discard(k)
-            self.taken.add(k)
-        self.mine.add(c.id)
-        self.adj[v.id] = c
-        if c.name in ("t", "c", "g"):
-            c.name = v.name + "_bar"
 
     def ops(self, region):
         for op in reversed(region.ops):
@@ -282,7 +131,7 @@ class Adjoints:
 
     def parts(self, rule, op, g, which):
         """A variadic rule (concatenate, stack): each array's part of the adjoint, by its position."""
-        args = [self.read(a, op) for a in op.args]
+        args = [self.like(a) if a.type.is_array else self.read(a, op) for a in op.args]  # their shapes alone
         for k in which:
             index = self.b.const(k - rule.lead)
             part = self.b.emit("call", [g, index] + args, attrs={"fn": rule.part}, name=op.args[k].name + "_bar")

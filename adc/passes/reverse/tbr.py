@@ -187,6 +187,10 @@ class Tape:
         cheap = op.attrs.get("op") in ("add", "sub", "mul", "neg") and op.opname in ("binop", "unop")
         return cheap and all(self._at_hand(a, depth) for a in op.args)
 
+    def cheap(self, v):
+        """Whether the backward sweep reads `v` for an int push at most (`_at_hand`)."""
+        return self._at_hand(v, 3)
+
     def _at_hand(self, v, depth):
         """Readable in the backward sweep for the price of an int push at most."""
         return not self.nested(v) or v.type == I64 or self._recompute(v, depth - 1)
