@@ -159,8 +159,8 @@ def workloads(quick):
                  [("adc (numba)", adc.grad(gru.loss, wrt=tuple(range(6)), backend="numba")),
                   ("adc (python)", adc.grad(gru.loss, wrt=tuple(range(6)), backend="python")),
                   ("autograd", _autograd(on_autograd(gru.loss_functional), tuple(range(6)))),
-                  ("JAX jit(grad), unrolled loop", jax and jax_versions.compiled_grad(
-                      jax, jax_versions.on_jax(gru.loss_functional, vars(gru)), tuple(range(6))))],
+                  ("JAX jit(grad), lax.scan", jax and jax_versions.compiled_grad(
+                      jax, jax_versions.gru_loss(jax), tuple(range(6))))],
                  slow={"adc (python)"}),
         Workload(f"10. explicit heat equation in place, 200 points, {heat_args[3]} steps", heat_args,
                  [("Numba primal", heat.primal)],

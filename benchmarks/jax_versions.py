@@ -102,3 +102,22 @@ def lstm_loss(jax):
         _, scores = lax.scan(step, state, (seq[:-1], seq[1:]))
         return -jnp.sum(scores) / ((seq.shape[0] - 1) * b)
     return loss
+
+
+def gru_loss(jax):
+    """The GRU workload with the time loop as lax.scan (unrolled, its 400 steps exhaust this
+    machine's memory while XLA compiles them)."""
+    import jax.numpy as jnp
+    from jax import lax
+
+    def loss(Wz, Uz, Wr, Ur, Wh, Uh, xs, h0):
+        def step(h, x):
+            z = 1.0 / (1.0 + jnp.exp(-(jnp.dot(Wz, x) + jnp.dot(Uz, h))))
+            r = 1.0 / (1.0 + jnp.exp(-(jnp.dot(Wr, x) + jnp.dot(Ur, h))))
+            n = jnp.tanh(jnp.dot(Wh, x) + jnp.dot(Uh, r * h))
+            h = (1.0 - z) * h + z * n
+            return h, jnp.sum(h * h)
+
+        _, terms = lax.scan(step, h0, xs)
+        return jnp.sum(terms) / xs.shape[0]
+    return loss

@@ -121,6 +121,42 @@ def _push_shape(istack, isp, a):
 
 
 @register_jitable
+def put_array(fstack, fsp, istack, isp, a):
+    """push_array into room already reserved (a region's array pushes reserve once, together):
+    the new tops alone, so that the stacks are not rebound."""
+    _copy_into(fstack, fsp, a)
+    for k in range(a.ndim):
+        istack[isp + k] = a.shape[k]
+    return fsp + a.size, isp + a.ndim
+
+
+@register_jitable
+def put_complex_array(fstack, fsp, istack, isp, a):
+    """push_complex_array into room already reserved: the new tops."""
+    flat = a.ravel()
+    _copy_into(fstack, fsp, flat.real)
+    _copy_into(fstack, fsp + a.size, flat.imag)
+    for k in range(a.ndim):
+        istack[isp + k] = a.shape[k]
+    return fsp + 2 * a.size, isp + a.ndim
+
+
+@register_jitable
+def view_array1(fstack, fsp, istack, isp):
+    """pop_array1 without the copy: a view of the stack, for a backward sweep that pushes nothing
+    on this stack (what it pops is then never overwritten) and never writes what it pops."""
+    n = istack[isp - 1]
+    return fstack[fsp - n:fsp], fsp - n, isp - 1
+
+
+@register_jitable
+def view_array2(fstack, fsp, istack, isp):
+    """pop_array2 without the copy (see view_array1)."""
+    n, m = istack[isp - 2], istack[isp - 1]
+    return fstack[fsp - n * m:fsp].reshape((n, m)), fsp - n * m, isp - 2
+
+
+@register_jitable
 def pop_array1(fstack, fsp, istack, isp):
     """Pop a 1-D array pushed by push_array."""
     n = istack[isp - 1]

@@ -42,6 +42,7 @@ class Emitter:
         self.names = Names(fn, self.folded, self.consts).assign(reserved(helpers) | set(reserve) | {"_full"})
         self.lines = []
         self.debug = _debug(fn)
+        self.pushed_backward = _pushed_backward(fn)
 
     # ------------------------------------------------------------ text of values
 
@@ -182,9 +183,14 @@ class Emitter:
         fstack, fsp, istack, isp = names = stack_names(_level(run[0]))
         all4 = ", ".join(names)
         for kind, group in _by_stack(run, lambda op: op.args[0]):
-            if kind == "array":
-                for op in group:
-                    self.emit(depth, f"{all4} = rt.push{_complex(op.args[0])}_array({all4}, {self.ref(op.args[0])})")
+            if kind == "array":  # room for all of them at once, then each put into it
+                arrays = [op.args[0] for op in group]
+                sizes = " + ".join(f"{'2 * ' if _complex(a) else ''}{self.ref(a, ops.ATOM)}.size" for a in arrays)
+                reserve = "reserve_exact" if self.debug else "reserve"
+                self.emit(depth, f"{fstack} = rt.{reserve}({fstack}, {fsp}, {sizes})")
+                self.emit(depth, f"{istack} = rt.{reserve}({istack}, {isp}, {sum(a.type.ndim for a in arrays)})")
+                for a in arrays:
+                    self.emit(depth, f"{fsp}, {isp} = rt.put{_complex(a)}_array({all4}, {self.ref(a)})")
                 continue
             if kind == "c":  # a complex number takes two float slots: real part, imaginary part
                 for j, op in enumerate(group):
@@ -204,8 +210,8 @@ class Emitter:
             if kind == "array":
                 for op in group:
                     v = op.result
-                    self.emit(depth, f"{self.name(v)}, {fsp}, {isp} = "
-                                     f"rt.pop{_complex(v)}_array{v.type.ndim}({', '.join(names)})")
+                    how = "view" if not _complex(v) and _level(op) not in self.pushed_backward else f"pop{_complex(v)}"
+                    self.emit(depth, f"{self.name(v)}, {fsp}, {isp} = rt.{how}_array{v.type.ndim}({', '.join(names)})")
                 continue
             if kind == "c":
                 self.emit(depth, f"{fsp} -= {COMPLEX_SLOTS * len(group)}")
@@ -299,6 +305,16 @@ def _plus(j):
     return f" + {j}" if j else ""
 
 
+def _pushed_backward(fn):
+    """The stack levels something pushes to in the backward sweep (a checkpointed loop's replay,
+    a tape of the adjoints): an array popped there is copied off the stack, which a later push
+    may overwrite; on other levels it is popped as a view. Every level, without sweep marks."""
+    marks = [k for k, op in enumerate(fn.body.ops) if op.opname == "sweep" and op.attrs["part"] == "backward"]
+    if not marks:
+        return {_level(op) for op in walk(fn.body) if op.opname == "push"}
+    return {_level(op) for op in walk(Region([], fn.body.ops[marks[0]:])) if op.opname == "push"}
+
+
 def _run(seq, k):
     """The pushes (or pops) of one level that follow each other from seq[k] on."""
     run = [seq[k]]
@@ -323,7 +339,7 @@ def _by_stack(run, value_of):
     groups = []
     for op in run:
         kind = _stack_kind(value_of(op))
-        if groups and groups[-1][0] == kind and kind != "array":
+        if groups and groups[-1][0] == kind:
             groups[-1][1].append(op)
         else:
             groups.append((kind, [op]))

@@ -25,14 +25,16 @@ def _double_buffer_grad(x, _sizes):
             v[i] = u[i] * 0.5 + u_2 ** 2
             _fstack[_fsp] = u_2
             _fsp += 1
-        _fstack, _fsp, _istack, _isp = rt.push_array(_fstack, _fsp, _istack, _isp, u)
+        _fstack = rt.reserve(_fstack, _fsp, u.size)
+        _istack = rt.reserve(_istack, _isp, 1)
+        _fsp, _isp = rt.put_array(_fstack, _fsp, _istack, _isp, u)
         u = v
     t_9 = np.sum(u)
     # backward sweep
     # grad of: for t in range(4):
     u_bar = np.full_like(u, 1.0)
     for t in range(3, -1, -1):
-        u_3, _fsp, _isp = rt.pop_array1(_fstack, _fsp, _istack, _isp)
+        u_3, _fsp, _isp = rt.view_array1(_fstack, _fsp, _istack, _isp)
         # grad of: for i in range(u.shape[0]):
         u_bar_1 = np.zeros_like(u_3)
         for i in range(u_3.shape[0] - 1, -1, -1):
