@@ -14,7 +14,7 @@ from fuzz.generate import generate
 from fuzz.oracle import check, documented
 from fuzz.shrink import shrink
 
-PYTHON_SEEDS = range(40)
+PYTHON_SEEDS = list(range(40)) + [20063, 20370]  # and two that once built a slice of an array out of its scope
 NUMBA_SEEDS = range(1000, 1008)
 
 

@@ -33,8 +33,7 @@ class Shapes:
             return None
         if not all(a.type == I64 and self.tape.cheap(a) for a in op.args[1:]):
             return None
-        return self.b.emit(op.opname, [op.args[0]] + [self.read(a) for a in op.args[1:]], attrs=dict(op.attrs),
-                           name=v.name)
+        return self.b.emit(op.opname, [self.read(a) for a in op.args], attrs=dict(op.attrs), name=v.name)
 
     def _at_hand_like(self, v):
         """`v`, or the array it was made from (`like`), where the backward sweep has it without
