@@ -47,6 +47,11 @@ class Builder:
         self.consts[v.id] = value
         return v
 
+    def is_zero(self, v):
+        """Whether `v` is a constant number 0 (a rule's way of saying: no term)."""
+        value = self.consts.get(v.id)
+        return isinstance(value, (int, float, complex)) and not isinstance(value, bool) and value == 0
+
     def const_int(self, v):
         """The int constant `v` holds, or None."""
         value = self.consts.get(v.id)

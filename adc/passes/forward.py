@@ -102,7 +102,7 @@ class Tangents:
             fail(f"forward mode through {rule.shown}, which has no forward-mode rule yet"
                  + (" (a derivative of a linear-algebra tangent)" if rule.key.startswith("la.") else ""),
                  op.loc, "use reverse mode for this function, or give the call a rule with adc.primitive")
-        terms = [t for t in terms if not _zero_const(self.b.consts.get(t.id))]  # a rule's `0`: no term
+        terms = [t for t in terms if not self.b.is_zero(t)]  # a rule's `0`: no term
         if not terms:
             return self.zero(op.result)
         total = terms[0]
@@ -271,7 +271,3 @@ def _copy(op):
 def _copy_deep(op):
     regions = [Region(list(r.params), [_copy_deep(o) for o in r.ops], list(r.yields)) for r in op.regions]
     return Op(op.opname, list(op.args), list(op.results), dict(op.attrs), regions, op.loc, op.adjoint)
-
-
-def _zero_const(value):
-    return isinstance(value, (int, float, complex)) and not isinstance(value, bool) and value == 0

@@ -73,7 +73,7 @@ class Adjoints(Buffers, Shapes):
 
 
     def accumulate(self, v, c):
-        if not self.active(v) or _zero_const(self.b.consts.get(c.id)):  # a rule's `0`: no contribution
+        if not self.active(v) or self.b.is_zero(c):  # a rule's `0`: no contribution
             return
         if v.type.is_array:
             self._accumulate_array(v, c)
@@ -278,7 +278,3 @@ class Adjoints(Buffers, Shapes):
 
 def _defined(region):
     return [r for op in region.ops for r in op.results]
-
-
-def _zero_const(value):
-    return isinstance(value, (int, float, complex)) and not isinstance(value, bool) and value == 0
